@@ -1,0 +1,1 @@
+Console.WriteLine("QuickStart: arrives with the neural trainers.");
