@@ -1,0 +1,136 @@
+using System.Text.Json.Serialization;
+using TorchSharp;
+using TorchSharp.Modules;
+
+namespace MLExtensions.Optimizers;
+
+/// <summary>
+/// A serializable, validated description of an optimizer: its name and hyperparameters. Trainers and AutoML hold a spec;
+/// <see cref="Create"/> builds the live TorchSharp optimizer for a set of parameters.
+/// </summary>
+/// <remarks>
+/// Specs are immutable records: the constructor only stores, <see cref="Validate"/> checks (so variants made with
+/// <c>with</c> get the same checks), and <see cref="Create"/> validates first. The <see cref="JsonDerivedTypeAttribute"/>
+/// list is the name registry used by JSON round trips (<see cref="OptimizerRegistry"/>).
+/// </remarks>
+[JsonPolymorphic(TypeDiscriminatorPropertyName = "kind")]
+[JsonDerivedType(typeof(SgdSpec), "sgd")]
+[JsonDerivedType(typeof(AdamSpec), "adam")]
+[JsonDerivedType(typeof(AdamWSpec), "adamw")]
+public abstract record OptimizerSpec
+{
+    /// <summary>The base learning rate the schedule multiplies.</summary>
+    public abstract double LearningRate { get; init; }
+
+    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first invalid hyperparameter.</summary>
+    public abstract void Validate();
+
+    /// <summary>Validates, then creates the optimizer over <paramref name="parameters"/>.</summary>
+    /// <param name="parameters">The parameters to optimize (e.g. <c>module.parameters()</c>).</param>
+    public abstract torch.optim.Optimizer Create(IEnumerable<Parameter> parameters);
+
+    /// <summary>Throws when <paramref name="value"/> is not strictly positive and finite.</summary>
+    protected static void RequirePositive(double value, string name)
+    {
+        if (!(value > 0) || double.IsInfinity(value))
+            throw new ArgumentOutOfRangeException(name, value, $"{name} must be a finite number greater than 0.");
+    }
+
+    /// <summary>Throws when <paramref name="value"/> is negative, NaN or infinite.</summary>
+    protected static void RequireNonNegative(double value, string name)
+    {
+        if (!(value >= 0) || double.IsInfinity(value))
+            throw new ArgumentOutOfRangeException(name, value, $"{name} must be a finite number greater than or equal to 0.");
+    }
+
+    /// <summary>Throws when <paramref name="value"/> is outside [0, 1).</summary>
+    protected static void RequireUnitInterval(double value, string name)
+    {
+        if (!(value >= 0 && value < 1))
+            throw new ArgumentOutOfRangeException(name, value, $"{name} must be in [0, 1).");
+    }
+}
+
+/// <summary>Stochastic gradient descent with optional (Nesterov) momentum and L2 weight decay (TorchSharp's <c>SGD</c>).</summary>
+/// <param name="LearningRate">Step size. Default 0.01; greater than 0.</param>
+/// <param name="Momentum">Momentum factor. Default 0.9; in [0, 1).</param>
+/// <param name="Nesterov">Whether to use Nesterov momentum (needs <paramref name="Momentum"/> &gt; 0 and zero dampening). Default false.</param>
+/// <param name="WeightDecay">L2 penalty added to the gradient. Default 0; at least 0.</param>
+/// <param name="Dampening">Dampening for momentum. Default 0; in [0, 1).</param>
+public sealed record SgdSpec(double LearningRate = 0.01, double Momentum = 0.9, bool Nesterov = false, double WeightDecay = 0,
+                             double Dampening = 0) : OptimizerSpec
+{
+    /// <inheritdoc />
+    public override void Validate()
+    {
+        RequirePositive(LearningRate, nameof(LearningRate));
+        RequireUnitInterval(Momentum, nameof(Momentum));
+        RequireNonNegative(WeightDecay, nameof(WeightDecay));
+        RequireUnitInterval(Dampening, nameof(Dampening));
+        if (Nesterov && (Momentum <= 0 || Dampening != 0))
+            throw new ArgumentOutOfRangeException(nameof(Nesterov), Nesterov, "Nesterov momentum requires Momentum > 0 and Dampening = 0.");
+    }
+
+    /// <inheritdoc />
+    public override torch.optim.Optimizer Create(IEnumerable<Parameter> parameters)
+    {
+        Validate();
+        return torch.optim.SGD(parameters, LearningRate, Momentum, Dampening, WeightDecay, Nesterov);
+    }
+}
+
+/// <summary>Adam with L2 weight decay added to the gradient (TorchSharp's <c>Adam</c>).</summary>
+/// <param name="LearningRate">Step size. Default 1e-3; greater than 0.</param>
+/// <param name="Beta1">First-moment decay. Default 0.9; in [0, 1).</param>
+/// <param name="Beta2">Second-moment decay. Default 0.999; in [0, 1).</param>
+/// <param name="Epsilon">Denominator term. Default 1e-8; greater than 0.</param>
+/// <param name="WeightDecay">L2 penalty. Default 0; at least 0.</param>
+/// <param name="AmsGrad">Use the running maximum of the second moment. Default false.</param>
+public sealed record AdamSpec(double LearningRate = 1e-3, double Beta1 = 0.9, double Beta2 = 0.999, double Epsilon = 1e-8,
+                              double WeightDecay = 0, bool AmsGrad = false) : OptimizerSpec
+{
+    /// <inheritdoc />
+    public override void Validate()
+    {
+        RequirePositive(LearningRate, nameof(LearningRate));
+        RequireUnitInterval(Beta1, nameof(Beta1));
+        RequireUnitInterval(Beta2, nameof(Beta2));
+        RequirePositive(Epsilon, nameof(Epsilon));
+        RequireNonNegative(WeightDecay, nameof(WeightDecay));
+    }
+
+    /// <inheritdoc />
+    public override torch.optim.Optimizer Create(IEnumerable<Parameter> parameters)
+    {
+        Validate();
+        return torch.optim.Adam(parameters, LearningRate, Beta1, Beta2, Epsilon, WeightDecay, AmsGrad);
+    }
+}
+
+/// <summary>Adam with decoupled weight decay (TorchSharp's <c>AdamW</c>).</summary>
+/// <param name="LearningRate">Step size. Default 1e-3; greater than 0.</param>
+/// <param name="Beta1">First-moment decay. Default 0.9; in [0, 1).</param>
+/// <param name="Beta2">Second-moment decay. Default 0.999; in [0, 1).</param>
+/// <param name="Epsilon">Denominator term. Default 1e-8; greater than 0.</param>
+/// <param name="WeightDecay">Decoupled weight decay: each step multiplies weights by 1 - lr * WeightDecay. Default 0.01; at least 0.</param>
+/// <param name="AmsGrad">Use the running maximum of the second moment. Default false.</param>
+public sealed record AdamWSpec(double LearningRate = 1e-3, double Beta1 = 0.9, double Beta2 = 0.999, double Epsilon = 1e-8,
+                               double WeightDecay = 0.01, bool AmsGrad = false) : OptimizerSpec
+{
+    /// <inheritdoc />
+    public override void Validate()
+    {
+        RequirePositive(LearningRate, nameof(LearningRate));
+        RequireUnitInterval(Beta1, nameof(Beta1));
+        RequireUnitInterval(Beta2, nameof(Beta2));
+        RequirePositive(Epsilon, nameof(Epsilon));
+        RequireNonNegative(WeightDecay, nameof(WeightDecay));
+    }
+
+    /// <inheritdoc />
+    public override torch.optim.Optimizer Create(IEnumerable<Parameter> parameters)
+    {
+        Validate();
+        return torch.optim.AdamW(parameters, LearningRate, Beta1, Beta2, Epsilon, WeightDecay, AmsGrad);
+    }
+}
