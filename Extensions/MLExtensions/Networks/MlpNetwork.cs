@@ -1,0 +1,177 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace MLExtensions.Networks;
+
+/// <summary>
+/// A TorchSharp multilayer perceptron built from an <see cref="MlpArchitecture"/>. Its parameter and buffer names are the
+/// ones <see cref="MlpArchitecture"/> documents, so weights round-trip through <see cref="GetWeights"/> / <see cref="SetWeights"/>.
+/// </summary>
+public sealed class MlpNetwork : nn.Module<Tensor, Tensor>
+{
+    private readonly ModuleList<HiddenBlock> hidden;
+    private readonly Linear output;
+    private readonly MlpArchitecture _architecture;
+
+    /// <summary>Builds the network with PyTorch's default initialization drawn from <paramref name="generator"/>.</summary>
+    /// <param name="architecture">Layer sizes, activation, normalization and dropout.</param>
+    /// <param name="generator">Random source for the initial weights; <c>null</c> uses TorchSharp's global generator.</param>
+    public MlpNetwork(MlpArchitecture architecture, Generator? generator = null) : base(nameof(MlpNetwork))
+    {
+        ArgumentNullException.ThrowIfNull(architecture);
+        ValidateArchitecture(architecture);
+        _architecture = architecture;
+        hidden = new ModuleList<HiddenBlock>();
+        int inputs = architecture.InputSize;
+        foreach (int units in architecture.HiddenSizes)
+        {
+            hidden.Add(new HiddenBlock(inputs, units, architecture.Normalization));
+            inputs = units;
+        }
+        output = nn.Linear(inputs, architecture.OutputSize);
+        RegisterComponents();
+        using (no_grad())
+        {
+            foreach (var block in hidden) InitializeLinear(block.linear, generator);
+            InitializeLinear(output, generator);
+        }
+    }
+
+    /// <summary>The architecture this network was built from.</summary>
+    public MlpArchitecture Architecture => _architecture;
+
+    /// <summary>Computes the raw outputs (logits or regression values), shape [batch, OutputSize].</summary>
+    public override Tensor forward(Tensor input)
+    {
+        var x = input;
+        foreach (var block in hidden)
+        {
+            x = block.linear.forward(x);
+            if (block.norm is not null) x = block.norm.forward(x);
+            x = Activate(x, _architecture.Activation);
+            if (_architecture.Dropout > 0) x = nn.functional.dropout(x, _architecture.Dropout, training);
+        }
+        return output.forward(x);
+    }
+
+    /// <summary>Copies every parameter and normalization statistic to plain arrays (on the CPU, float32).</summary>
+    public IReadOnlyList<NamedTensorData> GetWeights()
+    {
+        var result = new List<NamedTensorData>();
+        using var scope = NewDisposeScope();
+        foreach (var (name, tensor) in NamedState())
+        {
+            var cpu = tensor.detach().to(ScalarType.Float32, CPU).contiguous();
+            result.Add(new NamedTensorData(name, cpu.shape, cpu.data<float>().ToArray()));
+        }
+        return result;
+    }
+
+    /// <summary>Overwrites the network's weights; every name must be present with the right shape.</summary>
+    /// <exception cref="ArgumentException">A weight is missing, unknown or has the wrong shape.</exception>
+    public void SetWeights(IEnumerable<NamedTensorData> weights)
+    {
+        ArgumentNullException.ThrowIfNull(weights);
+        var byName = new Dictionary<string, NamedTensorData>();
+        foreach (var w in weights)
+        {
+            w.Validate();
+            byName[w.Name] = w;
+        }
+        var state = NamedState().ToList();
+        var unknown = byName.Keys.Except(state.Select(s => s.Name)).ToList();
+        if (unknown.Count > 0)
+            throw new ArgumentException($"Unknown weight(s) for architecture {_architecture}: {string.Join(", ", unknown)}.", nameof(weights));
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        foreach (var (name, tensor) in state)
+        {
+            if (!byName.TryGetValue(name, out var data))
+                throw new ArgumentException($"Weight '{name}' is missing for architecture {_architecture}.", nameof(weights));
+            if (!data.Shape.SequenceEqual(tensor.shape))
+                throw new ArgumentException(
+                    $"Weight '{name}' has shape [{string.Join(", ", data.Shape)}]; architecture {_architecture} needs [{string.Join(", ", tensor.shape)}].",
+                    nameof(weights));
+            tensor.copy_(torch.tensor(data.Values, data.Shape).to(tensor.dtype, tensor.device));
+        }
+    }
+
+    /// <summary>Parameters and running statistics by name (not the batch counter).</summary>
+    private IEnumerable<(string Name, Tensor Tensor)> NamedState()
+    {
+        foreach (var (name, p) in named_parameters()) yield return (name, p);
+        foreach (var (name, b) in named_buffers())
+        {
+            if (!name.EndsWith("num_batches_tracked", StringComparison.Ordinal)) yield return (name, b);
+        }
+    }
+
+    private static void InitializeLinear(Linear layer, Generator? generator)
+    {
+        // PyTorch's default Linear initialization: kaiming_uniform(a = sqrt(5)) for the weight, which is
+        // U(-1/sqrt(fan_in), 1/sqrt(fan_in)), and the same bound for the bias; drawn from our generator for reproducibility.
+        double bound = 1.0 / Math.Sqrt(layer.in_features);
+        UniformFill(layer.weight!, bound, generator);
+        if (layer.bias is not null) UniformFill(layer.bias, bound, generator);
+    }
+
+    private static void UniformFill(Tensor target, double bound, Generator? generator)
+    {
+        using var values = torch.rand(target.shape, dtype: target.dtype, device: target.device, generator: generator);
+        target.copy_(values.mul_(2 * bound).sub_(bound));
+    }
+
+    internal static Tensor Activate(Tensor x, ActivationKind activation) => activation switch
+    {
+        ActivationKind.ReLU => nn.functional.relu(x),
+        ActivationKind.GELU => nn.functional.gelu(x),
+        ActivationKind.Tanh => torch.tanh(x),
+        ActivationKind.SiLU => nn.functional.silu(x),
+        ActivationKind.LeakyReLU => nn.functional.leaky_relu(x, 0.01),
+        ActivationKind.Sigmoid => torch.sigmoid(x),
+        _ => throw new ArgumentOutOfRangeException(nameof(activation), activation, "Unknown activation."),
+    };
+
+    private static void ValidateArchitecture(MlpArchitecture a)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(a.InputSize, 1, nameof(MlpArchitecture.InputSize));
+        ArgumentOutOfRangeException.ThrowIfLessThan(a.OutputSize, 1, nameof(MlpArchitecture.OutputSize));
+        ArgumentNullException.ThrowIfNull(a.HiddenSizes, nameof(MlpArchitecture.HiddenSizes));
+        foreach (int h in a.HiddenSizes)
+        {
+            if (h < 1)
+                throw new ArgumentOutOfRangeException(nameof(MlpArchitecture.HiddenSizes), h, "Every hidden layer needs at least 1 unit.");
+        }
+        if (!(a.Dropout >= 0 && a.Dropout < 1))
+            throw new ArgumentOutOfRangeException(nameof(MlpArchitecture.Dropout), a.Dropout, "Dropout must be in [0, 1).");
+        if (!Enum.IsDefined(a.Activation))
+            throw new ArgumentOutOfRangeException(nameof(MlpArchitecture.Activation), a.Activation, $"Allowed: {string.Join(", ", Enum.GetNames<ActivationKind>())}.");
+        if (!Enum.IsDefined(a.Normalization))
+            throw new ArgumentOutOfRangeException(nameof(MlpArchitecture.Normalization), a.Normalization, $"Allowed: {string.Join(", ", Enum.GetNames<NormalizationKind>())}.");
+    }
+
+    /// <summary>One hidden layer: linear map and optional normalization (activation and dropout are functional).</summary>
+    private sealed class HiddenBlock : nn.Module<Tensor, Tensor>
+    {
+        // Field names are the parameter names ("linear", "norm").
+#pragma warning disable IDE1006
+        public readonly Linear linear;
+        public readonly nn.Module<Tensor, Tensor>? norm;
+#pragma warning restore IDE1006
+
+        public HiddenBlock(int inputs, int units, NormalizationKind normalization) : base(nameof(HiddenBlock))
+        {
+            linear = nn.Linear(inputs, units);
+            norm = normalization switch
+            {
+                NormalizationKind.BatchNorm => nn.BatchNorm1d(units, eps: MlpArchitecture.NormalizationEpsilon),
+                NormalizationKind.LayerNorm => nn.LayerNorm(units, eps: MlpArchitecture.NormalizationEpsilon),
+                _ => null,
+            };
+            RegisterComponents();
+        }
+
+        public override Tensor forward(Tensor input) => throw new NotSupportedException("Applied by MlpNetwork.forward.");
+    }
+}
