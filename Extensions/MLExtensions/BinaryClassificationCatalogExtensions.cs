@@ -1,0 +1,49 @@
+using Microsoft.ML;
+using MLExtensions.Optimizers;
+using MLExtensions.Trainers;
+using MLExtensions.Training;
+
+namespace MLExtensions;
+
+/// <summary>MLExtensions trainers on <see cref="BinaryClassificationCatalog"/>.</summary>
+public static class BinaryClassificationCatalogExtensions
+{
+    /// <summary>A TorchSharp multilayer perceptron with the common settings; other options keep their defaults.</summary>
+    /// <param name="catalog">The trainer catalog.</param>
+    /// <param name="labelColumnName">The label column.</param>
+    /// <param name="featureColumnName">The feature column: a known-size vector of Single.</param>
+    /// <param name="hiddenLayerSizes">Units per hidden layer; <c>null</c> for the default [64, 32].</param>
+    /// <param name="epochs">Passes over the data.</param>
+    /// <param name="learningRate">Learning rate of the default AdamW optimizer.</param>
+    /// <param name="batchSize">Rows per step.</param>
+    /// <param name="seed">Seed for reproducible training; <c>null</c> draws one.</param>
+    public static NeuralNetworkBinaryTrainer NeuralNetwork(this BinaryClassificationCatalog.BinaryClassificationTrainers catalog,
+        string labelColumnName = ColumnNames.Label, string featureColumnName = ColumnNames.Features,
+        int[]? hiddenLayerSizes = null, int epochs = NeuralNetworkOptionsBase.Defaults.Epochs,
+        double learningRate = NeuralNetworkOptionsBase.Defaults.LearningRate, int batchSize = NeuralNetworkOptionsBase.Defaults.BatchSize,
+        int? seed = null)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        return new NeuralNetworkBinaryTrainer(new NeuralNetworkBinaryTrainer.Options
+        {
+            LabelColumnName = labelColumnName,
+            FeatureColumnName = featureColumnName,
+            HiddenLayerSizes = hiddenLayerSizes ?? NeuralNetworkOptionsBase.Defaults.HiddenLayerSizes,
+            Epochs = epochs,
+            Optimizer = new AdamWSpec(LearningRate: learningRate),
+            BatchSize = batchSize,
+            Seed = seed,
+        });
+    }
+
+    /// <summary>A TorchSharp multilayer perceptron configured by <paramref name="options"/>.</summary>
+    /// <param name="catalog">The trainer catalog.</param>
+    /// <param name="options">All settings; copied and validated here.</param>
+    /// <param name="progress">Receives one report per epoch (loss, validation loss, learning rate, gradient norm, seconds).</param>
+    public static NeuralNetworkBinaryTrainer NeuralNetwork(this BinaryClassificationCatalog.BinaryClassificationTrainers catalog,
+        NeuralNetworkBinaryTrainer.Options options, IProgress<TrainingProgress>? progress = null)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        return new NeuralNetworkBinaryTrainer(options, progress);
+    }
+}

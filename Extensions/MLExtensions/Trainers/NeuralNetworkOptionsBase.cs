@@ -1,0 +1,167 @@
+using Microsoft.ML;
+using Microsoft.ML.SearchSpace;
+using MLExtensions.Networks;
+using MLExtensions.Optimizers;
+using MLExtensions.Schedules;
+using MLExtensions.Training;
+
+namespace MLExtensions.Trainers;
+
+/// <summary>Options shared by the binary, multiclass and regression neural-network trainers.</summary>
+/// <remarks>
+/// A trainer copies its options (<see cref="CloneBase"/>) and validates the copy when it is constructed, so later edits to the
+/// caller's object never reach a built trainer.
+/// </remarks>
+public abstract class NeuralNetworkOptionsBase
+{
+    /// <summary>Default values of the options.</summary>
+    public static class Defaults
+    {
+        /// <summary>Default <see cref="Epochs"/>.</summary>
+        public const int Epochs = 50;
+        /// <summary>Default <see cref="BatchSize"/>.</summary>
+        public const int BatchSize = 64;
+        /// <summary>Default <see cref="Dropout"/>.</summary>
+        public const double Dropout = 0.1;
+        /// <summary>Default <see cref="ValidationFraction"/>.</summary>
+        public const double ValidationFraction = 0.1;
+        /// <summary>Default <see cref="EarlyStoppingPatience"/>.</summary>
+        public const int EarlyStoppingPatience = 8;
+        /// <summary>Default learning rate of the default optimizer.</summary>
+        public const double LearningRate = 1e-3;
+        /// <summary>Default <see cref="HiddenLayerSizes"/>.</summary>
+        public static IReadOnlyList<int> HiddenLayerSizes => [64, 32];
+    }
+
+    /// <summary>Name of the feature column: a known-size vector of Single.</summary>
+    /// <value>Default <c>Features</c>.</value>
+    public string FeatureColumnName { get; set; } = ColumnNames.Features;
+
+    /// <summary>Name of the label column (Boolean for binary, a key for multiclass, Single for regression).</summary>
+    /// <value>Default <c>Label</c>.</value>
+    public string LabelColumnName { get; set; } = ColumnNames.Label;
+
+    /// <summary>Name of an optional example-weight column (Single, at least 0).</summary>
+    /// <value>Default <c>null</c>: every row weighs 1.</value>
+    public string? ExampleWeightColumnName { get; set; }
+
+    /// <summary>Units of each hidden layer, input side first; empty gives a linear model.</summary>
+    /// <value>Default [64, 32]. Each at least 1.</value>
+    public IReadOnlyList<int> HiddenLayerSizes { get; set; } = Defaults.HiddenLayerSizes;
+
+    /// <summary>Nonlinearity after each hidden layer.</summary>
+    /// <value>Default <see cref="ActivationKind.ReLU"/>.</value>
+    public ActivationKind Activation { get; set; } = ActivationKind.ReLU;
+
+    /// <summary>Normalization layer after each hidden linear layer.</summary>
+    /// <value>Default <see cref="NormalizationKind.None"/>.</value>
+    public NormalizationKind Normalization { get; set; } = NormalizationKind.None;
+
+    /// <summary>Dropout probability after each hidden activation.</summary>
+    /// <value>Default 0.1. In [0, 1).</value>
+    [Range(0.0, 0.5, Defaults.Dropout)]
+    public double Dropout { get; set; } = Defaults.Dropout;
+
+    /// <summary>Passes over the training data (training may stop earlier, see <see cref="EarlyStoppingPatience"/>).</summary>
+    /// <value>Default 50. At least 1.</value>
+    [Range(1, 500, Defaults.Epochs)]
+    public int Epochs { get; set; } = Defaults.Epochs;
+
+    /// <summary>Rows per optimizer step.</summary>
+    /// <value>Default 64. At least 1.</value>
+    [Range(8, 1024, Defaults.BatchSize, true)]
+    public int BatchSize { get; set; } = Defaults.BatchSize;
+
+    /// <summary>How weights are updated: any registered optimizer spec.</summary>
+    /// <value>Default <see cref="AdamWSpec"/> with learning rate 1e-3 and weight decay 0.01.</value>
+    public OptimizerSpec Optimizer { get; set; } = new AdamWSpec(LearningRate: Defaults.LearningRate);
+
+    /// <summary>How the learning rate changes over the run.</summary>
+    /// <value>Default <see cref="ConstantSchedule"/>.</value>
+    public LearningRateScheduleSpec LearningRateSchedule { get; set; } = new ConstantSchedule();
+
+    /// <summary>Decoupled weight decay applied by the training loop to weight matrices (not biases or normalization), on top of the optimizer's own.</summary>
+    /// <value>Default 0. At least 0.</value>
+    public double WeightDecay { get; set; }
+
+    /// <summary>Clip the global gradient L2 norm to this value before each step.</summary>
+    /// <value>Default <c>null</c>: no clipping. Greater than 0 when set.</value>
+    public double? GradientClipNorm { get; set; }
+
+    /// <summary>Share of the training rows held out (seeded, stratified for classification) to measure the validation loss.</summary>
+    /// <value>Default 0.1. In [0, 0.5]; ignored when <see cref="ValidationData"/> is set; 0 disables validation.</value>
+    public double ValidationFraction { get; set; } = Defaults.ValidationFraction;
+
+    /// <summary>A separate validation set with the same columns as the training data.</summary>
+    /// <value>Default <c>null</c>: use <see cref="ValidationFraction"/>.</value>
+    public IDataView? ValidationData { get; set; }
+
+    /// <summary>Stop after this many epochs without a lower validation loss, and restore the best epoch's weights.</summary>
+    /// <value>Default 8. At least 1 when set; <c>null</c> trains all <see cref="Epochs"/> (the best weights are still restored when there is validation).</value>
+    public int? EarlyStoppingPatience { get; set; } = Defaults.EarlyStoppingPatience;
+
+    /// <summary>Seed of weight initialization, shuffling, dropout and the validation split.</summary>
+    /// <value>Default <c>null</c>: a seed is drawn and reported in the model parameters for replay.</value>
+    public int? Seed { get; set; }
+
+    /// <summary>Where to train.</summary>
+    /// <value>Default <see cref="DeviceKind.Auto"/>: CUDA when TorchSharp sees a GPU.</value>
+    public DeviceKind Device { get; set; } = DeviceKind.Auto;
+
+    /// <summary>Threads TorchSharp uses on the CPU (a process-wide setting).</summary>
+    /// <value>Default <c>null</c>: leave TorchSharp's setting as it is. At least 1 when set.</value>
+    public int? NumberOfThreads { get; set; }
+
+    /// <summary>Checks every option; throws <see cref="ArgumentOutOfRangeException"/> or <see cref="ArgumentException"/> naming it.</summary>
+    public virtual void Validate()
+    {
+        RequireName(FeatureColumnName, nameof(FeatureColumnName));
+        RequireName(LabelColumnName, nameof(LabelColumnName));
+        if (ExampleWeightColumnName is not null) RequireName(ExampleWeightColumnName, nameof(ExampleWeightColumnName));
+        if (HiddenLayerSizes is null)
+            throw new ArgumentNullException(nameof(HiddenLayerSizes), "HiddenLayerSizes is required (use an empty list for a linear model).");
+        foreach (int units in HiddenLayerSizes)
+        {
+            if (units < 1)
+                throw new ArgumentOutOfRangeException(nameof(HiddenLayerSizes), units, "Every hidden layer needs at least 1 unit.");
+        }
+        if (!Enum.IsDefined(Activation))
+            throw new ArgumentOutOfRangeException(nameof(Activation), Activation, $"Allowed: {string.Join(", ", Enum.GetNames<ActivationKind>())}.");
+        if (!Enum.IsDefined(Normalization))
+            throw new ArgumentOutOfRangeException(nameof(Normalization), Normalization, $"Allowed: {string.Join(", ", Enum.GetNames<NormalizationKind>())}.");
+        if (!(Dropout >= 0 && Dropout < 1))
+            throw new ArgumentOutOfRangeException(nameof(Dropout), Dropout, "Dropout must be in [0, 1).");
+        ArgumentOutOfRangeException.ThrowIfLessThan(Epochs, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(BatchSize, 1);
+        if (Optimizer is null) throw new ArgumentNullException(nameof(Optimizer), $"Optimizer is required. Registered: {string.Join(", ", OptimizerRegistry.Names)}.");
+        Optimizer.Validate();
+        if (LearningRateSchedule is null) throw new ArgumentNullException(nameof(LearningRateSchedule), "LearningRateSchedule is required (ConstantSchedule for none).");
+        LearningRateSchedule.Validate();
+        if (!(WeightDecay >= 0) || double.IsInfinity(WeightDecay))
+            throw new ArgumentOutOfRangeException(nameof(WeightDecay), WeightDecay, "WeightDecay must be a finite number >= 0.");
+        if (GradientClipNorm is { } clip && (!(clip > 0) || double.IsInfinity(clip)))
+            throw new ArgumentOutOfRangeException(nameof(GradientClipNorm), clip, "GradientClipNorm must be a finite number > 0 (or null for no clipping).");
+        if (!(ValidationFraction >= 0 && ValidationFraction <= 0.5))
+            throw new ArgumentOutOfRangeException(nameof(ValidationFraction), ValidationFraction, "ValidationFraction must be in [0, 0.5].");
+        if (EarlyStoppingPatience is { } patience)
+            ArgumentOutOfRangeException.ThrowIfLessThan(patience, 1, nameof(EarlyStoppingPatience));
+        if (!Enum.IsDefined(Device))
+            throw new ArgumentOutOfRangeException(nameof(Device), Device, $"Allowed: {string.Join(", ", Enum.GetNames<DeviceKind>())}.");
+        if (NumberOfThreads is { } threads)
+            ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1, nameof(NumberOfThreads));
+    }
+
+    /// <summary>A member-wise copy; the hidden sizes are copied too, specs are immutable.</summary>
+    protected NeuralNetworkOptionsBase CloneBase()
+    {
+        var copy = (NeuralNetworkOptionsBase)MemberwiseClone();
+        copy.HiddenLayerSizes = HiddenLayerSizes?.ToArray()!;
+        return copy;
+    }
+
+    private static void RequireName(string? value, string option)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+            throw new ArgumentException($"{option} must name a column.", option);
+    }
+}

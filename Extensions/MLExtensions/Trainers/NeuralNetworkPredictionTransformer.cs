@@ -1,0 +1,148 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using MLExtensions.Networks;
+using static TorchSharp.torch;
+
+namespace MLExtensions.Trainers;
+
+/// <summary>
+/// Scores a trained network inside an ML.NET pipeline, adding the columns ML.NET's own trainers add: binary <c>Score</c>,
+/// <c>Probability</c> and <c>PredictedLabel</c>; multiclass <c>Score</c> (one probability per class) and <c>PredictedLabel</c>
+/// (a key with the label's key values); regression <c>Score</c>. Evaluators, <c>PredictionEngine</c> and permutation feature
+/// importance work on it.
+/// </summary>
+/// <remarks>
+/// <c>mlContext.Model.Save</c> cannot store a transformer from an external assembly; convert the fitted pipeline to an
+/// ONNX-backed ML.NET pipeline first (see the README, "Saving and deploying").
+/// </remarks>
+public sealed class NeuralNetworkPredictionTransformer : ISingleFeaturePredictionTransformer<NeuralNetworkModelParameters>, IDisposable
+{
+    private readonly MlpNetwork _network;
+    private readonly ITransformer _scorer;
+
+    internal NeuralNetworkPredictionTransformer(NeuralNetworkModelParameters model, MlpNetwork network, string featureColumnName,
+                                                IDataView schemaSource)
+    {
+        Model = model;
+        _network = network;
+        FeatureColumnName = featureColumnName;
+        FeatureColumnType = new VectorDataViewType(NumberDataViewType.Single, model.Architecture.InputSize);
+        _scorer = CreateScorer(schemaSource);
+    }
+
+    /// <summary>The trained network's architecture, weights and history.</summary>
+    public NeuralNetworkModelParameters Model { get; }
+
+    /// <summary>The feature column the network reads.</summary>
+    public string FeatureColumnName { get; }
+
+    /// <summary>A vector of Single of the training feature count.</summary>
+    public DataViewType FeatureColumnType { get; }
+
+    /// <summary>The task the network serves.</summary>
+    public PredictionTask Task => Model.Task;
+
+    /// <inheritdoc />
+    public bool IsRowToRowMapper => true;
+
+    /// <inheritdoc />
+    public DataViewSchema GetOutputSchema(DataViewSchema inputSchema)
+    {
+        CheckFeatureColumn(inputSchema);
+        return _scorer.GetOutputSchema(inputSchema);
+    }
+
+    /// <inheritdoc />
+    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema)
+    {
+        CheckFeatureColumn(inputSchema);
+        return _scorer.GetRowToRowMapper(inputSchema);
+    }
+
+    /// <inheritdoc />
+    public IDataView Transform(IDataView input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        CheckFeatureColumn(input.Schema);
+        return _scorer.Transform(input);
+    }
+
+    void ICanSaveModel.Save(ModelSaveContext ctx) => throw new NotSupportedException(
+        "mlContext.Model.Save cannot store a transformer from an external assembly. Convert the fitted pipeline to an ONNX-backed " +
+        "ML.NET pipeline first (mlContext.Model.ConvertToOnnxBacked) and save that.");
+
+    /// <summary>Releases the network's native memory.</summary>
+    public void Dispose() => _network.Dispose();
+
+    private void CheckFeatureColumn(DataViewSchema schema)
+    {
+        var column = schema.GetColumnOrNull(FeatureColumnName)
+            ?? throw new ArgumentException($"The feature column '{FeatureColumnName}' was not found in the input.", nameof(schema));
+        if (!column.Type.Equals(FeatureColumnType))
+            throw new ArgumentException(
+                $"Schema mismatch for feature column '{FeatureColumnName}': expected {FeatureColumnType}, got {column.Type}.", nameof(schema));
+    }
+
+    private ITransformer CreateScorer(IDataView schemaSource)
+    {
+        var ml = new MLContext();
+        var input = SchemaDefinition.Create(typeof(FeatureVectorRow));
+        input[nameof(FeatureVectorRow.Features)].ColumnName = FeatureColumnName;
+        input[nameof(FeatureVectorRow.Features)].ColumnType = FeatureColumnType;
+        int inputs = Model.Architecture.InputSize;
+        switch (Model.Task)
+        {
+            case PredictionTask.BinaryClassification:
+                return ml.Transforms.CustomMapping<FeatureVectorRow, BinaryScoreRow>((row, output) =>
+                {
+                    float logit = Forward(row.Features, inputs)[0];
+                    output.Score = logit;
+                    output.Probability = 1f / (1f + MathF.Exp(-logit));
+                    output.PredictedLabel = output.Probability > 0.5f;
+                }, contractName: null, inputSchemaDefinition: input).Fit(schemaSource);
+            case PredictionTask.Regression:
+                return ml.Transforms.CustomMapping<FeatureVectorRow, RegressionScoreRow>(
+                    (row, output) => output.Score = Forward(row.Features, inputs)[0],
+                    contractName: null, inputSchemaDefinition: input).Fit(schemaSource);
+            default:
+                int classes = Model.Architecture.OutputSize;
+                var outputDefinition = SchemaDefinition.Create(typeof(MulticlassScoreRow));
+                var score = outputDefinition[nameof(MulticlassScoreRow.Score)];
+                score.ColumnType = new VectorDataViewType(NumberDataViewType.Single, classes);
+                var predicted = outputDefinition[nameof(MulticlassScoreRow.PredictedLabel)];
+                predicted.ColumnType = new KeyDataViewType(typeof(uint), classes);
+                if (Model.ClassNames is { } names)
+                {
+                    var values = new VBuffer<ReadOnlyMemory<char>>(names.Count, names.Select(n => n.AsMemory()).ToArray());
+                    var textVector = new VectorDataViewType(TextDataViewType.Instance, names.Count);
+                    predicted.AddAnnotation("KeyValues", values, textVector);
+                    score.AddAnnotation("SlotNames", values, textVector);
+                }
+                return ml.Transforms.CustomMapping<FeatureVectorRow, MulticlassScoreRow>((row, output) =>
+                {
+                    float[] logits = Forward(row.Features, inputs);
+                    float max = logits.Max();
+                    float sum = 0;
+                    var probabilities = new float[logits.Length];
+                    for (int k = 0; k < logits.Length; k++) sum += probabilities[k] = MathF.Exp(logits[k] - max);
+                    int best = 0;
+                    for (int k = 0; k < logits.Length; k++)
+                    {
+                        probabilities[k] /= sum;
+                        if (probabilities[k] > probabilities[best]) best = k;
+                    }
+                    output.Score = probabilities;
+                    // CustomMapping stores a key-typed uint field as 0-based (it adds 1 when it writes the key column).
+                    output.PredictedLabel = (uint)best;
+                }, contractName: null, inputSchemaDefinition: input, outputSchemaDefinition: outputDefinition).Fit(schemaSource);
+        }
+    }
+
+    private float[] Forward(float[] features, int inputs)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        using var x = tensor(features, new long[] { 1, inputs });
+        return _network.forward(x).data<float>().ToArray();
+    }
+}

@@ -1,0 +1,135 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using MLExtensions.Trainers;
+
+namespace MLExtensions.Training;
+
+/// <summary>Reads the feature, label and weight columns of an <see cref="IDataView"/> into a <see cref="PackedData"/>, checking them.</summary>
+/// <remarks>Nothing is dropped silently: a NaN or infinite feature, a missing label or a non-positive weight throws, naming the column and row.</remarks>
+public static class DataPacker
+{
+    /// <summary>Checks the columns' presence and types and returns the feature count (and, for multiclass, the class count).</summary>
+    /// <exception cref="ArgumentException">A column is missing or has the wrong type; the message names it and the expected type.</exception>
+    public static (int FeatureCount, int ClassCount) CheckSchema(DataViewSchema schema, PredictionTask task, string featureColumn,
+                                                                 string labelColumn, string? weightColumn)
+    {
+        var features = FindColumn(schema, featureColumn, "feature");
+        if (features.Type is not VectorDataViewType { ItemType: var itemType, IsKnownSize: true, Size: > 0 } vector || itemType != NumberDataViewType.Single)
+            throw new ArgumentException(
+                $"Schema mismatch for feature column '{featureColumn}': expected a known-size vector of Single, got {features.Type}. " +
+                "Concatenate numeric columns into one vector (mlContext.Transforms.Concatenate) and convert them to Single.", nameof(featureColumn));
+        var label = FindColumn(schema, labelColumn, "label");
+        int classCount = 0;
+        switch (task)
+        {
+            case PredictionTask.BinaryClassification when label.Type != BooleanDataViewType.Instance:
+                throw new ArgumentException($"Schema mismatch for label column '{labelColumn}': expected Boolean, got {label.Type}.", nameof(labelColumn));
+            case PredictionTask.Regression when label.Type != NumberDataViewType.Single:
+                throw new ArgumentException($"Schema mismatch for label column '{labelColumn}': expected Single, got {label.Type}.", nameof(labelColumn));
+            case PredictionTask.MulticlassClassification:
+                if (label.Type is not KeyDataViewType key || key.RawType != typeof(uint) || key.Count is 0 or > int.MaxValue)
+                    throw new ArgumentException(
+                        $"Schema mismatch for label column '{labelColumn}': expected a key of UInt32 with a known count, got {label.Type}. " +
+                        "Use mlContext.Transforms.Conversion.MapValueToKey on the label.", nameof(labelColumn));
+                classCount = (int)key.Count;
+                break;
+        }
+        if (weightColumn is not null)
+        {
+            var weight = FindColumn(schema, weightColumn, "weight");
+            if (weight.Type != NumberDataViewType.Single)
+                throw new ArgumentException($"Schema mismatch for weight column '{weightColumn}': expected Single, got {weight.Type}.", nameof(weightColumn));
+        }
+        return (vector.Size, classCount);
+    }
+
+    /// <summary>Packs every row; see <see cref="CheckSchema"/> for the column rules.</summary>
+    /// <exception cref="ArgumentException">No rows, a non-finite feature, a missing or out-of-range label, or a bad weight.</exception>
+    public static PackedData Pack(IDataView data, PredictionTask task, string featureColumn, string labelColumn, string? weightColumn)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        var (featureCount, classCount) = CheckSchema(data.Schema, task, featureColumn, labelColumn, weightColumn);
+        var featureCol = data.Schema[featureColumn];
+        var labelCol = data.Schema[labelColumn];
+        var columns = new List<DataViewSchema.Column> { featureCol, labelCol };
+        DataViewSchema.Column? weightCol = weightColumn is null ? null : data.Schema[weightColumn];
+        if (weightCol is { } wc) columns.Add(wc);
+
+        long? knownRows = data.GetRowCount();
+        var features = new List<float>(knownRows is { } n ? checked((int)(n * featureCount)) : 1024);
+        var labels = new List<float>(knownRows is { } m ? (int)m : 1024);
+        List<float>? weights = weightCol is null ? null : new List<float>();
+
+        using var cursor = data.GetRowCursor(columns);
+        var featureGetter = cursor.GetGetter<VBuffer<float>>(featureCol);
+        ValueGetter<bool>? boolGetter = task == PredictionTask.BinaryClassification ? cursor.GetGetter<bool>(labelCol) : null;
+        ValueGetter<uint>? keyGetter = task == PredictionTask.MulticlassClassification ? cursor.GetGetter<uint>(labelCol) : null;
+        ValueGetter<float>? floatGetter = task == PredictionTask.Regression ? cursor.GetGetter<float>(labelCol) : null;
+        ValueGetter<float>? weightGetter = weightCol is { } w ? cursor.GetGetter<float>(w) : null;
+        VBuffer<float> buffer = default;
+        long row = 0;
+        while (cursor.MoveNext())
+        {
+            featureGetter(ref buffer);
+            if (buffer.Length != featureCount)
+                throw new ArgumentException($"Feature column '{featureColumn}' has a vector of length {buffer.Length} at row {row}; expected {featureCount}.", nameof(data));
+            int start = features.Count;
+            if (buffer.IsDense)
+                features.AddRange(buffer.GetValues());
+            else
+                foreach (float value in buffer.DenseValues())
+                    features.Add(value);
+            for (int j = start; j < features.Count; j++)
+            {
+                if (!float.IsFinite(features[j]))
+                    throw new ArgumentException(
+                        $"Feature column '{featureColumn}' has a {(float.IsNaN(features[j]) ? "NaN" : "infinite")} value at row {row}, slot {j - start}. " +
+                        "Replace missing values first (mlContext.Transforms.ReplaceMissingValues) or filter the rows.", nameof(data));
+            }
+            float label;
+            if (boolGetter is not null)
+            {
+                bool b = false;
+                boolGetter(ref b);
+                label = b ? 1f : 0f;
+            }
+            else if (keyGetter is not null)
+            {
+                uint key = 0;
+                keyGetter(ref key);
+                if (key == 0 || key > classCount)
+                    throw new ArgumentException(
+                        $"Label column '{labelColumn}' has key value {key} at row {row}; expected 1..{classCount} (0 means a missing label).", nameof(data));
+                label = key - 1;
+            }
+            else
+            {
+                float f = 0;
+                floatGetter!(ref f);
+                if (!float.IsFinite(f))
+                    throw new ArgumentException($"Label column '{labelColumn}' has a {(float.IsNaN(f) ? "NaN" : "infinite")} value at row {row}.", nameof(data));
+                label = f;
+            }
+            labels.Add(label);
+            if (weightGetter is not null)
+            {
+                float wt = 0;
+                weightGetter(ref wt);
+                if (!float.IsFinite(wt) || wt < 0)
+                    throw new ArgumentException($"Weight column '{weightColumn}' has the value {wt} at row {row}; expected a finite number >= 0.", nameof(data));
+                weights!.Add(wt);
+            }
+            row++;
+        }
+        if (row == 0)
+            throw new ArgumentException("The training data has no rows.", nameof(data));
+        return new PackedData(features.ToArray(), labels.ToArray(), weights?.ToArray(), (int)row, featureCount);
+    }
+
+    private static DataViewSchema.Column FindColumn(DataViewSchema schema, string name, string role)
+    {
+        ArgumentNullException.ThrowIfNull(name, $"{role} column name");
+        return schema.GetColumnOrNull(name) ?? throw new ArgumentException(
+            $"The {role} column '{name}' was not found. Available columns: {string.Join(", ", schema.Where(c => !c.IsHidden).Select(c => c.Name))}.", name);
+    }
+}

@@ -1,0 +1,270 @@
+using System.Diagnostics;
+using MLExtensions.Networks;
+using MLExtensions.Trainers;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace MLExtensions.Training;
+
+/// <summary>
+/// The one training loop every neural trainer uses: mini-batches from a seeded permutation, the optimizer from its spec,
+/// the learning-rate schedule per step, optional clipping and decoupled weight decay, validation loss per epoch,
+/// early stopping with best-weights restore, and progress reports.
+/// </summary>
+public sealed class NeuralTrainingLoop
+{
+    private const int EvaluationChunk = 8192;
+    private readonly NeuralNetworkOptionsBase _options;
+    private readonly PredictionTask _task;
+    private readonly int _classCount;
+
+    /// <summary>Creates a loop for <paramref name="task"/> with validated <paramref name="options"/>.</summary>
+    /// <param name="options">The trainer's options (already validated).</param>
+    /// <param name="task">Decides the output size and the loss: logistic, cross-entropy or squared error.</param>
+    /// <param name="classCount">Number of classes for multiclass; ignored otherwise.</param>
+    public NeuralTrainingLoop(NeuralNetworkOptionsBase options, PredictionTask task, int classCount = 0)
+    {
+        _options = options ?? throw new ArgumentNullException(nameof(options));
+        _task = task;
+        _classCount = classCount;
+    }
+
+    /// <summary>Trains a fresh network on <paramref name="train"/>, measuring the loss on <paramref name="validation"/> when given.</summary>
+    /// <param name="train">Packed training rows.</param>
+    /// <param name="validation">Packed validation rows, or <c>null</c>.</param>
+    /// <param name="seed">Seed of initialization, shuffling and dropout.</param>
+    /// <param name="progress">Receives one report per epoch, from the training thread.</param>
+    /// <param name="cancellationToken">Checked before every batch.</param>
+    /// <exception cref="InvalidOperationException">The loss became NaN or infinite.</exception>
+    public TrainingResult Run(PackedData train, PackedData? validation, int seed, IProgress<TrainingProgress>? progress = null,
+                              CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(train);
+        if (_options.NumberOfThreads is { } threads) torch.set_num_threads(threads);
+        var device = DeviceSelector.Resolve(_options.Device);
+        torch.random.manual_seed(seed); // dropout draws from the global generator
+        var generator = new Generator((ulong)seed, device);
+        var initGenerator = new Generator((ulong)seed);
+
+        // Regression targets are standardized for training; the scaling is folded into the output layer at the end.
+        var (labelMean, labelScale) = _task == PredictionTask.Regression ? TargetScaling(train) : (0.0, 1.0);
+
+        var architecture = new MlpArchitecture(train.FeatureCount, _options.HiddenLayerSizes.ToArray(), _options.Activation,
+            _options.Normalization, _options.Dropout, _task == PredictionTask.MulticlassClassification ? _classCount : 1);
+        var network = new MlpNetwork(architecture, initGenerator);
+        network.to(device);
+
+        using var trainTensors = TensorSet.Create(train, _task, labelMean, labelScale, device);
+        using var validTensors = validation is null ? null : TensorSet.Create(validation, _task, labelMean, labelScale, device);
+        var parameters = network.parameters().ToList();
+        var decayed = parameters.Where(p => p.dim() >= 2).ToList();
+        using var optimizer = _options.Optimizer.Create(parameters);
+        var groups = optimizer.ParamGroups.ToList();
+
+        int batchSize = Math.Min(_options.BatchSize, train.RowCount);
+        int batchesPerEpoch = (train.RowCount + batchSize - 1) / batchSize;
+        long totalSteps = (long)batchesPerEpoch * _options.Epochs;
+        long step = 0;
+
+        var history = new List<EpochRecord>();
+        double bestLoss = double.PositiveInfinity;
+        int bestEpoch = 0;
+        IReadOnlyList<NamedTensorData>? bestWeights = null;
+        int epochsWithoutImprovement = 0;
+        double learningRate = groups.Count > 0 ? groups[0].LearningRate : 0;
+
+        for (int epoch = 1; epoch <= _options.Epochs; epoch++)
+        {
+            var clock = Stopwatch.StartNew();
+            network.train();
+            using var lossSum = torch.zeros(1, dtype: ScalarType.Float64, device: device);
+            using var gradNormSum = torch.zeros(1, dtype: ScalarType.Float64, device: device);
+            using (var permutation = torch.randperm(train.RowCount, generator: generator, device: device))
+            {
+                for (int b = 0; b < batchesPerEpoch; b++)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    using var scope = NewDisposeScope();
+                    int start = b * batchSize;
+                    int count = Math.Min(batchSize, train.RowCount - start);
+                    var index = permutation.narrow(0, start, count);
+                    var x = trainTensors.Features.index_select(0, index);
+                    var y = trainTensors.Labels.index_select(0, index);
+                    var w = trainTensors.Weights?.index_select(0, index);
+
+                    double factor = _options.LearningRateSchedule.Factor(step, totalSteps);
+                    foreach (var group in groups) group.LearningRate = group.InitialLearningRate * factor;
+                    learningRate = groups.Count > 0 ? groups[0].LearningRate : 0;
+
+                    optimizer.zero_grad();
+                    var loss = Loss(network.forward(x), y, w);
+                    loss.backward();
+                    Tensor gradNorm = GradientNorm(parameters);
+                    if (_options.GradientClipNorm is { } maxNorm)
+                    {
+                        var clipFactor = (maxNorm / (gradNorm + 1e-6)).clamp_max(1.0);
+                        foreach (var p in parameters)
+                        {
+                            if (p.grad is { } g) g.mul_(clipFactor.to(g.dtype));
+                        }
+                    }
+                    optimizer.step();
+                    if (_options.WeightDecay > 0)
+                    {
+                        using var noGrad = no_grad();
+                        foreach (var p in decayed) p.mul_(1 - learningRate * _options.WeightDecay);
+                    }
+                    lossSum.add_(loss.detach().to(ScalarType.Float64) * count);
+                    gradNormSum.add_(gradNorm.to(ScalarType.Float64));
+                    step++;
+                }
+            }
+
+            double trainingLoss = lossSum.item<double>() / train.RowCount;
+            double meanGradNorm = gradNormSum.item<double>() / batchesPerEpoch;
+            if (!double.IsFinite(trainingLoss))
+                throw new InvalidOperationException(
+                    $"The training loss became {(double.IsNaN(trainingLoss) ? "NaN" : "infinite")} in epoch {epoch}. " +
+                    $"Lower the learning rate (now {learningRate:G3}), set GradientClipNorm, or standardize the features.");
+
+            double? validationLoss = validTensors is null ? null : Evaluate(network, validTensors);
+            clock.Stop();
+            history.Add(new EpochRecord(epoch, trainingLoss, validationLoss, learningRate, meanGradNorm, clock.Elapsed.TotalSeconds));
+            progress?.Report(new TrainingProgress(epoch, _options.Epochs, trainingLoss, validationLoss, learningRate, meanGradNorm,
+                                                  clock.Elapsed.TotalSeconds));
+
+            if (validationLoss is { } current)
+            {
+                if (current < bestLoss)
+                {
+                    bestLoss = current;
+                    bestEpoch = epoch;
+                    bestWeights = network.GetWeights();
+                    epochsWithoutImprovement = 0;
+                }
+                else if (_options.EarlyStoppingPatience is { } patience && ++epochsWithoutImprovement >= patience)
+                {
+                    break;
+                }
+            }
+            else
+            {
+                bestEpoch = epoch;
+            }
+        }
+
+        network.to(CPU);
+        network.eval();
+        if (bestWeights is not null) network.SetWeights(bestWeights);
+        if (_task == PredictionTask.Regression) FoldTargetScaling(network, labelMean, labelScale);
+        return new TrainingResult(network, history, bestEpoch, seed, device.type == DeviceType.CUDA ? "cuda" : "cpu");
+    }
+
+    private Tensor Loss(Tensor output, Tensor labels, Tensor? weights)
+    {
+        Tensor perRow = _task switch
+        {
+            PredictionTask.BinaryClassification => nn.functional.binary_cross_entropy_with_logits(
+                output.squeeze(1), labels, reduction: nn.Reduction.None),
+            PredictionTask.MulticlassClassification => nn.functional.cross_entropy(output, labels, reduction: nn.Reduction.None),
+            _ => (output.squeeze(1) - labels).square(),
+        };
+        return weights is null ? perRow.mean() : (perRow * weights).sum() / weights.sum().clamp_min(1e-12);
+    }
+
+    private double Evaluate(MlpNetwork network, TensorSet data)
+    {
+        network.eval();
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        long rows = data.Features.shape[0];
+        var total = torch.zeros(1, dtype: ScalarType.Float64, device: data.Features.device);
+        for (long start = 0; start < rows; start += EvaluationChunk)
+        {
+            long count = Math.Min(EvaluationChunk, rows - start);
+            var w = data.Weights?.narrow(0, start, count);
+            var loss = Loss(network.forward(data.Features.narrow(0, start, count)), data.Labels.narrow(0, start, count), w);
+            double share = w is null ? count : w.sum().item<float>();
+            total.add_(loss.to(ScalarType.Float64) * share);
+        }
+        double denominator = data.Weights is null ? rows : data.Weights.sum().item<float>();
+        return total.item<double>() / Math.Max(denominator, 1e-12);
+    }
+
+    private static Tensor GradientNorm(IReadOnlyList<Parameter> parameters)
+    {
+        Tensor? sum = null;
+        foreach (var p in parameters)
+        {
+            if (p.grad is not { } g) continue;
+            var squares = g.square().sum();
+            sum = sum is null ? squares : sum.add_(squares);
+        }
+        return sum is null ? torch.zeros(1) : sum.sqrt();
+    }
+
+    private static (double Mean, double Scale) TargetScaling(PackedData data)
+    {
+        double mean = 0, sumSq = 0;
+        foreach (float y in data.Labels) mean += y;
+        mean /= data.RowCount;
+        foreach (float y in data.Labels) sumSq += (y - mean) * (y - mean);
+        double std = Math.Sqrt(sumSq / data.RowCount);
+        return (mean, std > 1e-12 ? std : 1.0);
+    }
+
+    private static void FoldTargetScaling(MlpNetwork network, double mean, double scale)
+    {
+        // output = scale * (W h + b) + mean  =>  W' = scale W, b' = scale b + mean.
+        var weights = network.GetWeights().Select(w => w.Name switch
+        {
+            "output.weight" => w with { Values = w.Values.Select(v => (float)(v * scale)).ToArray() },
+            "output.bias" => w with { Values = w.Values.Select(v => (float)(v * scale + mean)).ToArray() },
+            _ => w,
+        }).ToList();
+        network.SetWeights(weights);
+    }
+
+    /// <summary>Features, labels and weights as tensors on the training device.</summary>
+    private sealed class TensorSet : IDisposable
+    {
+        private TensorSet(Tensor features, Tensor labels, Tensor? weights)
+        {
+            Features = features;
+            Labels = labels;
+            Weights = weights;
+        }
+
+        public Tensor Features { get; }
+        public Tensor Labels { get; }
+        public Tensor? Weights { get; }
+
+        public static TensorSet Create(PackedData data, PredictionTask task, double labelMean, double labelScale, Device device)
+        {
+            var features = torch.tensor(data.Features, new long[] { data.RowCount, data.FeatureCount }).to(device).DetachFromDisposeScope();
+            Tensor labels;
+            if (task == PredictionTask.MulticlassClassification)
+            {
+                labels = torch.tensor(data.Labels.Select(l => (long)l).ToArray()).to(device);
+            }
+            else if (task == PredictionTask.Regression)
+            {
+                labels = torch.tensor(data.Labels.Select(l => (float)((l - labelMean) / labelScale)).ToArray()).to(device);
+            }
+            else
+            {
+                labels = torch.tensor(data.Labels).to(device);
+            }
+            var weights = data.Weights is null ? null : torch.tensor(data.Weights).to(device).DetachFromDisposeScope();
+            return new TensorSet(features, labels.DetachFromDisposeScope(), weights);
+        }
+
+        public void Dispose()
+        {
+            Features.Dispose();
+            Labels.Dispose();
+            Weights?.Dispose();
+        }
+    }
+}
