@@ -1,1 +1,14 @@
-Console.WriteLine("MLExtensions benchmarks: see README.");
+// MLExtensions benchmarks: speed and quality measurements, never part of `dotnet test`.
+// Usage: dotnet run -c Release --project Benchmarks/MLExtensions.Benchmarks -- <benchmark> [options]
+using MLExtensions.Benchmarks.FashionMnist;
+
+string benchmark = args.Length > 0 ? args[0] : "";
+string[] rest = args.Skip(1).ToArray();
+switch (benchmark)
+{
+    case "fashion-mnist":
+        return FashionMnistBenchmark.Run(rest);
+    default:
+        Console.WriteLine("Benchmarks: fashion-mnist [--data DIR] [--epochs N] [--seeds N] [--no-baselines]");
+        return benchmark.Length == 0 ? 0 : 1;
+}
