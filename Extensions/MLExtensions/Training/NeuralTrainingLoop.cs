@@ -15,6 +15,9 @@ namespace MLExtensions.Training;
 public sealed class NeuralTrainingLoop
 {
     private const int EvaluationChunk = 8192;
+
+    /// <summary>Without clipping, the gradient norm is measured on every this-many steps (it costs a few kernels per parameter).</summary>
+    public const int GradientNormSampleInterval = 10;
     private readonly NeuralNetworkOptionsBase _options;
     private readonly PredictionTask _task;
     private readonly int _classCount;
@@ -80,6 +83,7 @@ public sealed class NeuralTrainingLoop
             network.train();
             using var lossSum = torch.zeros(1, dtype: ScalarType.Float64, device: device);
             using var gradNormSum = torch.zeros(1, dtype: ScalarType.Float64, device: device);
+            int normSamples = 0;
             using (var permutation = torch.randperm(train.RowCount, generator: generator, device: device))
             {
                 for (int b = 0; b < batchesPerEpoch; b++)
@@ -100,10 +104,11 @@ public sealed class NeuralTrainingLoop
                     optimizer.zero_grad();
                     var loss = Loss(network.forward(x), y, w);
                     loss.backward();
-                    Tensor gradNorm = GradientNorm(parameters);
+                    bool measureNorm = _options.GradientClipNorm is not null || b % GradientNormSampleInterval == 0;
+                    Tensor? gradNorm = measureNorm ? GradientNorm(parameters) : null;
                     if (_options.GradientClipNorm is { } maxNorm)
                     {
-                        var clipFactor = (maxNorm / (gradNorm + 1e-6)).clamp_max(1.0);
+                        var clipFactor = (maxNorm / (gradNorm! + 1e-6)).clamp_max(1.0);
                         foreach (var p in parameters)
                         {
                             if (p.grad is { } g) g.mul_(clipFactor.to(g.dtype));
@@ -115,14 +120,18 @@ public sealed class NeuralTrainingLoop
                         using var noGrad = no_grad();
                         foreach (var p in decayed) p.mul_(1 - learningRate * _options.WeightDecay);
                     }
-                    lossSum.add_(loss.detach().to(ScalarType.Float64) * count);
-                    gradNormSum.add_(gradNorm.to(ScalarType.Float64));
+                    lossSum.add_(loss.detach(), alpha: count);
+                    if (gradNorm is not null)
+                    {
+                        gradNormSum.add_(gradNorm);
+                        normSamples++;
+                    }
                     step++;
                 }
             }
 
             double trainingLoss = lossSum.item<double>() / train.RowCount;
-            double meanGradNorm = gradNormSum.item<double>() / batchesPerEpoch;
+            double meanGradNorm = gradNormSum.item<double>() / Math.Max(normSamples, 1);
             if (!double.IsFinite(trainingLoss))
                 throw new InvalidOperationException(
                     $"The training loss became {(double.IsNaN(trainingLoss) ? "NaN" : "infinite")} in epoch {epoch}. " +

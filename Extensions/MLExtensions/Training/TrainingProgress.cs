@@ -8,7 +8,8 @@ namespace MLExtensions.Training;
 /// <param name="TrainingLoss">Mean training loss over the epoch (weighted by example weights).</param>
 /// <param name="ValidationLoss">Loss on the validation set, or <c>null</c> without one.</param>
 /// <param name="LearningRate">Learning rate of the first parameter group at the epoch's last step.</param>
-/// <param name="GradientNorm">Mean global gradient L2 norm over the epoch's steps (before clipping).</param>
+/// <param name="GradientNorm">Mean global gradient L2 norm (before clipping) over the epoch's steps: every step with clipping,
+/// else every <see cref="NeuralTrainingLoop.GradientNormSampleInterval"/>-th step.</param>
 /// <param name="Seconds">Wall-clock seconds the epoch took, validation included.</param>
 public readonly record struct TrainingProgress(int Epoch, int TotalEpochs, double TrainingLoss, double? ValidationLoss,
                                                double LearningRate, double GradientNorm, double Seconds)
