@@ -274,7 +274,7 @@ public sealed class OnnxModelConversionTests
         StringAssert.Contains(ex.Message, path);
     }
 
-    private static (MLContext Ml, ITransformer Model, IDataView Data) BinaryModel(Func<OnnxScoringModel, OnnxScoringModel>? tamper)
+    internal static (MLContext Ml, ITransformer Model, IDataView Data) BinaryModel(Func<OnnxScoringModel, OnnxScoringModel>? tamper)
     {
         var ml = new MLContext(seed: 1);
         var data = ml.Data.LoadFromEnumerable(MakeRows(20, 3));
@@ -301,5 +301,15 @@ public sealed class OnnxModelConversionTests
     {
         Assert.HasCount(expected.Length, actual);
         for (int i = 0; i < expected.Length; i++) Assert.AreEqual(expected[i], actual[i], Tolerance, $"element {i}");
+    }
+}
+
+/// <summary>Lets other test classes build the small binary model of <see cref="OnnxModelConversionTests"/>.</summary>
+internal static class OnnxModelConversionTestsAccess
+{
+    public static void SaveSmallBinaryModel(MLContext ml, Stream stream)
+    {
+        var (_, model, data) = OnnxModelConversionTests.BinaryModel(null);
+        ml.Model.SaveWithOnnx(model, data.Schema, stream);
     }
 }
