@@ -38,4 +38,29 @@ public sealed record OnnxScoringModel(byte[] OnnxModel, PredictionTask Task, str
         byte[] onnx = MlpOnnxExporter.Export(architecture, weights, task, featureColumnName, classNames);
         return new OnnxScoringModel(onnx, task, featureColumnName, architecture.InputSize, classNames?.ToArray());
     }
+
+    /// <summary>Reads an ONNX file (e.g. one written by <see cref="MlpOnnxExporter"/>) and checks that it fits the description.</summary>
+    /// <param name="onnxPath">The ONNX file.</param>
+    /// <param name="task">The prediction task the model serves.</param>
+    /// <param name="featureColumnName">The ML.NET feature column.</param>
+    /// <param name="featureSize">Number of features.</param>
+    /// <param name="classNames">Multiclass only: the class names in key order.</param>
+    /// <returns>The description, with the file's bytes.</returns>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="InvalidDataException">The file is corrupt, truncated, or lacks the inputs/outputs the task needs; the message names the file.</exception>
+    public static OnnxScoringModel FromFile(string onnxPath, PredictionTask task, string featureColumnName, int featureSize,
+                                           IReadOnlyList<string>? classNames = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(onnxPath);
+        if (!File.Exists(onnxPath)) throw new FileNotFoundException($"ONNX file '{onnxPath}' does not exist.", onnxPath);
+        var model = new OnnxScoringModel(File.ReadAllBytes(onnxPath), task, featureColumnName, featureSize, classNames?.ToArray());
+        model.Validate($"ONNX file '{onnxPath}'");
+        return model;
+    }
+
+    /// <summary>Checks the ONNX bytes against the description: a parsable model, one float input [N, FeatureSize], the task's outputs.</summary>
+    /// <param name="sourceName">How error messages name the model, e.g. <c>ONNX file 'm.onnx'</c>.</param>
+    /// <exception cref="InvalidDataException">The bytes are corrupt, truncated or not in the documented format.</exception>
+    /// <exception cref="ArgumentException">The description is inconsistent (sizes, class names).</exception>
+    public void Validate(string sourceName = "the ONNX model") => OnnxScoringModelPreparer.Prepare(this, sourceName);
 }

@@ -59,10 +59,10 @@ public sealed class OnnxModelConversionTests
     }
 
     /// <summary>Concatenate, min-max normalize and (for multiclass) map the class to a key label.</summary>
-    private static ITransformer FitFeaturizer(MLContext ml, IDataView data, bool multiclass)
+    private static ITransformer FitFeaturizer(MLContext ml, IDataView data, bool multiclass, string features = "Features")
     {
-        IEstimator<ITransformer> pipeline = ml.Transforms.Concatenate("Features", nameof(Row.Raw), nameof(Row.Extra))
-            .Append(ml.Transforms.NormalizeMinMax("Features"));
+        IEstimator<ITransformer> pipeline = ml.Transforms.Concatenate(features, nameof(Row.Raw), nameof(Row.Extra))
+            .Append(ml.Transforms.NormalizeMinMax(features));
         if (multiclass) pipeline = pipeline.Append(ml.Transforms.Conversion.MapValueToKey("Label", nameof(Row.Class)));
         return pipeline.Fit(data);
     }
@@ -161,10 +161,10 @@ public sealed class OnnxModelConversionTests
         var ml = new MLContext(seed: 1);
         var rows = MakeRows(70, 13);
         var data = ml.Data.LoadFromEnumerable(rows);
-        var featurizer = FitFeaturizer(ml, data, multiclass: false);
+        var featurizer = FitFeaturizer(ml, data, multiclass: false, features: "Inputs");
         var arch = new MlpArchitecture(5, [6, 6], ActivationKind.Tanh, NormalizationKind.None, 0, 1);
         using var ours = new TorchMlpTestTransformer(ml, arch, MlpOnnxExporterTests.TrainedWeights(arch, 23), PredictionTask.Regression,
-                                                     featurizer.GetOutputSchema(data.Schema));
+                                                     featurizer.GetOutputSchema(data.Schema), featureColumnName: "Inputs");
         var copy = ml.Transforms.CopyColumns("ScoreCopy", "Score").Fit(ours.Transform(featurizer.Transform(data)));
         var model = new TransformerChain<ITransformer>(featurizer, new TransformerChain<ITransformer>(ours), copy);
         var expected = model.Transform(data);
@@ -180,6 +180,19 @@ public sealed class OnnxModelConversionTests
 
         var engine = ml2.Model.CreatePredictionEngine<Row, RegressionPrediction>(loaded);
         Assert.AreEqual(Column<float>(expected, "Score")[0], engine.Predict(rows[0]).Score, Tolerance);
+    }
+
+    [TestMethod]
+    public void ConvertToOnnxBacked_BareTransformer_GivesSameScores()
+    {
+        var ml = new MLContext(seed: 1);
+        var rows = MakeRows(30, 14);
+        var featurized = FitFeaturizer(ml, ml.Data.LoadFromEnumerable(rows), multiclass: false).Transform(ml.Data.LoadFromEnumerable(rows));
+        var arch = new MlpArchitecture(5, [4], ActivationKind.LeakyReLU, NormalizationKind.BatchNorm, 0, 1);
+        using var ours = new TorchMlpTestTransformer(ml, arch, MlpOnnxExporterTests.TrainedWeights(arch, 24), PredictionTask.Regression, featurized.Schema);
+        var converted = ml.Model.ConvertToOnnxBacked(ours, featurized.Schema);
+        Assert.IsNotInstanceOfType<TorchMlpTestTransformer>(converted);
+        AssertClose(Column<float>(ours.Transform(featurized), "Score"), Column<float>(converted.Transform(featurized), "Score"));
     }
 
     [TestMethod]

@@ -20,10 +20,13 @@ internal sealed class TorchMlpTestTransformer : IOnnxConvertibleTransformer, IDi
     private readonly IReadOnlyList<string>? _classNames;
     private readonly ITransformer _inner;
     private readonly object _gate = new();
+    private readonly string _featureColumnName;
 
     public TorchMlpTestTransformer(MLContext mlContext, MlpArchitecture architecture, IReadOnlyList<NamedTensorData> weights,
-                                   PredictionTask task, DataViewSchema inputSchema, IReadOnlyList<string>? classNames = null)
+                                   PredictionTask task, DataViewSchema inputSchema, IReadOnlyList<string>? classNames = null,
+                                   string featureColumnName = "Features")
     {
+        _featureColumnName = featureColumnName;
         _architecture = architecture;
         _weights = weights;
         _task = task;
@@ -34,6 +37,7 @@ internal sealed class TorchMlpTestTransformer : IOnnxConvertibleTransformer, IDi
 
         var input = SchemaDefinition.Create(typeof(FeaturesRow));
         input[nameof(FeaturesRow.Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, architecture.InputSize);
+        input[nameof(FeaturesRow.Features)].ColumnName = featureColumnName;
         var empty = new EmptyDataView(inputSchema);
         _inner = task switch
         {
@@ -57,7 +61,7 @@ internal sealed class TorchMlpTestTransformer : IOnnxConvertibleTransformer, IDi
 
     public OnnxScoringModel GetOnnxScoringModel()
     {
-        var model = OnnxScoringModel.FromMlp(_architecture, _weights, _task, "Features", _classNames);
+        var model = OnnxScoringModel.FromMlp(_architecture, _weights, _task, _featureColumnName, _classNames);
         return Tamper is null ? model : Tamper(model);
     }
 
