@@ -18,4 +18,10 @@ public static class OnnxColumnNames
 
     /// <summary>The multiclass predicted class name as a scalar text column, input of the key mapping that rebuilds <c>PredictedLabel</c>.</summary>
     public const string PredictedClassName = "MLExtensionsOnnx.PredictedClassName";
+
+    /// <summary>
+    /// The multiclass predicted class converted (ML.NET's <c>ConvertType</c>) from its name to the type of the training label's key values,
+    /// when those are not text.
+    /// </summary>
+    public const string PredictedClassValue = "MLExtensionsOnnx.PredictedClassValue";
 }

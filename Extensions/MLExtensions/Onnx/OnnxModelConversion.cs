@@ -102,21 +102,44 @@ public static class OnnxModelConversion
         var outputs = OnnxScoringModelPreparer.Outputs(description.Task);
         var columns = outputs.Select(o => o.ColumnName).ToArray();
         var onnxEstimator = mlContext.Transforms.ApplyOnnxModel(columns, [description.FeatureColumnName], new MemoryStream(onnx));
-        IEstimator<ITransformer> estimator = description.Task switch
+        IEstimator<ITransformer> estimator;
+        var drop = columns.ToList();
+        switch (description.Task)
         {
-            PredictionTask.Regression => onnxEstimator
-                .Append(mlContext.Transforms.CustomMapping(new RegressionScoreMapping().GetMapping(), RegressionScoreMapping.ContractName)),
-            PredictionTask.BinaryClassification => onnxEstimator
-                .Append(mlContext.Transforms.CustomMapping(new BinaryClassificationMapping().GetMapping(), BinaryClassificationMapping.ContractName)),
-            PredictionTask.MulticlassClassification => onnxEstimator
-                .Append(mlContext.Transforms.CustomMapping(new MulticlassLabelMapping().GetMapping(), MulticlassLabelMapping.ContractName))
-                .Append(mlContext.Transforms.CopyColumns("Score", OnnxColumnNames.Score))
-                .Append(mlContext.Transforms.Conversion.MapValueToKey("PredictedLabel", OnnxColumnNames.PredictedClassName,
-                    keyData: ClassNamesView(mlContext, description.ClassNames!))),
-            _ => throw new ArgumentOutOfRangeException(nameof(transformer), description.Task, "Unknown prediction task."),
-        };
-        var drop = description.Task == PredictionTask.MulticlassClassification ? columns.Append(OnnxColumnNames.PredictedClassName).ToArray() : columns;
-        estimator = estimator.Append(mlContext.Transforms.DropColumns(drop));
+            case PredictionTask.Regression:
+                estimator = onnxEstimator.Append(
+                    mlContext.Transforms.CustomMapping(new RegressionScoreMapping().GetMapping(), RegressionScoreMapping.ContractName));
+                break;
+            case PredictionTask.BinaryClassification:
+                estimator = onnxEstimator.Append(
+                    mlContext.Transforms.CustomMapping(new BinaryClassificationMapping().GetMapping(), BinaryClassificationMapping.ContractName));
+                break;
+            case PredictionTask.MulticlassClassification:
+            {
+                var keyValueType = KeyValueType(transformer.GetOutputSchema(schema), description, source);
+                IEstimator<ITransformer> chain = onnxEstimator
+                    .Append(mlContext.Transforms.CustomMapping(new MulticlassLabelMapping().GetMapping(), MulticlassLabelMapping.ContractName))
+                    .Append(mlContext.Transforms.CopyColumns("Score", OnnxColumnNames.Score));
+                drop.Add(OnnxColumnNames.PredictedClassName);
+                var keyData = ClassNamesView(mlContext, description.ClassNames!);
+                string valueColumn = OnnxColumnNames.PredictedClassName;
+                if (keyValueType is { } kind)
+                {
+                    // Key values of another type (e.g. Single labels): parse the class name back with ML.NET's own conversion.
+                    chain = chain.Append(mlContext.Transforms.Conversion.ConvertType(OnnxColumnNames.PredictedClassValue, OnnxColumnNames.PredictedClassName, kind));
+                    keyData = mlContext.Transforms.Conversion.ConvertType(OnnxColumnNames.PredictedClassValue, nameof(ClassNameRow.Name), kind)
+                        .Append(mlContext.Transforms.SelectColumns(OnnxColumnNames.PredictedClassValue))
+                        .Fit(keyData).Transform(keyData);
+                    valueColumn = OnnxColumnNames.PredictedClassValue;
+                    drop.Add(OnnxColumnNames.PredictedClassValue);
+                }
+                estimator = chain.Append(mlContext.Transforms.Conversion.MapValueToKey("PredictedLabel", valueColumn, keyData: keyData));
+                break;
+            }
+            default:
+                throw new ArgumentOutOfRangeException(nameof(transformer), description.Task, "Unknown prediction task.");
+        }
+        estimator = estimator.Append(mlContext.Transforms.DropColumns(drop.ToArray()));
 
         ITransformer replacement;
         try
@@ -129,6 +152,38 @@ public static class OnnxModelConversion
         }
         CheckSameOutputs(transformer.GetOutputSchema(schema), replacement.GetOutputSchema(schema), source);
         return replacement;
+    }
+
+    /// <summary>
+    /// The <see cref="DataKind"/> of the original <c>PredictedLabel</c>'s key values when they are not text (the class names are then
+    /// their text forms and are parsed back); <c>null</c> for text key values or none.
+    /// </summary>
+    private static DataKind? KeyValueType(DataViewSchema original, OnnxScoringModel description, string source)
+    {
+        var column = original.GetColumnOrNull("PredictedLabel")
+            ?? throw new InvalidOperationException($"{source} has no 'PredictedLabel' column; a multiclass transformer must give one.");
+        if (column.Type is not KeyDataViewType key || key.Count != (ulong)description.ClassNames!.Count)
+            throw new InvalidOperationException(
+                $"'PredictedLabel' of {source} is {column.Type}; expected a key type with {description.ClassNames!.Count} keys, one per class name.");
+        var annotation = column.Annotations.Schema.GetColumnOrNull("KeyValues");
+        if (annotation?.Type is not VectorDataViewType { ItemType: var item }) return null;
+        if (item is TextDataViewType) return null;
+        return item.RawType switch
+        {
+            var t when t == typeof(float) => DataKind.Single,
+            var t when t == typeof(double) => DataKind.Double,
+            var t when t == typeof(sbyte) => DataKind.SByte,
+            var t when t == typeof(byte) => DataKind.Byte,
+            var t when t == typeof(short) => DataKind.Int16,
+            var t when t == typeof(ushort) => DataKind.UInt16,
+            var t when t == typeof(int) => DataKind.Int32,
+            var t when t == typeof(uint) => DataKind.UInt32,
+            var t when t == typeof(long) => DataKind.Int64,
+            var t when t == typeof(ulong) => DataKind.UInt64,
+            var t when t == typeof(bool) => DataKind.Boolean,
+            _ => throw new InvalidOperationException(
+                $"'PredictedLabel' of {source} has key values of type {item}; the ONNX-backed form supports text, numeric and Boolean key values."),
+        };
     }
 
     private static void CheckFeatureColumn(DataViewSchema schema, OnnxScoringModel description, string source)

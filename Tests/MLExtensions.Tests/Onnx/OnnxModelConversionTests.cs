@@ -21,6 +21,7 @@ public sealed class OnnxModelConversionTests
         public bool Label { get; set; }
         public float Target { get; set; }
         public string Class { get; set; } = "";
+        public float ClassNumber { get; set; }
     }
 
     public sealed class BinaryPrediction
@@ -54,16 +55,17 @@ public sealed class OnnxModelConversionTests
             {
                 Raw = raw, Extra = extra, Label = signal > 1.5f, Target = signal + (float)random.NextDouble(),
                 Class = classes[(int)Math.Clamp(Math.Floor((signal + 8) / 6), 0, 2)],
+                ClassNumber = 10 * (float)Math.Clamp(Math.Floor((signal + 8) / 6), 0, 2) + 0.5f,
             };
         }).ToArray();
     }
 
     /// <summary>Concatenate, min-max normalize and (for multiclass) map the class to a key label.</summary>
-    private static ITransformer FitFeaturizer(MLContext ml, IDataView data, bool multiclass, string features = "Features")
+    private static ITransformer FitFeaturizer(MLContext ml, IDataView data, bool multiclass, string features = "Features", bool numericClasses = false)
     {
         IEstimator<ITransformer> pipeline = ml.Transforms.Concatenate(features, nameof(Row.Raw), nameof(Row.Extra))
             .Append(ml.Transforms.NormalizeMinMax(features));
-        if (multiclass) pipeline = pipeline.Append(ml.Transforms.Conversion.MapValueToKey("Label", nameof(Row.Class)));
+        if (multiclass) pipeline = pipeline.Append(ml.Transforms.Conversion.MapValueToKey("Label", numericClasses ? nameof(Row.ClassNumber) : nameof(Row.Class)));
         return pipeline.Fit(data);
     }
 
@@ -113,21 +115,19 @@ public sealed class OnnxModelConversionTests
         Assert.AreEqual(Column<bool>(expected, "PredictedLabel")[0], first.PredictedLabel);
     }
 
-    [TestMethod]
-    public void SaveWithOnnx_MulticlassPipeline_ReloadKeepsKeyTypeAndEvaluates()
+    [TestMethod, DataRow(false), DataRow(true)]
+    public void SaveWithOnnx_MulticlassPipeline_ReloadKeepsKeyTypeAndEvaluates(bool numericClasses)
     {
         var ml = new MLContext(seed: 1);
         var rows = MakeRows(90, 12);
         var data = ml.Data.LoadFromEnumerable(rows);
-        var featurizer = FitFeaturizer(ml, data, multiclass: true);
+        var featurizer = FitFeaturizer(ml, data, multiclass: true, numericClasses: numericClasses);
         var featurized = featurizer.GetOutputSchema(data.Schema);
-        VBuffer<ReadOnlyMemory<char>> keys = default;
-        featurized["Label"].GetKeyValues(ref keys);
-        var classNames = keys.DenseValues().Select(k => k.ToString()).ToArray();
+        var classNames = KeyValuesAsText(featurized);
         Assert.HasCount(3, classNames);
         var arch = new MlpArchitecture(5, [7], ActivationKind.SiLU, NormalizationKind.LayerNorm, 0, 3);
         using var ours = new TorchMlpTestTransformer(ml, arch, MlpOnnxExporterTests.TrainedWeights(arch, 22), PredictionTask.MulticlassClassification,
-                                                     featurized, classNames);
+                                                     featurized, classNames, classValueKind: numericClasses ? DataKind.Single : null);
         var model = Then(featurizer, ours);
         var expected = model.Transform(data);
 
@@ -136,9 +136,8 @@ public sealed class OnnxModelConversionTests
         AssertSameColumnTypes(expected.Schema, actual.Schema, "Score", "PredictedLabel");
         AssertClose(Column<float[]>(expected, "Score").SelectMany(s => s).ToArray(), Column<float[]>(actual, "Score").SelectMany(s => s).ToArray());
         CollectionAssert.AreEqual(Column<uint>(expected, "PredictedLabel"), Column<uint>(actual, "PredictedLabel"));
-        VBuffer<ReadOnlyMemory<char>> reloadedKeys = default;
-        actual.Schema["PredictedLabel"].GetKeyValues(ref reloadedKeys);
-        CollectionAssert.AreEqual(classNames, reloadedKeys.DenseValues().Select(k => k.ToString()).ToArray());
+        Assert.AreEqual(featurized["Label"].Annotations.Schema["KeyValues"].Type, actual.Schema["PredictedLabel"].Annotations.Schema["KeyValues"].Type);
+        CollectionAssert.AreEqual(classNames, KeyValuesAsText(actual.Schema, "PredictedLabel"));
 
         var before = ml.MulticlassClassification.Evaluate(expected);
         var after = ml2.MulticlassClassification.Evaluate(actual);
@@ -146,7 +145,9 @@ public sealed class OnnxModelConversionTests
         Assert.AreEqual(before.LogLoss, after.LogLoss, Tolerance);
 
         var names = ml2.Transforms.Conversion.MapKeyToValue("PredictedName", "PredictedLabel").Fit(actual).Transform(actual);
-        var predictedNames = names.GetColumn<ReadOnlyMemory<char>>("PredictedName").Select(n => n.ToString()).ToArray();
+        var predictedNames = numericClasses
+            ? names.GetColumn<float>("PredictedName").Select(n => n.ToString("R", System.Globalization.CultureInfo.InvariantCulture)).ToArray()
+            : names.GetColumn<ReadOnlyMemory<char>>("PredictedName").Select(n => n.ToString()).ToArray();
         CollectionAssert.AreEqual(Column<uint>(expected, "PredictedLabel").Select(k => classNames[k - 1]).ToArray(), predictedNames);
 
         var engine = ml2.Model.CreatePredictionEngine<Row, MulticlassPrediction>(loaded);
@@ -301,6 +302,20 @@ public sealed class OnnxModelConversionTests
     /// <summary>A flat chain: the featurizer's transformers, then <paramref name="last"/>.</summary>
     private static TransformerChain<ITransformer> Then(ITransformer featurizer, ITransformer last) =>
         new(((IEnumerable<ITransformer>)featurizer).Append(last).ToArray());
+
+    /// <summary>The key values of a key column as text (floats in invariant round-trip form).</summary>
+    private static string[] KeyValuesAsText(DataViewSchema schema, string column = "Label")
+    {
+        if (schema[column].Annotations.Schema["KeyValues"].Type is VectorDataViewType { ItemType: TextDataViewType })
+        {
+            VBuffer<ReadOnlyMemory<char>> text = default;
+            schema[column].GetKeyValues(ref text);
+            return text.DenseValues().Select(k => k.ToString()).ToArray();
+        }
+        VBuffer<float> numbers = default;
+        schema[column].GetKeyValues(ref numbers);
+        return numbers.DenseValues().Select(v => v.ToString("R", System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+    }
 
     private static T[] Column<T>(IDataView view, string name) => view.GetColumn<T>(name).ToArray();
 

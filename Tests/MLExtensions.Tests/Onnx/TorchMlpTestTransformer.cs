@@ -21,11 +21,13 @@ internal sealed class TorchMlpTestTransformer : IOnnxConvertibleTransformer, IDi
     private readonly ITransformer _inner;
     private readonly object _gate = new();
     private readonly string _featureColumnName;
+    private readonly DataKind? _classValueKind;
 
     public TorchMlpTestTransformer(MLContext mlContext, MlpArchitecture architecture, IReadOnlyList<NamedTensorData> weights,
                                    PredictionTask task, DataViewSchema inputSchema, IReadOnlyList<string>? classNames = null,
-                                   string featureColumnName = "Features")
+                                   string featureColumnName = "Features", DataKind? classValueKind = null)
     {
+        _classValueKind = classValueKind;
         _featureColumnName = featureColumnName;
         _architecture = architecture;
         _weights = weights;
@@ -77,24 +79,35 @@ internal sealed class TorchMlpTestTransformer : IOnnxConvertibleTransformer, IDi
 
     public void Dispose() => _network.Dispose();
 
+    /// <summary>Score = softmax; PredictedLabel = key of the argmax, with the class names (or their parsed values) as key values.</summary>
     private ITransformer MulticlassMapping(MLContext mlContext, SchemaDefinition input, IDataView empty)
     {
         var output = SchemaDefinition.Create(typeof(MulticlassRow));
         output[nameof(MulticlassRow.Score)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, _architecture.OutputSize);
-        var keyData = mlContext.Data.LoadFromEnumerable(_classNames!.Select(n => new MulticlassRow { ClassName = n }).ToArray(), output);
-        return mlContext.Transforms.CustomMapping<FeaturesRow, MulticlassRow>(
-                (i, o) =>
-                {
-                    float[] logits = Forward(i.Features);
-                    float max = logits.Max();
-                    float[] e = logits.Select(l => MathF.Exp(l - max)).ToArray();
-                    float sum = e.Sum();
-                    o.Score = e.Select(v => v / sum).ToArray();
-                    o.ClassName = _classNames![Array.IndexOf(logits, max)];
-                }, null, input, output)
-            .Append(mlContext.Transforms.Conversion.MapValueToKey("PredictedLabel", nameof(MulticlassRow.ClassName), keyData: keyData.Schema.Count > 0
-                ? mlContext.Transforms.SelectColumns(nameof(MulticlassRow.ClassName)).Fit(keyData).Transform(keyData) : keyData))
-            .Append(mlContext.Transforms.DropColumns(nameof(MulticlassRow.ClassName)))
+        IDataView keyData = mlContext.Transforms.SelectColumns(nameof(MulticlassRow.ClassName)).Fit(
+                mlContext.Data.LoadFromEnumerable(_classNames!.Select(n => new MulticlassRow { ClassName = n }).ToArray(), output))
+            .Transform(mlContext.Data.LoadFromEnumerable(_classNames!.Select(n => new MulticlassRow { ClassName = n }).ToArray(), output));
+        IEstimator<ITransformer> pipeline = mlContext.Transforms.CustomMapping<FeaturesRow, MulticlassRow>(
+            (i, o) =>
+            {
+                float[] logits = Forward(i.Features);
+                float max = logits.Max();
+                float[] e = logits.Select(l => MathF.Exp(l - max)).ToArray();
+                float sum = e.Sum();
+                o.Score = e.Select(v => v / sum).ToArray();
+                o.ClassName = _classNames![Array.IndexOf(logits, max)];
+            }, null, input, output);
+        string valueColumn = nameof(MulticlassRow.ClassName);
+        if (_classValueKind is { } kind)
+        {
+            pipeline = pipeline.Append(mlContext.Transforms.Conversion.ConvertType("ClassValue", valueColumn, kind));
+            keyData = mlContext.Transforms.Conversion.ConvertType("ClassValue", valueColumn, kind)
+                .Append(mlContext.Transforms.SelectColumns("ClassValue")).Fit(keyData).Transform(keyData);
+            valueColumn = "ClassValue";
+        }
+        return pipeline
+            .Append(mlContext.Transforms.Conversion.MapValueToKey("PredictedLabel", valueColumn, keyData: keyData))
+            .Append(mlContext.Transforms.DropColumns(_classValueKind is null ? [nameof(MulticlassRow.ClassName)] : [nameof(MulticlassRow.ClassName), "ClassValue"]))
             .Fit(empty);
     }
 
