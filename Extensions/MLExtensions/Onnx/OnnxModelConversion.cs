@@ -101,7 +101,9 @@ public static class OnnxModelConversion
 
         var outputs = OnnxScoringModelPreparer.Outputs(description.Task);
         var columns = outputs.Select(o => o.ColumnName).ToArray();
-        var onnxEstimator = mlContext.Transforms.ApplyOnnxModel(columns, [description.FeatureColumnName], new MemoryStream(onnx));
+        // ONNX Runtime parses the model here: a well-formed protobuf with a broken graph fails now, not at save or load.
+        IEstimator<ITransformer> onnxEstimator = Guard(source,
+            () => mlContext.Transforms.ApplyOnnxModel(columns, [description.FeatureColumnName], new MemoryStream(onnx)));
         IEstimator<ITransformer> estimator;
         var drop = columns.ToList();
         switch (description.Task)
@@ -141,17 +143,21 @@ public static class OnnxModelConversion
         }
         estimator = estimator.Append(mlContext.Transforms.DropColumns(drop.ToArray()));
 
-        ITransformer replacement;
+        var replacement = Guard(source, () => estimator.Fit(new EmptyDataView(schema)));
+        CheckSameOutputs(transformer.GetOutputSchema(schema), replacement.GetOutputSchema(schema), source);
+        return replacement;
+    }
+
+    private static T Guard<T>(string source, Func<T> build)
+    {
         try
         {
-            replacement = estimator.Fit(new EmptyDataView(schema));
+            return build();
         }
         catch (Exception ex) when (ex is not (OutOfMemoryException or OperationCanceledException))
         {
-            throw new InvalidDataException($"ML.NET could not build the ONNX-backed replacement of {source}: {ex.Message}", ex);
+            throw new InvalidDataException($"ML.NET / ONNX Runtime could not build the ONNX-backed replacement of {source}: {ex.Message}", ex);
         }
-        CheckSameOutputs(transformer.GetOutputSchema(schema), replacement.GetOutputSchema(schema), source);
-        return replacement;
     }
 
     /// <summary>

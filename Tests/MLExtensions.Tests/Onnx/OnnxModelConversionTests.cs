@@ -215,6 +215,19 @@ public sealed class OnnxModelConversionTests
     }
 
     [TestMethod]
+    public void ConvertToOnnxBacked_WellFormedButBrokenGraph_ThrowsNamingTransformer()
+    {
+        var (ml, model, data) = BinaryModel(m =>
+        {
+            var proto = global::Onnx.ModelProto.Parser.ParseFrom(m.OnnxModel);
+            proto.Graph.Node.RemoveAt(0);   // the first Gemm: later nodes read a value nothing produces
+            return m with { OnnxModel = Google.Protobuf.MessageExtensions.ToByteArray(proto) };
+        });
+        var ex = Assert.ThrowsExactly<InvalidDataException>(() => ml.Model.ConvertToOnnxBacked(model, data.Schema));
+        StringAssert.Contains(ex.Message, nameof(TorchMlpTestTransformer));
+    }
+
+    [TestMethod]
     public void ConvertToOnnxBacked_WrongFeatureSize_Throws()
     {
         var (ml, model, data) = BinaryModel(m => m with { FeatureSize = 7 });
