@@ -48,6 +48,8 @@ public static class MLExtensionsRuntime
         ArgumentNullException.ThrowIfNull(mlContext);
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentException.ThrowIfNullOrEmpty(sourceName);
+        if (!stream.CanRead || !stream.CanSeek)
+            throw new ArgumentException($"Cannot load {sourceName}: the stream must be readable and seekable (a model is a zip archive).", nameof(stream));
         Register(mlContext);
         try
         {
