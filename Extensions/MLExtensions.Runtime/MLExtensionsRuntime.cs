@@ -1,0 +1,66 @@
+using Microsoft.ML;
+
+namespace MLExtensions.Runtime;
+
+/// <summary>
+/// Entry points for apps that serve models saved by MLExtensions: register the mappings with an <see cref="MLContext"/> and load
+/// saved pipelines with clear errors. Needs Microsoft.ML, Microsoft.ML.OnnxTransformer and ONNX Runtime, not TorchSharp.
+/// </summary>
+public static class MLExtensionsRuntime
+{
+    /// <summary>
+    /// Registers this assembly's <c>CustomMapping</c> factories with <paramref name="mlContext"/>'s component catalog. ML.NET also
+    /// finds them by the assembly name stored in the model, but registering first makes loading independent of assembly probing.
+    /// Registration is per <see cref="MLContext"/>; calling it twice is harmless.
+    /// </summary>
+    /// <param name="mlContext">The context that will load models.</param>
+    public static void Register(MLContext mlContext)
+    {
+        ArgumentNullException.ThrowIfNull(mlContext);
+        mlContext.ComponentCatalog.RegisterAssembly(typeof(MLExtensionsRuntime).Assembly);
+    }
+
+    /// <summary>Registers the mappings (<see cref="Register"/>) and loads a model saved with <c>mlContext.Model.Save</c>.</summary>
+    /// <param name="mlContext">The context to load into.</param>
+    /// <param name="filePath">The model zip.</param>
+    /// <param name="inputSchema">The schema the model expects as input.</param>
+    /// <returns>The loaded pipeline.</returns>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="InvalidDataException">The file is not a readable ML.NET model (corrupt, truncated, or an embedded ONNX model that ONNX Runtime rejects).</exception>
+    public static ITransformer LoadModel(MLContext mlContext, string filePath, out DataViewSchema inputSchema)
+    {
+        ArgumentNullException.ThrowIfNull(mlContext);
+        ArgumentException.ThrowIfNullOrEmpty(filePath);
+        if (!File.Exists(filePath)) throw new FileNotFoundException($"Model file '{filePath}' does not exist.", filePath);
+        using var stream = File.OpenRead(filePath);
+        return LoadModel(mlContext, stream, $"model file '{filePath}'", out inputSchema);
+    }
+
+    /// <summary>Registers the mappings (<see cref="Register"/>) and loads a model saved with <c>mlContext.Model.Save</c> from a stream.</summary>
+    /// <param name="mlContext">The context to load into.</param>
+    /// <param name="stream">A readable, seekable stream holding the model zip.</param>
+    /// <param name="sourceName">How error messages name the source, e.g. <c>model file 'm.zip'</c>.</param>
+    /// <param name="inputSchema">The schema the model expects as input.</param>
+    /// <returns>The loaded pipeline.</returns>
+    /// <exception cref="InvalidDataException">The stream is not a readable ML.NET model.</exception>
+    public static ITransformer LoadModel(MLContext mlContext, Stream stream, string sourceName, out DataViewSchema inputSchema)
+    {
+        ArgumentNullException.ThrowIfNull(mlContext);
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentException.ThrowIfNullOrEmpty(sourceName);
+        if (!stream.CanRead || !stream.CanSeek)
+            throw new ArgumentException($"Cannot load {sourceName}: the stream must be readable and seekable (a model is a zip archive).", nameof(stream));
+        Register(mlContext);
+        try
+        {
+            return mlContext.Model.Load(stream, out inputSchema);
+        }
+        catch (Exception ex) when (ex is not (OutOfMemoryException or OperationCanceledException))
+        {
+            throw new InvalidDataException(
+                $"Cannot load {sourceName}: expected an ML.NET model zip written by mlContext.Model.Save (for MLExtensions models, " +
+                $"a pipeline of ML.NET transformers, ApplyOnnxModel with an embedded ONNX model and MLExtensions.Runtime mappings). {ex.GetType().Name}: {ex.Message}",
+                ex);
+        }
+    }
+}
