@@ -5,6 +5,8 @@ using System.Diagnostics;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using MLExtensions;
+using MLExtensions.Onnx;
+using MLExtensions.Runtime;
 using MLExtensions.Trainers;
 using QuickStart;
 
@@ -45,8 +47,18 @@ foreach (var (name, trainer) in contenders)
     neuralModel ??= model;
 }
 
-// One customer.
+// Save: our network becomes an ONNX graph inside ML.NET's own zip (mlContext.Model.Save underneath).
+string modelPath = Path.Combine(Path.GetTempPath(), "churn-model.zip");
+ml.Model.SaveWithOnnx(neuralModel!, train.Schema, modelPath);
+
+// Reload in a fresh context, as a serving app would (it needs Microsoft.ML, ONNX Runtime and MLExtensions.Runtime only).
+var servingContext = new MLContext();
+var reloaded = MLExtensionsRuntime.LoadModel(servingContext, modelPath, out _);
 var customer = ml.Data.CreateEnumerable<ChurnRow>(test, reuseRowObject: false).First();
-var engine = ml.Model.CreatePredictionEngine<ChurnRow, ChurnPrediction>(neuralModel!);
-var prediction = engine.Predict(customer);
-Console.WriteLine($"Customer with tenure {customer.Tenure} months, {customer.Contract} contract: churn probability {prediction.Probability:0.000} (churned: {customer.Churn}).");
+var original = ml.Model.CreatePredictionEngine<ChurnRow, ChurnPrediction>(neuralModel!).Predict(customer);
+var served = servingContext.Model.CreatePredictionEngine<ChurnRow, ChurnPrediction>(reloaded).Predict(customer);
+Console.WriteLine($"Saved to {modelPath} ({new FileInfo(modelPath).Length / 1024} KiB) and reloaded.");
+Console.WriteLine($"Customer with tenure {customer.Tenure} months, {customer.Contract} contract: churn probability {served.Probability:0.000} " +
+                  $"(before saving {original.Probability:0.000}; churned: {customer.Churn}).");
+if (Math.Abs(served.Probability - original.Probability) > 1e-5)
+    throw new InvalidOperationException("The reloaded model predicts differently from the trained one.");

@@ -44,7 +44,8 @@ public sealed class NeuralNetworkModelParameters
     /// <summary>The device the network trained on (<c>cpu</c> or <c>cuda</c>).</summary>
     public string DeviceName { get; }
 
-    /// <summary>For multiclass models, the class names in key order (from the label's key values); otherwise <c>null</c>.</summary>
+    /// <summary>For multiclass models, the class names in key order: the label's key values as invariant strings, or "1".."K"
+    /// when the label has none; otherwise <c>null</c>.</summary>
     public IReadOnlyList<string>? ClassNames { get; }
 
     /// <summary>Builds a CPU network in evaluation mode holding these weights.</summary>
@@ -55,6 +56,14 @@ public sealed class NeuralNetworkModelParameters
         network.eval();
         return network;
     }
+
+    /// <summary>Writes the network as an ONNX model (opset 17): input <c>Features</c> [N, InputSize]; outputs as documented on
+    /// <see cref="Onnx.MlpOnnxExporter"/> (regression <c>Score</c> [N]; binary <c>Score</c>, <c>Probability</c>, <c>PredictedLabel</c> [N];
+    /// multiclass <c>Score</c> [N, K] and <c>PredictedIndex</c> [N]).</summary>
+    /// <param name="destination">The stream to write to.</param>
+    /// <param name="inputName">Name of the graph input.</param>
+    public void ExportOnnx(Stream destination, string inputName = ColumnNames.Features) =>
+        Onnx.MlpOnnxExporter.Export(Architecture, Weights, Task, destination, inputName, ClassNames);
 
     /// <summary>The weight tensor named <paramref name="name"/>.</summary>
     /// <exception cref="KeyNotFoundException">No weight has that name; the message lists the names.</exception>

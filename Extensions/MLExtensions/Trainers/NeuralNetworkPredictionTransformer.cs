@@ -1,6 +1,7 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using MLExtensions.Networks;
+using MLExtensions.Onnx;
 using static TorchSharp.torch;
 
 namespace MLExtensions.Trainers;
@@ -15,18 +16,21 @@ namespace MLExtensions.Trainers;
 /// <c>mlContext.Model.Save</c> cannot store a transformer from an external assembly; convert the fitted pipeline to an
 /// ONNX-backed ML.NET pipeline first (see the README, "Saving and deploying").
 /// </remarks>
-public sealed class NeuralNetworkPredictionTransformer : ISingleFeaturePredictionTransformer<NeuralNetworkModelParameters>, IDisposable
+public sealed class NeuralNetworkPredictionTransformer : ISingleFeaturePredictionTransformer<NeuralNetworkModelParameters>,
+                                                         IOnnxConvertibleTransformer, IDisposable
 {
     private readonly MlpNetwork _network;
     private readonly ITransformer _scorer;
+    private readonly DataViewSchema.Annotations? _labelAnnotations;
 
     internal NeuralNetworkPredictionTransformer(NeuralNetworkModelParameters model, MlpNetwork network, string featureColumnName,
-                                                IDataView schemaSource)
+                                                IDataView schemaSource, DataViewSchema.Annotations? labelAnnotations)
     {
         Model = model;
         _network = network;
         FeatureColumnName = featureColumnName;
         FeatureColumnType = new VectorDataViewType(NumberDataViewType.Single, model.Architecture.InputSize);
+        _labelAnnotations = labelAnnotations;
         _scorer = CreateScorer(schemaSource);
     }
 
@@ -66,6 +70,10 @@ public sealed class NeuralNetworkPredictionTransformer : ISingleFeaturePredictio
         CheckFeatureColumn(input.Schema);
         return _scorer.Transform(input);
     }
+
+    /// <summary>The network as an ONNX graph with this transformer's feature column and output columns (for <c>ConvertToOnnxBacked</c>).</summary>
+    public OnnxScoringModel GetOnnxScoringModel() =>
+        OnnxScoringModel.FromMlp(Model.Architecture, Model.Weights, Model.Task, FeatureColumnName, Model.ClassNames);
 
     void ICanSaveModel.Save(ModelSaveContext ctx) => throw new NotSupportedException(
         "mlContext.Model.Save cannot store a transformer from an external assembly. Convert the fitted pipeline to an ONNX-backed " +
@@ -111,12 +119,13 @@ public sealed class NeuralNetworkPredictionTransformer : ISingleFeaturePredictio
                 score.ColumnType = new VectorDataViewType(NumberDataViewType.Single, classes);
                 var predicted = outputDefinition[nameof(MulticlassScoreRow.PredictedLabel)];
                 predicted.ColumnType = new KeyDataViewType(typeof(uint), classes);
-                if (Model.ClassNames is { } names)
+                if (_labelAnnotations?.Schema.GetColumnOrNull("KeyValues") is { Type: VectorDataViewType keyValuesType })
                 {
-                    var values = new VBuffer<ReadOnlyMemory<char>>(names.Count, names.Select(n => n.AsMemory()).ToArray());
-                    var textVector = new VectorDataViewType(TextDataViewType.Instance, names.Count);
-                    predicted.AddAnnotation("KeyValues", values, textVector);
-                    score.AddAnnotation("SlotNames", values, textVector);
+                    // The predicted key carries the label's key values with their own type, as ML.NET's trainers do.
+                    typeof(NeuralNetworkPredictionTransformer).GetMethod(nameof(CopyKeyValues), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!
+                        .MakeGenericMethod(keyValuesType.ItemType.RawType).Invoke(null, [_labelAnnotations, predicted, keyValuesType]);
+                    if (keyValuesType.ItemType is TextDataViewType && Model.ClassNames is { } names)
+                        score.AddAnnotation("SlotNames", new VBuffer<ReadOnlyMemory<char>>(names.Count, names.Select(n => n.AsMemory()).ToArray()), keyValuesType);
                 }
                 return ml.Transforms.CustomMapping<FeatureVectorRow, MulticlassScoreRow>((row, output) =>
                 {
@@ -136,6 +145,13 @@ public sealed class NeuralNetworkPredictionTransformer : ISingleFeaturePredictio
                     output.PredictedLabel = (uint)best;
                 }, contractName: null, inputSchemaDefinition: input, outputSchemaDefinition: outputDefinition).Fit(schemaSource);
         }
+    }
+
+    private static void CopyKeyValues<T>(DataViewSchema.Annotations annotations, SchemaDefinition.Column column, VectorDataViewType type)
+    {
+        VBuffer<T> values = default;
+        annotations.GetValue("KeyValues", ref values);
+        column.AddAnnotation("KeyValues", values, type);
     }
 
     private float[] Forward(float[] features, int inputs)

@@ -59,8 +59,9 @@ public abstract class NeuralNetworkTrainerBase : IEstimator<NeuralNetworkPredict
         var result = new NeuralTrainingLoop(o, Task, classCount).Run(train, validation, seed, _progress, cancellationToken);
         var labelColumn = input.Schema[o.LabelColumnName];
         var model = new NeuralNetworkModelParameters(Task, result.Network.Architecture, result.Network.GetWeights(), result.History,
-            result.BestEpoch, result.Seed, result.DeviceName, Task == PredictionTask.MulticlassClassification ? KeyNames(labelColumn) : null);
-        return new NeuralNetworkPredictionTransformer(model, result.Network, o.FeatureColumnName, input);
+            result.BestEpoch, result.Seed, result.DeviceName, Task == PredictionTask.MulticlassClassification ? KeyNames(labelColumn, classCount) : null);
+        return new NeuralNetworkPredictionTransformer(model, result.Network, o.FeatureColumnName, input,
+            Task == PredictionTask.MulticlassClassification ? labelColumn.Annotations : null);
     }
 
     /// <summary>The input columns plus the task's output columns.</summary>
@@ -137,14 +138,22 @@ public abstract class NeuralNetworkTrainerBase : IEstimator<NeuralNetworkPredict
         }
     }
 
-    private static IReadOnlyList<string>? KeyNames(DataViewSchema.Column label)
+    /// <summary>The label's key values as invariant strings in key order, or "1".."K" when the label has none.</summary>
+    private static IReadOnlyList<string> KeyNames(DataViewSchema.Column label, int classCount)
     {
         var annotation = label.Annotations.Schema.GetColumnOrNull("KeyValues");
-        if (annotation is not { Type: VectorDataViewType { ItemType: var item } } || item is not TextDataViewType)
-            return null;
-        VBuffer<ReadOnlyMemory<char>> values = default;
-        label.Annotations.GetValue("KeyValues", ref values);
-        return values.DenseValues().Select(v => v.ToString()).ToArray();
+        if (annotation is not { Type: VectorDataViewType { ItemType: var item } })
+            return Enumerable.Range(1, classCount).Select(k => k.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        var read = typeof(NeuralNetworkTrainerBase).GetMethod(nameof(ReadKeyValues), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!
+            .MakeGenericMethod(item.RawType);
+        return (IReadOnlyList<string>)read.Invoke(null, [label.Annotations])!;
+    }
+
+    private static IReadOnlyList<string> ReadKeyValues<T>(DataViewSchema.Annotations annotations)
+    {
+        VBuffer<T> values = default;
+        annotations.GetValue("KeyValues", ref values);
+        return values.DenseValues().Select(v => Convert.ToString(v, System.Globalization.CultureInfo.InvariantCulture) ?? "").ToArray();
     }
 
     /// <summary>Input row with no columns, for borrowing output shapes.</summary>
