@@ -1,5 +1,4 @@
 using Microsoft.ML;
-using MLExtensions.Optimizers;
 using MLExtensions.Trainers;
 using MLExtensions.Training;
 
@@ -24,16 +23,8 @@ public static class BinaryClassificationCatalogExtensions
         int? seed = null)
     {
         ArgumentNullException.ThrowIfNull(catalog);
-        return new NeuralNetworkBinaryTrainer(new NeuralNetworkBinaryTrainer.Options
-        {
-            LabelColumnName = labelColumnName,
-            FeatureColumnName = featureColumnName,
-            HiddenLayerSizes = hiddenLayerSizes ?? NeuralNetworkOptionsBase.Defaults.HiddenLayerSizes,
-            Epochs = epochs,
-            Optimizer = new AdamWSpec(LearningRate: learningRate),
-            BatchSize = batchSize,
-            Seed = seed,
-        });
+        return new NeuralNetworkBinaryTrainer(NeuralNetworkOptionsBase.ForSimpleOverload<NeuralNetworkBinaryTrainer.Options>(
+            labelColumnName, featureColumnName, hiddenLayerSizes, epochs, learningRate, batchSize, seed));
     }
 
     /// <summary>A TorchSharp multilayer perceptron configured by <paramref name="options"/>.</summary>

@@ -1,5 +1,4 @@
 using Microsoft.ML;
-using MLExtensions.Optimizers;
 using MLExtensions.Trainers;
 using MLExtensions.Training;
 
@@ -24,16 +23,8 @@ public static class RegressionCatalogExtensions
         int? seed = null)
     {
         ArgumentNullException.ThrowIfNull(catalog);
-        return new NeuralNetworkRegressionTrainer(new NeuralNetworkRegressionTrainer.Options
-        {
-            LabelColumnName = labelColumnName,
-            FeatureColumnName = featureColumnName,
-            HiddenLayerSizes = hiddenLayerSizes ?? NeuralNetworkOptionsBase.Defaults.HiddenLayerSizes,
-            Epochs = epochs,
-            Optimizer = new AdamWSpec(LearningRate: learningRate),
-            BatchSize = batchSize,
-            Seed = seed,
-        });
+        return new NeuralNetworkRegressionTrainer(NeuralNetworkOptionsBase.ForSimpleOverload<NeuralNetworkRegressionTrainer.Options>(
+            labelColumnName, featureColumnName, hiddenLayerSizes, epochs, learningRate, batchSize, seed));
     }
 
     /// <summary>A TorchSharp multilayer perceptron configured by <paramref name="options"/>.</summary>

@@ -151,6 +151,20 @@ public abstract class NeuralNetworkOptionsBase
             ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1, nameof(NumberOfThreads));
     }
 
+    /// <summary>Options with the few settings the catalogs' simple overloads expose; the rest keep their defaults.</summary>
+    internal static TOptions ForSimpleOverload<TOptions>(string labelColumnName, string featureColumnName, int[]? hiddenLayerSizes,
+                                                         int epochs, double learningRate, int batchSize, int? seed)
+        where TOptions : NeuralNetworkOptionsBase, new() => new()
+    {
+        LabelColumnName = labelColumnName,
+        FeatureColumnName = featureColumnName,
+        HiddenLayerSizes = hiddenLayerSizes ?? Defaults.HiddenLayerSizes,
+        Epochs = epochs,
+        Optimizer = new AdamWSpec(LearningRate: learningRate),
+        BatchSize = batchSize,
+        Seed = seed,
+    };
+
     /// <summary>A member-wise copy; the hidden sizes are copied too, specs are immutable.</summary>
     protected NeuralNetworkOptionsBase CloneBase()
     {

@@ -160,6 +160,18 @@ public sealed class NeuralNetworkTrainerTests
     }
 
     [TestMethod]
+    public void SimpleOverload_SettingsReachTheModel()
+    {
+        var ml = new MLContext(1);
+        var data = ml.Data.LoadFromEnumerable(SyntheticData.Regression(100, 1));
+        using var model = ml.Regression.Trainers.NeuralNetwork(hiddenLayerSizes: [7], epochs: 3, learningRate: 0.01, batchSize: 10, seed: 5).Fit(data);
+        Assert.AreEqual(7, model.Model.Architecture.HiddenSizes.Single());
+        Assert.AreEqual(5, model.Model.Seed);
+        Assert.AreEqual(0.01, model.Model.History[0].LearningRate, 1e-12);
+        Assert.IsTrue(model.Model.History.Count <= 3);
+    }
+
+    [TestMethod]
     public void DeviceSelector_AutoPicksCudaOnlyWhenAvailable()
     {
         Assert.AreEqual(TorchSharp.DeviceType.CPU, DeviceSelector.Resolve(DeviceKind.Auto, cudaAvailable: false).type);
