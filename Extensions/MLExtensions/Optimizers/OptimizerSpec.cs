@@ -17,6 +17,7 @@ namespace MLExtensions.Optimizers;
 [JsonDerivedType(typeof(SgdSpec), "sgd")]
 [JsonDerivedType(typeof(AdamSpec), "adam")]
 [JsonDerivedType(typeof(AdamWSpec), "adamw")]
+[JsonDerivedType(typeof(LionSpec), "lion")]
 public abstract record OptimizerSpec
 {
     /// <summary>The base learning rate the schedule multiplies.</summary>
