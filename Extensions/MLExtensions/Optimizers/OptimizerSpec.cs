@@ -18,6 +18,15 @@ namespace MLExtensions.Optimizers;
 [JsonDerivedType(typeof(AdamSpec), "adam")]
 [JsonDerivedType(typeof(AdamWSpec), "adamw")]
 [JsonDerivedType(typeof(LionSpec), "lion")]
+[JsonDerivedType(typeof(AdaBeliefSpec), "adabelief")]
+[JsonDerivedType(typeof(DiffGradSpec), "diffgrad")]
+[JsonDerivedType(typeof(AdanSpec), "adan")]
+[JsonDerivedType(typeof(AdamPSpec), "adamp")]
+[JsonDerivedType(typeof(SgdPSpec), "sgdp")]
+[JsonDerivedType(typeof(LambSpec), "lamb")]
+[JsonDerivedType(typeof(LarsSpec), "lars")]
+[JsonDerivedType(typeof(SgdSaiSpec), "sgd_sai")]
+[JsonDerivedType(typeof(MuonSpec), "muon")]
 public abstract record OptimizerSpec
 {
     /// <summary>The base learning rate the schedule multiplies.</summary>

@@ -65,7 +65,7 @@ public sealed class GoldenTrajectoryTests
     {
         // Events use 1-based step numbers: "after_step": k means right after the k-th step.
         if (golden.RestartAfterSteps.Contains(t + 1))
-            throw new NotImplementedException(); // TODO Adan
+            ((Adan)optimizer).Restart();
     }
 
     private static Tensor Data(GoldenFile golden, string name)
