@@ -27,6 +27,10 @@ namespace MLExtensions.Optimizers;
 [JsonDerivedType(typeof(LarsSpec), "lars")]
 [JsonDerivedType(typeof(SgdSaiSpec), "sgd_sai")]
 [JsonDerivedType(typeof(MuonSpec), "muon")]
+[JsonDerivedType(typeof(AdaptiveMemorySgdSpec), "am_sgd")]
+[JsonDerivedType(typeof(AdaptiveMemoryAdamWSpec), "am_adamw")]
+[JsonDerivedType(typeof(AroSpec), "aro")]
+[JsonDerivedType(typeof(CoordinateClippingSpec), "coordinate_clipping")]
 public abstract record OptimizerSpec
 {
     /// <summary>The base learning rate the schedule multiplies.</summary>
