@@ -28,6 +28,9 @@ public sealed record AroSpec(double LearningRate = 0.01, double Momentum = 0.95,
     /// <inheritdoc />
     public override void Validate()
     {
+        OptimizerChecks.Positive(LearningRate, nameof(LearningRate));
+        OptimizerChecks.UnitInterval(AdamBeta1, nameof(AdamBeta1));
+        OptimizerChecks.UnitInterval(AdamBeta2, nameof(AdamBeta2));
         new Aro.Options
         {
             LearningRate = LearningRate, UseAro = true, Momentum = Momentum, WeightDecay = WeightDecay, Epsilon = Epsilon, Rotation = Rotation,

@@ -25,6 +25,10 @@ public sealed record MuonSpec(double LearningRate = 0.02, double Momentum = 0.95
     /// <inheritdoc />
     public override void Validate()
     {
+        OptimizerChecks.Positive(LearningRate, nameof(LearningRate));
+        OptimizerChecks.UnitInterval(AdamBeta1, nameof(AdamBeta1));
+        OptimizerChecks.UnitInterval(AdamBeta2, nameof(AdamBeta2));
+        OptimizerChecks.Positive(AdamEpsilon, nameof(AdamEpsilon));
         new Muon.Options
         {
             LearningRate = LearningRate, Momentum = Momentum, WeightDecay = WeightDecay, Nesterov = Nesterov, NsSteps = NsSteps,
