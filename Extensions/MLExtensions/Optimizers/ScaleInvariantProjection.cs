@@ -24,7 +24,7 @@ internal static class ScaleInvariantProjection
             var pView = p.reshape(rows, -1);
             var gView = grad.reshape(rows, -1);
             var cosine = nn.functional.cosine_similarity(gView, pView, dim: 1, eps: eps).abs_();
-            if (cosine.max().item<double>() < delta / Math.Sqrt(pView.shape[1]))
+            if (cosine.max().ToDouble() < delta / Math.Sqrt(pView.shape[1]))
             {
                 var pn = p / pView.norm(1).reshape(expand).add_(eps);
                 var radial = (pn * update).reshape(rows, -1).sum(1);

@@ -8,17 +8,18 @@ namespace MLExtensions.Tests.Optimizers;
 [TestClass]
 public sealed class OptimizerSpecTests
 {
-    public static IEnumerable<object[]> Names => OptimizerRegistry.Names.Order().Select(n => new object[] { n });
+    public static IEnumerable<object[]> Names =>
+        OptimizerRegistry.Names.Order().SelectMany(n => new[] { new object[] { n, false }, new object[] { n, true } });
 
     [TestMethod, DynamicData(nameof(Names))]
-    public void CreateDefault_EveryRegisteredName_ValidatesRoundTripsAndReducesLoss(string name)
+    public void CreateDefault_EveryRegisteredName_ValidatesRoundTripsAndReducesLoss(string name, bool float32)
     {
         var spec = OptimizerRegistry.CreateDefault(name);
         spec.Validate();
         Assert.AreEqual(spec, OptimizerRegistry.FromJson(OptimizerRegistry.ToJson(spec)));
 
         using var scope = NewDisposeScope();
-        var (model, x, y) = TinyProblem.Create(seed: 3);
+        var (model, x, y) = TinyProblem.Create(seed: 3, float32 ? ScalarType.Float32 : ScalarType.Float64);
         using var optimizer = spec.Create(model.parameters());
         double first = double.NaN, last = double.NaN;
         for (int step = 0; step < 30; step++)
@@ -28,7 +29,7 @@ public sealed class OptimizerSpecTests
             var loss = nn.functional.mse_loss(model.forward(x), y);
             loss.backward();
             optimizer.step();
-            last = loss.item<double>();
+            last = loss.ToDouble();
             if (step == 0)
                 first = last;
         }
@@ -146,15 +147,15 @@ public sealed class OptimizerSpecTests
 /// <summary>A tiny float64 regression problem: 8 samples, 4 features, a 4-6-2 tanh MLP.</summary>
 internal static class TinyProblem
 {
-    public static (nn.Module<Tensor, Tensor> Model, Tensor X, Tensor Y) Create(int seed)
+    public static (nn.Module<Tensor, Tensor> Model, Tensor X, Tensor Y) Create(int seed, ScalarType dtype = ScalarType.Float64)
     {
         var generator = new Generator((ulong)seed);
-        var model = nn.Sequential(nn.Linear(4, 6, dtype: float64), nn.Tanh(), nn.Linear(6, 2, dtype: float64));
+        var model = nn.Sequential(nn.Linear(4, 6, dtype: dtype), nn.Tanh(), nn.Linear(6, 2, dtype: dtype));
         using (no_grad())
             foreach (var p in model.parameters())
-                p.copy_(randn(p.shape, dtype: float64, generator: generator) * 0.5);
-        var x = randn([8, 4], dtype: float64, generator: generator);
-        var y = randn([8, 2], dtype: float64, generator: generator);
+                p.copy_(randn(p.shape, dtype: dtype, generator: generator) * 0.5);
+        var x = randn([8, 4], dtype: dtype, generator: generator);
+        var y = randn([8, 2], dtype: dtype, generator: generator);
         return (model, x, y);
     }
 }
