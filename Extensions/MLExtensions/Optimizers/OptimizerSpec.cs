@@ -17,6 +17,20 @@ namespace MLExtensions.Optimizers;
 [JsonDerivedType(typeof(SgdSpec), "sgd")]
 [JsonDerivedType(typeof(AdamSpec), "adam")]
 [JsonDerivedType(typeof(AdamWSpec), "adamw")]
+[JsonDerivedType(typeof(LionSpec), "lion")]
+[JsonDerivedType(typeof(AdaBeliefSpec), "adabelief")]
+[JsonDerivedType(typeof(DiffGradSpec), "diffgrad")]
+[JsonDerivedType(typeof(AdanSpec), "adan")]
+[JsonDerivedType(typeof(AdamPSpec), "adamp")]
+[JsonDerivedType(typeof(SgdPSpec), "sgdp")]
+[JsonDerivedType(typeof(LambSpec), "lamb")]
+[JsonDerivedType(typeof(LarsSpec), "lars")]
+[JsonDerivedType(typeof(SgdSaiSpec), "sgd_sai")]
+[JsonDerivedType(typeof(MuonSpec), "muon")]
+[JsonDerivedType(typeof(AdaptiveMemorySgdSpec), "am_sgd")]
+[JsonDerivedType(typeof(AdaptiveMemoryAdamWSpec), "am_adamw")]
+[JsonDerivedType(typeof(AroSpec), "aro")]
+[JsonDerivedType(typeof(CoordinateClippingSpec), "coordinate_clipping")]
 public abstract record OptimizerSpec
 {
     /// <summary>The base learning rate the schedule multiplies.</summary>

@@ -1,0 +1,190 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.IO.Compression;
+using MLExtensions.Optimizers;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace MLExtensions.Benchmarks.Optimizers;
+
+/// <summary>
+/// Optimizer benchmarks: (1) each optimizer trains the Fashion-MNIST MLP 784-256-128-10 for 2 epochs (plain TorchSharp loop,
+/// pixels/255, randperm batches of 128, float32, 2 threads) and reports test accuracy; (2) the time of one optimizer step on the
+/// MLP's parameters, relative to TorchSharp's own Adam measured in the same round.
+/// Usage: <c>optimizers [--data DIR] [--only a,b] [--epochs 2] [--steps 200] [--rounds 5] [--skip-train] [--skip-steps]</c>.
+/// </summary>
+internal static class OptimizerBenchmark
+{
+    /// <summary>The optimizers and the learning rates used on Fashion-MNIST.</summary>
+    private static readonly (string Name, OptimizerSpec Spec, string Settings)[] s_cases =
+    [
+        ("sgd", new SgdSpec(LearningRate: 0.05, Momentum: 0.9), "lr 0.05, momentum 0.9"),
+        ("adam", new AdamSpec(LearningRate: 1e-3), "lr 1e-3"),
+        ("adamw", new AdamWSpec(LearningRate: 1e-3), "lr 1e-3, wd 0.01"),
+        ("lion", new LionSpec(LearningRate: 1e-4), "lr 1e-4"),
+        ("adabelief", new AdaBeliefSpec(LearningRate: 1e-3), "lr 1e-3 (0.2.1 defaults: eps 1e-16, rectify, decoupled)"),
+        ("diffgrad", new DiffGradSpec(LearningRate: 1e-3), "lr 1e-3"),
+        ("adan", new AdanSpec(LearningRate: 3e-3), "lr 3e-3"),
+        ("adamp", new AdamPSpec(LearningRate: 1e-3), "lr 1e-3"),
+        ("sgdp", new SgdPSpec(LearningRate: 0.05, Momentum: 0.9), "lr 0.05, momentum 0.9"),
+        ("lamb", new LambSpec(LearningRate: 1e-2), "lr 1e-2"),
+        ("lars", new LarsSpec(LearningRate: 0.1, TrustCoefficient: 0.02), "lr 0.1, trust 0.02, momentum 0.9"),
+        ("sgd_sai", new SgdSaiSpec(LearningRate: 1e-3), "lr 1e-3, momentum 0.9, wd 1e-2"),
+        ("muon", new MuonSpec(LearningRate: 0.02, AdamLearningRate: 1e-3), "lr 0.02 (matrices), Adam lr 1e-3 (biases)"),
+        ("am_sgd", new AdaptiveMemorySgdSpec(LearningRate: 0.05), "lr 0.05, lambda 0.1, beta_max 0.9"),
+        ("am_adamw", new AdaptiveMemoryAdamWSpec(LearningRate: 1e-3), "lr 1e-3, lambda 0.1, beta_max 0.89"),
+        ("aro", new AroSpec(LearningRate: 0.01, AdamLearningRate: 1e-3), "lr 0.01 (matrices, Sinkhorn), AdamW lr 1e-3 (biases)"),
+        ("coordinate_clipping", new CoordinateClippingSpec(new SgdSpec(LearningRate: 0.05, Momentum: 0.9), Fraction: 0.01, Target: ClippingTarget.Gradient),
+            "SGD lr 0.05 m 0.9, top 1% of gradient coordinates clipped"),
+    ];
+
+    public static int Run(string[] args)
+    {
+        string data = Option(args, "--data") ?? Path.Combine(FindRepoRoot(), "..", "shared", "data", "fashion-mnist");
+        var only = Option(args, "--only")?.Split(',', StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        int epochs = int.Parse(Option(args, "--epochs") ?? "2", CultureInfo.InvariantCulture);
+        int steps = int.Parse(Option(args, "--steps") ?? "200", CultureInfo.InvariantCulture);
+        int rounds = int.Parse(Option(args, "--rounds") ?? "5", CultureInfo.InvariantCulture);
+        torch.set_num_threads(2);
+        var cases = s_cases.Where(c => only is null || only.Contains(c.Name)).ToArray();
+        Console.WriteLine($"Machine: {Environment.ProcessorCount} logical CPUs, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, torch threads 2");
+
+        if (!args.Contains("--skip-train"))
+            TrainAll(data, cases, epochs);
+        if (!args.Contains("--skip-steps"))
+            StepTimes(cases, steps, rounds);
+        return 0;
+    }
+
+    private static void TrainAll(string dir, (string Name, OptimizerSpec Spec, string Settings)[] cases, int epochs)
+    {
+        var (trainX, trainY) = Load(dir, "train");
+        var (testX, testY) = Load(dir, "t10k");
+        Console.WriteLine($"\nFashion-MNIST MLP 784-256-128-10 (ReLU), {epochs} epochs, batch 128, float32, seed 1; data {Path.GetFullPath(dir)}");
+        Console.WriteLine("| optimizer | settings | test accuracy | last-epoch train loss | seconds |");
+        Console.WriteLine("| --- | --- | ---: | ---: | ---: |");
+        foreach (var (name, spec, settings) in cases)
+        {
+            using var scope = NewDisposeScope();
+            torch.manual_seed(1);
+            var model = Mlp();
+            using var optimizer = spec.Create(model.parameters());
+            var generator = new Generator(1);
+            var watch = Stopwatch.StartNew();
+            double epochLoss = 0;
+            long n = trainX.shape[0];
+            for (int epoch = 0; epoch < epochs; epoch++)
+            {
+                var perm = randperm(n, generator: generator);
+                epochLoss = 0;
+                int batches = 0;
+                for (long start = 0; start < n; start += 128)
+                {
+                    using var batchScope = NewDisposeScope();
+                    var idx = perm.narrow(0, start, Math.Min(128, n - start));
+                    optimizer.zero_grad();
+                    var loss = nn.functional.cross_entropy(model.forward(trainX.index_select(0, idx)), trainY.index_select(0, idx));
+                    loss.backward();
+                    optimizer.step();
+                    epochLoss += loss.item<float>();
+                    batches++;
+                }
+                epochLoss /= batches;
+            }
+            double seconds = watch.Elapsed.TotalSeconds;
+            double accuracy;
+            using (no_grad())
+                accuracy = model.forward(testX).argmax(1).eq(testY).to(float64).mean().item<double>();
+            Console.WriteLine($"| {name} | {settings} | {accuracy:P2} | {epochLoss:F4} | {seconds:F1} |");
+        }
+        trainX.Dispose(); trainY.Dispose(); testX.Dispose(); testY.Dispose();
+    }
+
+    private static void StepTimes((string Name, OptimizerSpec Spec, string Settings)[] cases, int steps, int rounds)
+    {
+        Console.WriteLine($"\nOptimizer step time on the MLP's parameters (235,146 float32 values in 6 tensors), {steps} steps x {rounds} rounds, " +
+                          "each round timing TorchSharp Adam right before the optimizer; median over rounds.");
+        Console.WriteLine("| optimizer | step (us) | Adam step (us) | ratio to Adam |");
+        Console.WriteLine("| --- | ---: | ---: | ---: |");
+        foreach (var (name, spec, _) in cases)
+        {
+            var ratios = new List<double>();
+            var own = new List<double>();
+            var adam = new List<double>();
+            for (int r = 0; r < rounds; r++)
+            {
+                double a = TimeSteps(new AdamSpec(), steps);
+                double o = TimeSteps(spec, steps);
+                adam.Add(a);
+                own.Add(o);
+                ratios.Add(o / a);
+            }
+            Console.WriteLine($"| {name} | {Median(own):F0} | {Median(adam):F0} | {Median(ratios):F2} |");
+        }
+    }
+
+    private static double TimeSteps(OptimizerSpec spec, int steps)
+    {
+        using var scope = NewDisposeScope();
+        torch.manual_seed(2);
+        var model = Mlp();
+        foreach (var p in model.parameters())
+            p.grad = randn_like(p) * 0.01;
+        using var optimizer = spec.Create(model.parameters());
+        for (int i = 0; i < 10; i++)
+            optimizer.step();
+        var watch = Stopwatch.StartNew();
+        for (int i = 0; i < steps; i++)
+            optimizer.step();
+        return watch.Elapsed.TotalMilliseconds * 1000 / steps;
+    }
+
+    private static nn.Module<Tensor, Tensor> Mlp() =>
+        nn.Sequential(nn.Linear(784, 256), nn.ReLU(), nn.Linear(256, 128), nn.ReLU(), nn.Linear(128, 10));
+
+    private static double Median(List<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
+    }
+
+    private static (Tensor X, Tensor Y) Load(string dir, string prefix)
+    {
+        byte[] images = ReadGzip(Path.Combine(dir, $"{prefix}-images-idx3-ubyte.gz"));
+        byte[] labels = ReadGzip(Path.Combine(dir, $"{prefix}-labels-idx1-ubyte.gz"));
+        int count = BigEndian(images, 4), rows = BigEndian(images, 8), cols = BigEndian(images, 12);
+        if (BigEndian(images, 0) != 2051 || BigEndian(labels, 0) != 2049 || BigEndian(labels, 4) != count)
+            throw new InvalidDataException($"Unexpected IDX headers in {dir} ({prefix}).");
+        var pixels = new float[(long)count * rows * cols];
+        for (long i = 0; i < pixels.Length; i++)
+            pixels[i] = images[16 + i] / 255f;
+        var y = labels.AsSpan(8, count).ToArray().Select(b => (long)b).ToArray();
+        var x = tensor(pixels, [count, rows * cols]);
+        return (x.DetachFromDisposeScope(), tensor(y).DetachFromDisposeScope());
+    }
+
+    private static byte[] ReadGzip(string path)
+    {
+        using var file = File.OpenRead(path);
+        using var gzip = new GZipStream(file, CompressionMode.Decompress);
+        using var memory = new MemoryStream();
+        gzip.CopyTo(memory);
+        return memory.ToArray();
+    }
+
+    private static int BigEndian(byte[] b, int offset) => (b[offset] << 24) | (b[offset + 1] << 16) | (b[offset + 2] << 8) | b[offset + 3];
+
+    private static string? Option(string[] args, string name)
+    {
+        int i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+    }
+
+    private static string FindRepoRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "MLExtensions.sln")))
+            dir = dir.Parent;
+        return dir?.FullName ?? Directory.GetCurrentDirectory();
+    }
+}

@@ -1,0 +1,174 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace MLExtensions.Optimizers;
+
+/// <summary>
+/// AM-AdamW, AdamW with adaptive memory (Topollai &amp; Choromanska 2025, arXiv 2510.04988, Algorithm 3): the first-moment
+/// coefficient β is chosen per tensor and per step from a proximal step on a two-plane model in the metric of the diagonal
+/// preconditioner <c>P = (1 − β_max·Πβ)(√v̂ + ε)</c>. No official code exists; this follows ALGORITHMS-2.md §2.3.
+/// </summary>
+/// <remarks>
+/// Per tensor: <c>v ← β2·v + (1−β2)·g²</c>; the first step uses β = β_max; later steps use
+/// <c>β = clip((gap − ΣM(d−g)(g+λPd) − μ⟨x, d−g⟩)/ΣM(d−g)², 0, β_max)</c> with <c>M = 1/(P(1+λP))</c> and
+/// <c>gap = (η_{t−1}/η_t)·⟨g, d/P + μx⟩·(1+μη_t)</c> (β = 0 when the denominator is 0); then
+/// <c>d ← ((1−β)g + (λP+β)d)/(1+λP)</c>, <c>x ← (1−μη)x − η·d/P</c>, <c>Π ← Π·β</c>. With λ = 0 and β fixed at β_max this is
+/// exactly AdamW with β1 = β_max. β2 stays fixed.
+/// </remarks>
+public sealed class AdaptiveMemoryAdamW : OptimizerBase<AdaptiveMemoryAdamW.Options, AdaptiveMemoryAdamW.State>
+{
+    /// <summary>Creates AM-AdamW over one group of parameters.</summary>
+    /// <param name="parameters">The parameters to optimize.</param>
+    /// <param name="lr">Learning rate. Default 1e-3; greater than 0.</param>
+    /// <param name="lambda">Proximal weight λ. Default 0.1; at least 0.</param>
+    /// <param name="betaMax">Largest first-moment coefficient. Default 0.89 (= 0.9 − 0.1λ); in [0, 1).</param>
+    /// <param name="beta2">Second-moment decay. Default 0.999; in [0, 1).</param>
+    /// <param name="eps">Denominator term. Default 1e-8; greater than 0.</param>
+    /// <param name="weightDecay">Decoupled weight decay μ. Default 0.01; at least 0.</param>
+    public AdaptiveMemoryAdamW(IEnumerable<Parameter> parameters, double lr = 1e-3, double lambda = 0.1, double betaMax = 0.89, double beta2 = 0.999,
+                               double eps = 1e-8, double weightDecay = 0.01)
+        : this([new ParamGroup(parameters)], lr, lambda, betaMax, beta2, eps, weightDecay)
+    {
+    }
+
+    /// <summary>Creates AM-AdamW over parameter groups; options a group leaves unset take these defaults.</summary>
+    /// <param name="groups">The parameter groups.</param>
+    /// <param name="lr">Learning rate. Default 1e-3; greater than 0.</param>
+    /// <param name="lambda">Proximal weight λ. Default 0.1; at least 0.</param>
+    /// <param name="betaMax">Largest first-moment coefficient. Default 0.89; in [0, 1).</param>
+    /// <param name="beta2">Second-moment decay. Default 0.999; in [0, 1).</param>
+    /// <param name="eps">Denominator term. Default 1e-8; greater than 0.</param>
+    /// <param name="weightDecay">Decoupled weight decay μ. Default 0.01; at least 0.</param>
+    public AdaptiveMemoryAdamW(IEnumerable<ParamGroup> groups, double lr = 1e-3, double lambda = 0.1, double betaMax = 0.89, double beta2 = 0.999,
+                               double eps = 1e-8, double weightDecay = 0.01)
+        : base(groups, new Options { LearningRate = lr, Lambda = lambda, BetaMax = betaMax, Beta2 = beta2, Epsilon = eps, WeightDecay = weightDecay })
+    {
+    }
+
+    /// <summary>When set, every step after the first uses this β instead of the adaptive one (for tests and ablations).</summary>
+    internal double? ForcedBeta { get; set; }
+
+    /// <inheritdoc />
+    public override Tensor step(Func<Tensor>? closure = null) => _step<ParamGroup>(group =>
+    {
+        var o = group.Options;
+        double lr = o.LearningRate!.Value, lambda = o.L, betaMax = o.BMax, beta2 = o.B2, eps = o.Eps, mu = o.Wd;
+        foreach (var x in group.Parameters)
+        {
+            if (x.grad is not { } g)
+                continue;
+            var state = GetState(x);
+            long t = ++state.Step;
+            var v = state.ExpAvgSq;
+            var d = state.Direction;
+            v.mul_(beta2).addcmul_(g, g, value: 1 - beta2);
+            var p = (v / (1 - Math.Pow(beta2, t))).sqrt_().add_(eps).mul_(1 - betaMax * state.BetaProduct);
+            var lambdaP = p * lambda;
+            Tensor beta;
+            if (t == 1)
+            {
+                beta = torch.full_like(state.BetaProduct, betaMax);
+            }
+            else if (ForcedBeta is { } forced)
+            {
+                beta = torch.full_like(state.BetaProduct, forced);
+            }
+            else
+            {
+                var metric = (p * (lambdaP + 1)).reciprocal_();
+                var diff = d - g;
+                var num = -(metric * diff * (g + lambdaP * d)).sum();
+                if (mu != 0)
+                    num = num - mu * (x * diff).sum();
+                if (lr > 0)
+                {
+                    var inner = (g * (d / p + x * mu)).sum();
+                    num = num + inner * state.PreviousLearningRate * ((1 + mu * lr) / lr);
+                }
+                var den = (metric * diff * diff).sum();
+                beta = torch.where(den.gt(0), (num / den.clamp_min(double.Epsilon)).clamp(0, betaMax), torch.zeros_like(den));
+            }
+
+            d.mul_(lambdaP + beta).add_(g * (1 - beta)).div_(lambdaP + 1);
+            if (mu != 0)
+                x.mul_(1 - mu * lr);
+            x.addcdiv_(d, p, value: -lr);
+            state.BetaProduct.mul_(beta);
+            state.LastBeta.copy_(beta);
+            state.PreviousLearningRate.fill_(lr);
+        }
+    }, closure);
+
+    /// <inheritdoc />
+    protected override State CreateState(Parameter parameter) => new(parameter);
+
+    /// <summary>AM-AdamW's hyperparameters for one group.</summary>
+    public sealed class Options : OptimizerOptionsBase
+    {
+        /// <summary>Proximal weight λ; at least 0.</summary>
+        public double? Lambda { get; set; }
+        /// <summary>Largest first-moment coefficient; in [0, 1).</summary>
+        public double? BetaMax { get; set; }
+        /// <summary>Second-moment decay; in [0, 1).</summary>
+        public double? Beta2 { get; set; }
+        /// <summary>Denominator term; greater than 0.</summary>
+        public double? Epsilon { get; set; }
+        /// <summary>Decoupled weight decay μ; at least 0.</summary>
+        public double? WeightDecay { get; set; }
+
+        internal double L => Required(Lambda, nameof(Lambda));
+        internal double BMax => Required(BetaMax, nameof(BetaMax));
+        internal double B2 => Required(Beta2, nameof(Beta2));
+        internal double Eps => Required(Epsilon, nameof(Epsilon));
+        internal double Wd => Required(WeightDecay, nameof(WeightDecay));
+
+        /// <inheritdoc />
+        public override void Validate()
+        {
+            OptimizerChecks.Positive(Required(LearningRate, nameof(LearningRate)), nameof(LearningRate));
+            OptimizerChecks.NonNegative(L, nameof(Lambda));
+            OptimizerChecks.UnitInterval(BMax, nameof(BetaMax));
+            OptimizerChecks.UnitInterval(B2, nameof(Beta2));
+            OptimizerChecks.Positive(Eps, nameof(Epsilon));
+            OptimizerChecks.NonNegative(Wd, nameof(WeightDecay));
+        }
+    }
+
+    /// <summary>AM-AdamW's state for one parameter.</summary>
+    public sealed class State(Parameter parameter) : OptimizerStateBase(parameter, 5)
+    {
+        /// <summary>The memory direction <c>d</c> (a first moment that is not bias-corrected; <c>d/P</c> is the step).</summary>
+        public Tensor Direction => RequireSlot(0);
+        /// <summary>Second moment <c>v</c>.</summary>
+        public Tensor ExpAvgSq => RequireSlot(1);
+        /// <summary>Product of the β chosen so far (scalar; 1 before the first step).</summary>
+        public Tensor BetaProduct => RequireSlot(2);
+        /// <summary>The β chosen by the last step (scalar).</summary>
+        public Tensor LastBeta => RequireSlot(3);
+        /// <summary>The learning rate of the last step (scalar), for the loss-gap term.</summary>
+        public Tensor PreviousLearningRate => RequireSlot(4);
+
+        /// <inheritdoc />
+        protected override void InitializeSlots(OptimizerOptions options)
+        {
+            SetSlot(0, ZerosLikeParameter());
+            SetSlot(1, ZerosLikeParameter());
+            SetSlot(2, ZeroScalar().fill_(1));
+            SetSlot(3, ZeroScalar());
+            SetSlot(4, ZeroScalar());
+        }
+    }
+
+    /// <summary>A group of parameters with its own AM-AdamW options.</summary>
+    public sealed class ParamGroup : ParamGroup<Options>
+    {
+        /// <summary>Creates an empty group.</summary>
+        public ParamGroup() { }
+
+        /// <summary>Creates a group; options left <see langword="null"/> inherit the optimizer's defaults.</summary>
+        /// <param name="parameters">The group's parameters.</param>
+        /// <param name="options">The group's options, or <see langword="null"/> for the defaults.</param>
+        public ParamGroup(IEnumerable<Parameter> parameters, Options? options = null) : base(parameters, options!) { }
+    }
+}

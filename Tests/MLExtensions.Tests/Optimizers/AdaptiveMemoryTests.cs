@@ -1,0 +1,204 @@
+using MLExtensions.Optimizers;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace MLExtensions.Tests.Optimizers;
+
+/// <summary>The properties of adaptive-memory momentum listed in ALGORITHMS.md D10 and ALGORITHMS-2.md §2.5.</summary>
+[TestClass]
+public sealed class AdaptiveMemoryTests
+{
+    private static double[] Values(Tensor t) => t.detach().cpu().data<double>().ToArray();
+
+    [TestMethod]
+    public void AmSgd_FirstStep_EqualsPlainSgd()
+    {
+        using var scope = NewDisposeScope();
+        var p = new Parameter(tensor(new[] { 1.0, -2.0, 0.5 }));
+        using var optimizer = new AdaptiveMemorySgd([p], lr: 0.1);
+        p.grad = tensor(new[] { 0.3, 0.1, -0.2 });
+        optimizer.step();
+        CollectionAssert.AreEqual(new[] { 1.0 - 0.03, -2.0 - 0.01, 0.5 + 0.02 }, Values(p), new Tolerance(1e-15));
+        Assert.IsTrue(double.IsNaN(optimizer.LastBeta));
+    }
+
+    [TestMethod, DataRow(0.1), DataRow(0.0), DataRow(0.2)]
+    public void AmSgd_OppositeGradientOfEqualNorm_BetaIsOneMinusThreeLambdaOverFour(double lambda)
+    {
+        using var scope = NewDisposeScope();
+        var p = new Parameter(zeros(4, dtype: float64));
+        using var optimizer = new AdaptiveMemorySgd([p], lr: 1, lambda: lambda, betaMax: 0.9);
+        var g = tensor(new[] { 1.0, -2.0, 0.5, 3.0 });
+        p.grad = g.clone();
+        optimizer.step();
+        p.grad = -g;
+        optimizer.step();
+        double beta = (1 - 3 * lambda) / 4;
+        Assert.AreEqual(beta, optimizer.LastBeta, 1e-14);
+        // d2 = ((β+λ)·g + (1−β)·(−g))/(1+λ); p = −g − d2.
+        double factor = ((beta + lambda) - (1 - beta)) / (1 + lambda);
+        CollectionAssert.AreEqual(Values(-g - g * factor), Values(p), new Tolerance(1e-14));
+    }
+
+    [TestMethod]
+    public void AmSgd_NearlyConsistentGradients_BetaIsBetaMax()
+    {
+        using var scope = NewDisposeScope();
+        var p = new Parameter(zeros(3, dtype: float64));
+        using var optimizer = new AdaptiveMemorySgd([p], lr: 0.1, lambda: 0.1, betaMax: 0.9);
+        var g = tensor(new[] { 1.0, 2.0, -1.0 });
+        p.grad = g.clone();
+        optimizer.step();
+        p.grad = g + tensor(new[] { 1e-4, -1e-4, 2e-4 });
+        optimizer.step();
+        Assert.AreEqual(0.9, optimizer.LastBeta, 0.0);
+    }
+
+    [TestMethod]
+    public void AmSgd_GradientEqualsMemory_BetaIsZeroAndDirectionIsTheGradient()
+    {
+        using var scope = NewDisposeScope();
+        var p = new Parameter(zeros(3, dtype: float64));
+        using var optimizer = new AdaptiveMemorySgd([p], lr: 1, lambda: 0.1);
+        var g = tensor(new[] { 1.0, 2.0, -1.0 });
+        for (int i = 0; i < 2; i++)
+        {
+            p.grad = g.clone();
+            optimizer.step();
+        }
+        Assert.AreEqual(0.0, optimizer.LastBeta);
+        CollectionAssert.AreEqual(Values(g * -2), Values(p), new Tolerance(1e-15));
+        CollectionAssert.AreEqual(Values(g), Values(optimizer.GetState(p).Direction), new Tolerance(1e-15));
+    }
+
+    [TestMethod]
+    public void AmSgd_ForcedBetaWithZeroLambda_IsEmaMomentum()
+    {
+        using var scope = NewDisposeScope();
+        var generator = new Generator(2);
+        var p = new Parameter(zeros(5, dtype: float64));
+        using var optimizer = new AdaptiveMemorySgd([p], lr: 0.1, lambda: 0) { ForcedBeta = 0.7 };
+        var expected = zeros(5, dtype: float64);
+        Tensor? d = null;
+        for (int t = 0; t < 6; t++)
+        {
+            var g = randn(5, dtype: float64, generator: generator);
+            d = d is null ? g.clone() : d * 0.7 + g * 0.3;
+            expected = expected - d * 0.1;
+            p.grad = g;
+            optimizer.step();
+        }
+        CollectionAssert.AreEqual(Values(expected), Values(p), new Tolerance(1e-14));
+    }
+
+    [TestMethod]
+    public void AmSgd_BetaClosedForm_MaximizesTheDualOverAGrid()
+    {
+        using var scope = NewDisposeScope();
+        var generator = new Generator(8);
+        for (int trial = 0; trial < 20; trial++)
+        {
+            double lambda = 0.05 * (trial % 5), eta = 0.1;
+            var g1 = randn(6, dtype: float64, generator: generator);
+            var g2 = randn(6, dtype: float64, generator: generator) + g1 * (trial / 10.0);
+            var p = new Parameter(zeros(6, dtype: float64));
+            using var optimizer = new AdaptiveMemorySgd([p], lr: eta, lambda: lambda, betaMax: 0.9);
+            p.grad = g1.clone();
+            optimizer.step();
+            p.grad = g2.clone();
+            optimizer.step();
+
+            // φ(β) − f = β·η⟨g,d⟩ − η‖(1−β)g + (β+λ)d‖²/(2(1+λ)), d = g1 (the memory), g = g2; maximize on [0, 0.9].
+            double gd = (g2 * g1).sum().item<double>(), gg = g2.pow(2).sum().item<double>(), dd = g1.pow(2).sum().item<double>();
+            double Phi(double beta) =>
+                beta * eta * gd
+                - eta * ((1 - beta) * (1 - beta) * gg + 2 * (1 - beta) * (beta + lambda) * gd + (beta + lambda) * (beta + lambda) * dd) / (2 * (1 + lambda));
+            double best = 0, bestValue = double.NegativeInfinity;
+            for (int i = 0; i <= 9000; i++)
+            {
+                double beta = i * 1e-4, value = Phi(beta);
+                if (value > bestValue)
+                    (best, bestValue) = (beta, value);
+            }
+            Assert.AreEqual(best, optimizer.LastBeta, 1.01e-4, $"trial {trial}");
+            Assert.IsTrue(optimizer.LastBeta is >= 0 and <= 0.9);
+        }
+    }
+
+    [TestMethod]
+    public void AmSgd_SplittingATensorInTwo_GivesTheSameTrajectory()
+    {
+        using var scope = NewDisposeScope();
+        var generator = new Generator(4);
+        var start = randn(6, dtype: float64, generator: generator);
+        var grads = Enumerable.Range(0, 5).Select(_ => randn(6, dtype: float64, generator: generator)).ToList();
+        var whole = new Parameter(start.clone());
+        var left = new Parameter(start[..3].clone());
+        var right = new Parameter(start[3..].clone());
+        using var one = new AdaptiveMemorySgd([whole], lr: 0.05);
+        using var two = new AdaptiveMemorySgd([left, right], lr: 0.05);
+        foreach (var g in grads)
+        {
+            whole.grad = g.clone();
+            left.grad = g[..3].clone();
+            right.grad = g[3..].clone();
+            one.step();
+            two.step();
+            Assert.AreEqual(one.LastBeta, two.LastBeta, 1e-14);
+        }
+        CollectionAssert.AreEqual(Values(whole), Values(cat([left, right])), new Tolerance(1e-14));
+    }
+
+    [TestMethod]
+    public void AmAdamW_ZeroLambdaAndBetaFixedAtBetaMax_EqualsAdamW()
+    {
+        using var scope = NewDisposeScope();
+        var generator = new Generator(6);
+        var start = randn([3, 4], dtype: float64, generator: generator);
+        var a = new Parameter(start.clone());
+        var b = new Parameter(start.clone());
+        using var am = new AdaptiveMemoryAdamW([a], lr: 1e-2, lambda: 0, betaMax: 0.89, beta2: 0.99, eps: 1e-8, weightDecay: 0.1) { ForcedBeta = 0.89 };
+        using var adamw = optim.AdamW([b], lr: 1e-2, beta1: 0.89, beta2: 0.99, eps: 1e-8, weight_decay: 0.1);
+        for (int t = 0; t < 12; t++)
+        {
+            var g = randn([3, 4], dtype: float64, generator: generator);
+            a.grad = g.clone();
+            b.grad = g.clone();
+            am.step();
+            adamw.step();
+            CollectionAssert.AreEqual(Values(b), Values(a), new Tolerance(1e-12), $"step {t + 1}");
+        }
+    }
+
+    [TestMethod]
+    public void AmAdamW_AdaptiveBeta_StaysInRangeAndTrains()
+    {
+        using var scope = NewDisposeScope();
+        var (model, x, y) = TinyProblem.Create(seed: 21);
+        using var optimizer = new AdaptiveMemoryAdamW(model.parameters(), lr: 1e-2);
+        var betas = new List<double>();
+        double first = 0, last = 0;
+        for (int t = 0; t < 40; t++)
+        {
+            using var stepScope = NewDisposeScope();
+            optimizer.zero_grad();
+            var loss = nn.functional.mse_loss(model.forward(x), y);
+            loss.backward();
+            optimizer.step();
+            betas.AddRange(model.parameters().Select(p => optimizer.GetState(p).LastBeta.item<double>()));
+            last = loss.item<double>();
+            if (t == 0)
+                first = last;
+        }
+        Assert.IsTrue(betas.All(b => b is >= 0 and <= 0.89), "beta outside [0, beta_max]");
+        Assert.IsTrue(betas.Distinct().Count() > 3, "beta never adapts");
+        Assert.IsTrue(last < first * 0.8, $"loss {first} -> {last}");
+    }
+
+    /// <summary>Element-wise comparer for CollectionAssert with an absolute tolerance.</summary>
+    private sealed class Tolerance(double tolerance) : System.Collections.IComparer
+    {
+        public int Compare(object? x, object? y) => Math.Abs((double)x! - (double)y!) <= tolerance ? 0 : 1;
+    }
+}
