@@ -186,8 +186,30 @@ internal sealed class CrossProducts
     }
 
     /// <summary>The centered problem of these rows, optionally standardized (population standard deviation, 1 for constant columns).</summary>
-    public CenteredProblem Center(bool standardize)
+    public CenteredProblem Center(bool standardize) => Center(standardize, null);
+
+    /// <summary>Population standard deviations of the columns of these rows (1 for constant columns), as StandardScaler computes them.</summary>
+    public double[] StandardDeviations()
     {
+        int p = Features;
+        var scale = new double[p];
+        for (int i = 0; i < p; i++)
+        {
+            double mean = SumX[i] / Count;
+            double variance = (Xtx[i * p + i] - Count * mean * mean) / Count;
+            scale[i] = variance > 1e-14 * (Math.Abs(mean) + 1) * (Math.Abs(mean) + 1) ? Math.Sqrt(variance) : 1.0;
+        }
+
+        return scale;
+    }
+
+    /// <summary>
+    /// The centered problem of these rows; with <paramref name="fixedScale"/> the columns are divided by that scale (for example a
+    /// StandardScaler fitted on a larger training set), else standardized by their own deviations when <paramref name="standardize"/>.
+    /// </summary>
+    public CenteredProblem Center(bool standardize, double[]? fixedScale)
+    {
+        standardize |= fixedScale is not null;
         int p = Features;
         double n = Count;
         var meanX = new double[p];
@@ -214,7 +236,7 @@ internal sealed class CrossProducts
         for (int i = 0; i < p; i++)
         {
             double variance = gram[i * p + i] / n;
-            scale[i] = standardize && variance > 0 ? Math.Sqrt(variance) : 1.0;
+            scale[i] = fixedScale is not null ? fixedScale[i] : standardize && variance > 0 ? Math.Sqrt(variance) : 1.0;
             if (standardize && !(variance > 1e-14 * (Math.Abs(meanX[i]) + 1) * (Math.Abs(meanX[i]) + 1)))
             {
                 // A constant column: scikit-learn's StandardScaler leaves it unscaled; its centered Gram row is (numerically) zero.

@@ -6,9 +6,9 @@ namespace MLExtensions.Stacking.Linear;
 /// </summary>
 internal static class LinearProblems
 {
-    public static (double[] Weights, double Intercept) Ridge(CrossProducts train, bool standardize, double alpha)
+    public static (double[] Weights, double Intercept) Ridge(CrossProducts train, bool standardize, double[]? scale, double alpha)
     {
-        var problem = train.Center(standardize);
+        var problem = train.Center(standardize, scale);
         return problem.Unscale(SolveRidge(problem, alpha));
     }
 
@@ -16,9 +16,9 @@ internal static class LinearProblems
         DenseSolvers.SolveCholesky(problem.Gram, problem.Xy, alpha) ?? DenseSolvers.SolveGeneral(problem.Gram, problem.Xy, alpha);
 
     public static (double[] Weights, double Intercept) ElasticNet(
-        CrossProducts train, bool standardize, double alpha, double l1Ratio, int maxIterations, double tolerance)
+        CrossProducts train, bool standardize, double[]? scale, double alpha, double l1Ratio, int maxIterations, double tolerance)
     {
-        var problem = train.Center(standardize);
+        var problem = train.Center(standardize, scale);
         var w = new double[problem.Features];
         SolveElasticNet(problem, alpha, l1Ratio, w, maxIterations, tolerance);
         return problem.Unscale(w);
@@ -32,14 +32,14 @@ internal static class LinearProblems
     }
 
     /// <summary>Mean over folds of the fold scores for each alpha (in the given order); scores are MSE or R^2.</summary>
-    public static double[] RidgePath(IReadOnlyList<CrossProducts> folds, bool standardize, IReadOnlyList<double> alphas, bool rSquared)
+    public static double[] RidgePath(IReadOnlyList<CrossProducts> folds, bool standardize, double[]? scale, IReadOnlyList<double> alphas, bool rSquared)
     {
         var mean = new double[alphas.Count];
         for (int f = 0; f < folds.Count; f++)
         {
             int held = f;
             var train = CrossProducts.Sum(folds, g => g != held);
-            var problem = train.Center(standardize);
+            var problem = train.Center(standardize, scale);
             var test = folds[f];
             double totalSs = test.Yty - test.SumY * test.SumY / test.Count;
             for (int a = 0; a < alphas.Count; a++)
@@ -58,14 +58,14 @@ internal static class LinearProblems
     /// <c>mse_path_</c>.
     /// </summary>
     public static double[,] ElasticNetPath(
-        IReadOnlyList<CrossProducts> folds, bool standardize, IReadOnlyList<double> alphasDescending, double l1Ratio, int maxIterations, double tolerance)
+        IReadOnlyList<CrossProducts> folds, bool standardize, double[]? scale, IReadOnlyList<double> alphasDescending, double l1Ratio, int maxIterations, double tolerance)
     {
         var mse = new double[alphasDescending.Count, folds.Count];
         for (int f = 0; f < folds.Count; f++)
         {
             int held = f;
             var train = CrossProducts.Sum(folds, g => g != held);
-            var problem = train.Center(standardize);
+            var problem = train.Center(standardize, scale);
             var test = folds[f];
             var w = new double[problem.Features];
             for (int a = 0; a < alphasDescending.Count; a++)

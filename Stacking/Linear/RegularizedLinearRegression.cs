@@ -31,7 +31,7 @@ public static class RegularizedLinearRegression
     {
         CheckAlpha(alpha, nameof(alpha));
         var data = Prepare(rows, y, null);
-        var (w, b) = LinearProblems.Ridge(data.Total, standardize: false, alpha);
+        var (w, b) = LinearProblems.Ridge(data.Total, standardize: false, scale: null, alpha);
         return LinearProblems.ToModel(w, b, data.ShiftX, data.ShiftY);
     }
 
@@ -63,7 +63,7 @@ public static class RegularizedLinearRegression
         CheckL1Ratio(l1Ratio, nameof(l1Ratio));
         CheckSolver(maxIterations, tolerance);
         var data = Prepare(rows, y, null);
-        var (w, b) = LinearProblems.ElasticNet(data.Total, standardize: false, alpha, l1Ratio, maxIterations, tolerance);
+        var (w, b) = LinearProblems.ElasticNet(data.Total, standardize: false, scale: null, alpha, l1Ratio, maxIterations, tolerance);
         return LinearProblems.ToModel(w, b, data.ShiftX, data.ShiftY);
     }
 
@@ -85,7 +85,7 @@ public static class RegularizedLinearRegression
         CheckAlphas(alphas);
         var data = Prepare(rows, y, folds);
         bool r2 = scoring == RidgeCvScoring.RSquared;
-        var scores = LinearProblems.RidgePath(data.Folds!, standardize: false, alphas, r2);
+        var scores = LinearProblems.RidgePath(data.Folds!, standardize: false, scale: null, alphas, r2);
         int best = 0;
         for (int a = 1; a < scores.Length; a++)
         {
@@ -95,7 +95,7 @@ public static class RegularizedLinearRegression
             }
         }
 
-        var (w, b) = LinearProblems.Ridge(data.Total, standardize: false, alphas[best]);
+        var (w, b) = LinearProblems.Ridge(data.Total, standardize: false, scale: null, alphas[best]);
         return new CrossValidatedLinearModel(LinearProblems.ToModel(w, b, data.ShiftX, data.ShiftY), alphas[best], 0.0, [scores]);
     }
 
@@ -142,8 +142,8 @@ public static class RegularizedLinearRegression
 
         CheckSolver(maxIterations, tolerance);
         var data = Prepare(rows, y, folds);
-        var search = ElasticNetSearch.Run(data.Folds!, standardize: false, alphas, l1Ratios, maxIterations, tolerance);
-        var (w, b) = LinearProblems.ElasticNet(data.Total, standardize: false, search.Alpha, search.L1Ratio, maxIterations, tolerance);
+        var search = ElasticNetSearch.Run(data.Folds!, false, alphas, l1Ratios, maxIterations, tolerance);
+        var (w, b) = LinearProblems.ElasticNet(data.Total, standardize: false, scale: null, search.Alpha, search.L1Ratio, maxIterations, tolerance);
         return new CrossValidatedLinearModel(LinearProblems.ToModel(w, b, data.ShiftX, data.ShiftY), search.Alpha, search.L1Ratio, search.MeanMse)
         {
             FoldMsePath = search.FoldMse,
@@ -283,7 +283,7 @@ internal sealed record ElasticNetSearch(double Alpha, double L1Ratio, double[][]
 {
     public static ElasticNetSearch Run(
         IReadOnlyList<CrossProducts> folds, bool standardize, IReadOnlyList<double> alphas, IReadOnlyList<double> l1Ratios,
-        int maxIterations, double tolerance)
+        int maxIterations, double tolerance, double[]? scale = null)
     {
         var descending = alphas.OrderByDescending(a => a).ToArray();
         double bestMse = double.PositiveInfinity, bestAlpha = descending[0], bestRatio = l1Ratios[0];
@@ -291,7 +291,7 @@ internal sealed record ElasticNetSearch(double Alpha, double L1Ratio, double[][]
         var foldMse = new double[l1Ratios.Count][,];
         for (int r = 0; r < l1Ratios.Count; r++)
         {
-            var path = LinearProblems.ElasticNetPath(folds, standardize, descending, l1Ratios[r], maxIterations, tolerance);
+            var path = LinearProblems.ElasticNetPath(folds, standardize, scale, descending, l1Ratios[r], maxIterations, tolerance);
             foldMse[r] = path;
             meanMse[r] = new double[descending.Length];
             for (int a = 0; a < descending.Length; a++)
