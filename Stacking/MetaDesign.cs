@@ -69,11 +69,12 @@ internal sealed class MetaDesign
     }
 
     public (LinearModel Model, double Alpha, double L1Ratio) FitElasticNetCv(
-        int excludedOuter, IReadOnlyList<double> alphas, IReadOnlyList<double> l1Ratios, int maxIterations, double tolerance)
+        int excludedOuter, IReadOnlyList<double> alphas, IReadOnlyList<double> l1Ratios, int maxIterations, double tolerance,
+        ElasticNetSolver solver)
     {
         var (train, inner, scale) = Training(excludedOuter);
-        var search = ElasticNetSearch.Run(inner, true, alphas, l1Ratios, maxIterations, tolerance, scale);
-        var (w, b) = LinearProblems.ElasticNet(train, true, scale, search.Alpha, search.L1Ratio, maxIterations, tolerance);
+        var search = ElasticNetSearch.Run(inner, true, alphas, l1Ratios, maxIterations, tolerance, scale, solver);
+        var (w, b) = LinearProblems.ElasticNet(train, true, scale, search.Alpha, search.L1Ratio, maxIterations, tolerance, solver);
         return (LinearProblems.ToModel(w, b, _shift, _shiftY), search.Alpha, search.L1Ratio);
     }
 

@@ -103,6 +103,14 @@ public sealed class RegularizedMetaLearningCombiner : StackingCombiner
         /// <value>Default [0.1, 0.5, 0.7, 0.9, 0.95, 0.99, 1]. Each in [0, 1].</value>
         public double[] L1Ratios { get; set; } = [0.1, 0.5, 0.7, 0.9, 0.95, 0.99, 1.0];
 
+        /// <summary>How Lasso and ElasticNet meta-models are solved.</summary>
+        /// <value>
+        /// Default <see cref="ElasticNetSolver.ActiveSet"/> (exact). <see cref="ElasticNetSolver.CoordinateDescent"/> reproduces
+        /// scikit-learn's iterates and stopping rule with <see cref="MaxIterations"/> and <see cref="Tolerance"/>, but on highly
+        /// correlated meta-features many alphas run into the sweep limit (about 100 times slower here).
+        /// </value>
+        public ElasticNetSolver Solver { get; set; } = ElasticNetSolver.ActiveSet;
+
         /// <summary>Coordinate-descent sweeps per alpha.</summary>
         /// <value>Default 10000. At least 1.</value>
         public int MaxIterations { get; set; } = Defaults.MaxIterations;
@@ -139,6 +147,11 @@ public sealed class RegularizedMetaLearningCombiner : StackingCombiner
             StackingData.CheckGrid(LassoAlphas, nameof(LassoAlphas), unitInterval: false);
             StackingData.CheckGrid(L1Ratios, nameof(L1Ratios), unitInterval: true);
             ArgumentOutOfRangeException.ThrowIfLessThan(MaxIterations, 1);
+            if (!Enum.IsDefined(Solver))
+            {
+                throw new ArgumentOutOfRangeException(nameof(Solver), Solver, "must be CoordinateDescent or ActiveSet.");
+            }
+
             if (!(Tolerance > 0))
             {
                 throw new ArgumentOutOfRangeException(nameof(Tolerance), Tolerance, "must be > 0.");
@@ -216,10 +229,10 @@ public sealed class RegularizedMetaLearningCombiner : StackingCombiner
                 var ridge = design.FitRidgeCv(excludedOuter, _options.RidgeAlphas);
                 return (ridge.Model, ridge.Alpha, null);
             case MetaModelKinds.Lasso:
-                var lasso = design.FitElasticNetCv(excludedOuter, _options.LassoAlphas, [1.0], _options.MaxIterations, _options.Tolerance);
+                var lasso = design.FitElasticNetCv(excludedOuter, _options.LassoAlphas, [1.0], _options.MaxIterations, _options.Tolerance, _options.Solver);
                 return (lasso.Model, lasso.Alpha, 1.0);
             default:
-                var enet = design.FitElasticNetCv(excludedOuter, _options.LassoAlphas, _options.L1Ratios, _options.MaxIterations, _options.Tolerance);
+                var enet = design.FitElasticNetCv(excludedOuter, _options.LassoAlphas, _options.L1Ratios, _options.MaxIterations, _options.Tolerance, _options.Solver);
                 return (enet.Model, enet.Alpha, enet.L1Ratio);
         }
     }

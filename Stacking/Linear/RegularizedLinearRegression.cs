@@ -41,11 +41,13 @@ public static class RegularizedLinearRegression
     /// <param name="alpha">L1 strength. At least 0.</param>
     /// <param name="maxIterations">Maximum sweeps. At least 1.</param>
     /// <param name="tolerance">Stopping tolerance. Greater than 0.</param>
+    /// <param name="solver">Coordinate descent (scikit-learn's iterates and stopping rule) or the exact active-set solver.</param>
     /// <returns>The fitted model.</returns>
     public static LinearModel Lasso(
         IReadOnlyList<double[]> rows, IReadOnlyList<double> y, double alpha,
-        int maxIterations = Defaults.MaxIterations, double tolerance = Defaults.Tolerance) =>
-        ElasticNet(rows, y, alpha, 1.0, maxIterations, tolerance);
+        int maxIterations = Defaults.MaxIterations, double tolerance = Defaults.Tolerance,
+        ElasticNetSolver solver = ElasticNetSolver.CoordinateDescent) =>
+        ElasticNet(rows, y, alpha, 1.0, maxIterations, tolerance, solver);
 
     /// <summary>Fits the elastic net by coordinate descent from zero.</summary>
     /// <param name="rows">Feature rows.</param>
@@ -54,16 +56,18 @@ public static class RegularizedLinearRegression
     /// <param name="l1Ratio">Share of the L1 penalty, in [0, 1].</param>
     /// <param name="maxIterations">Maximum sweeps. At least 1.</param>
     /// <param name="tolerance">Stopping tolerance. Greater than 0.</param>
+    /// <param name="solver">Coordinate descent (scikit-learn's iterates and stopping rule) or the exact active-set solver.</param>
     /// <returns>The fitted model.</returns>
     public static LinearModel ElasticNet(
         IReadOnlyList<double[]> rows, IReadOnlyList<double> y, double alpha, double l1Ratio,
-        int maxIterations = Defaults.MaxIterations, double tolerance = Defaults.Tolerance)
+        int maxIterations = Defaults.MaxIterations, double tolerance = Defaults.Tolerance,
+        ElasticNetSolver solver = ElasticNetSolver.CoordinateDescent)
     {
         CheckAlpha(alpha, nameof(alpha));
         CheckL1Ratio(l1Ratio, nameof(l1Ratio));
         CheckSolver(maxIterations, tolerance);
         var data = Prepare(rows, y, null);
-        var (w, b) = LinearProblems.ElasticNet(data.Total, standardize: false, scale: null, alpha, l1Ratio, maxIterations, tolerance);
+        var (w, b) = LinearProblems.ElasticNet(data.Total, standardize: false, scale: null, alpha, l1Ratio, maxIterations, tolerance, solver);
         return LinearProblems.ToModel(w, b, data.ShiftX, data.ShiftY);
     }
 
@@ -106,11 +110,13 @@ public static class RegularizedLinearRegression
     /// <param name="folds">Fold index of each row, 0 .. K-1 with K at least 2.</param>
     /// <param name="maxIterations">Maximum sweeps per alpha. At least 1.</param>
     /// <param name="tolerance">Stopping tolerance. Greater than 0.</param>
+    /// <param name="solver">Coordinate descent (scikit-learn's iterates and stopping rule) or the exact active-set solver.</param>
     /// <returns>The refitted model, the chosen alpha and the mean fold MSE per alpha (descending alpha order).</returns>
     public static CrossValidatedLinearModel LassoCV(
         IReadOnlyList<double[]> rows, IReadOnlyList<double> y, IReadOnlyList<double> alphas, IReadOnlyList<int> folds,
-        int maxIterations = Defaults.MaxIterations, double tolerance = Defaults.Tolerance) =>
-        ElasticNetCV(rows, y, alphas, [1.0], folds, maxIterations, tolerance);
+        int maxIterations = Defaults.MaxIterations, double tolerance = Defaults.Tolerance,
+        ElasticNetSolver solver = ElasticNetSolver.CoordinateDescent) =>
+        ElasticNetCV(rows, y, alphas, [1.0], folds, maxIterations, tolerance, solver);
 
     /// <summary>
     /// scikit-learn's <c>ElasticNetCV(alphas, l1_ratio, cv=folds)</c>: for each l1 ratio a warm-started path from the largest alpha
@@ -123,10 +129,12 @@ public static class RegularizedLinearRegression
     /// <param name="folds">Fold index of each row, 0 .. K-1 with K at least 2.</param>
     /// <param name="maxIterations">Maximum sweeps per alpha. At least 1.</param>
     /// <param name="tolerance">Stopping tolerance. Greater than 0.</param>
+    /// <param name="solver">Coordinate descent (scikit-learn's iterates and stopping rule) or the exact active-set solver.</param>
     /// <returns>The refitted model, the chosen alpha and l1 ratio, and the mean fold MSE per l1 ratio and alpha (descending).</returns>
     public static CrossValidatedLinearModel ElasticNetCV(
         IReadOnlyList<double[]> rows, IReadOnlyList<double> y, IReadOnlyList<double> alphas, IReadOnlyList<double> l1Ratios,
-        IReadOnlyList<int> folds, int maxIterations = Defaults.MaxIterations, double tolerance = Defaults.Tolerance)
+        IReadOnlyList<int> folds, int maxIterations = Defaults.MaxIterations, double tolerance = Defaults.Tolerance,
+        ElasticNetSolver solver = ElasticNetSolver.CoordinateDescent)
     {
         CheckAlphas(alphas);
         ArgumentNullException.ThrowIfNull(l1Ratios);
@@ -142,8 +150,8 @@ public static class RegularizedLinearRegression
 
         CheckSolver(maxIterations, tolerance);
         var data = Prepare(rows, y, folds);
-        var search = ElasticNetSearch.Run(data.Folds!, false, alphas, l1Ratios, maxIterations, tolerance);
-        var (w, b) = LinearProblems.ElasticNet(data.Total, standardize: false, scale: null, search.Alpha, search.L1Ratio, maxIterations, tolerance);
+        var search = ElasticNetSearch.Run(data.Folds!, false, alphas, l1Ratios, maxIterations, tolerance, null, solver);
+        var (w, b) = LinearProblems.ElasticNet(data.Total, standardize: false, scale: null, search.Alpha, search.L1Ratio, maxIterations, tolerance, solver);
         return new CrossValidatedLinearModel(LinearProblems.ToModel(w, b, data.ShiftX, data.ShiftY), search.Alpha, search.L1Ratio, search.MeanMse)
         {
             FoldMsePath = search.FoldMse,
@@ -283,7 +291,7 @@ internal sealed record ElasticNetSearch(double Alpha, double L1Ratio, double[][]
 {
     public static ElasticNetSearch Run(
         IReadOnlyList<CrossProducts> folds, bool standardize, IReadOnlyList<double> alphas, IReadOnlyList<double> l1Ratios,
-        int maxIterations, double tolerance, double[]? scale = null)
+        int maxIterations, double tolerance, double[]? scale = null, ElasticNetSolver solver = ElasticNetSolver.CoordinateDescent)
     {
         var descending = alphas.OrderByDescending(a => a).ToArray();
         double bestMse = double.PositiveInfinity, bestAlpha = descending[0], bestRatio = l1Ratios[0];
@@ -291,7 +299,7 @@ internal sealed record ElasticNetSearch(double Alpha, double L1Ratio, double[][]
         var foldMse = new double[l1Ratios.Count][,];
         for (int r = 0; r < l1Ratios.Count; r++)
         {
-            var path = LinearProblems.ElasticNetPath(folds, standardize, scale, descending, l1Ratios[r], maxIterations, tolerance);
+            var path = LinearProblems.ElasticNetPath(folds, standardize, scale, descending, l1Ratios[r], maxIterations, tolerance, solver);
             foldMse[r] = path;
             meanMse[r] = new double[descending.Length];
             for (int a = 0; a < descending.Length; a++)

@@ -14,13 +14,23 @@ public sealed class RegularizedLinearRegressionGoldenTests
     private const int MaxIterations = 1_000_000;
 
     public static IEnumerable<object[]> Fits =>
-        Golden.CaseNames.SelectMany(name => Golden.Case(name).GetProperty("fits").EnumerateArray().Select((_, i) => new object[] { name, i }));
+        Golden.CaseNames.SelectMany(name => Golden.Case(name).GetProperty("fits").EnumerateArray().SelectMany((_, i) => new[]
+        {
+            new object[] { name, i, ElasticNetSolver.CoordinateDescent },
+            new object[] { name, i, ElasticNetSolver.ActiveSet },
+        }));
 
     public static IEnumerable<object[]> Cases => Golden.CaseNames.Select(n => new object[] { n });
 
+    public static IEnumerable<object[]> CasesAndSolvers => Golden.CaseNames.SelectMany(n => new[]
+    {
+        new object[] { n, ElasticNetSolver.CoordinateDescent },
+        new object[] { n, ElasticNetSolver.ActiveSet },
+    });
+
     [TestMethod]
     [DynamicData(nameof(Fits))]
-    public void Fit_GoldenProblem_MatchesScikitLearn(string caseName, int fitIndex)
+    public void Fit_GoldenProblem_MatchesScikitLearn(string caseName, int fitIndex, ElasticNetSolver solver)
     {
         var c = Golden.Case(caseName);
         var fit = c.GetProperty("fits")[fitIndex];
@@ -30,11 +40,11 @@ public sealed class RegularizedLinearRegressionGoldenTests
         var model = fit.GetProperty("model").GetString() switch
         {
             "Ridge" => RegularizedLinearRegression.Ridge(x, y, alpha),
-            "Lasso" => RegularizedLinearRegression.Lasso(x, y, alpha, MaxIterations, SolverTolerance),
-            "ElasticNet" => RegularizedLinearRegression.ElasticNet(x, y, alpha, fit.GetProperty("params").GetProperty("l1_ratio").GetDouble(), MaxIterations, SolverTolerance),
+            "Lasso" => RegularizedLinearRegression.Lasso(x, y, alpha, MaxIterations, SolverTolerance, solver),
+            "ElasticNet" => RegularizedLinearRegression.ElasticNet(x, y, alpha, fit.GetProperty("params").GetProperty("l1_ratio").GetDouble(), MaxIterations, SolverTolerance, solver),
             var other => throw new AssertFailedException($"Unknown model {other}"),
         };
-        AssertModel(fit, model, $"{caseName} {fit.GetProperty("model").GetString()} alpha={alpha}");
+        AssertModel(fit, model, $"{caseName} {fit.GetProperty("model").GetString()} alpha={alpha} {solver}");
     }
 
     [TestMethod]
@@ -49,12 +59,12 @@ public sealed class RegularizedLinearRegressionGoldenTests
     }
 
     [TestMethod]
-    [DynamicData(nameof(Cases))]
-    public void LassoCV_GoldenProblem_MatchesScikitLearnPathAlphaAndCoefficients(string caseName)
+    [DynamicData(nameof(CasesAndSolvers))]
+    public void LassoCV_GoldenProblem_MatchesScikitLearnPathAlphaAndCoefficients(string caseName, ElasticNetSolver solver)
     {
         var (c, x, y, folds, alphas) = Load(caseName);
         var expected = c.GetProperty("cv").GetProperty("lasso");
-        var result = RegularizedLinearRegression.LassoCV(x, y, alphas, folds, MaxIterations, SolverTolerance);
+        var result = RegularizedLinearRegression.LassoCV(x, y, alphas, folds, MaxIterations, SolverTolerance, solver);
         Assert.AreEqual(expected.GetProperty("alpha").GetDouble(), result.Alpha, 1e-12, "alpha");
         AssertModel(expected, result.Model, caseName + " LassoCV");
         var path = expected.GetProperty("mse_path").EnumerateArray().Select(Golden.Vector).ToArray();
@@ -68,12 +78,12 @@ public sealed class RegularizedLinearRegressionGoldenTests
     }
 
     [TestMethod]
-    [DynamicData(nameof(Cases))]
-    public void ElasticNetCV_GoldenProblem_ChoosesScikitLearnAlphaRatioAndCoefficients(string caseName)
+    [DynamicData(nameof(CasesAndSolvers))]
+    public void ElasticNetCV_GoldenProblem_ChoosesScikitLearnAlphaRatioAndCoefficients(string caseName, ElasticNetSolver solver)
     {
         var (c, x, y, folds, alphas) = Load(caseName);
         var expected = c.GetProperty("cv").GetProperty("elasticnet");
-        var result = RegularizedLinearRegression.ElasticNetCV(x, y, alphas, [0.1, 0.5, 0.9], folds, MaxIterations, SolverTolerance);
+        var result = RegularizedLinearRegression.ElasticNetCV(x, y, alphas, [0.1, 0.5, 0.9], folds, MaxIterations, SolverTolerance, solver);
         Assert.AreEqual(expected.GetProperty("alpha").GetDouble(), result.Alpha, 1e-12, "alpha");
         Assert.AreEqual(expected.GetProperty("l1_ratio").GetDouble(), result.L1Ratio, 1e-12, "l1_ratio");
         AssertModel(expected, result.Model, caseName + " ElasticNetCV");
