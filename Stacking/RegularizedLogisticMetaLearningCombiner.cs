@@ -150,6 +150,7 @@ public sealed class RegularizedLogisticMetaLearningCombiner : StackingCombiner
         var outer = StackingData.ShuffledFolds(n, _options.OuterFolds, _options.Seed);
         var inner = StackingData.ShuffledFolds(n, _options.InnerFolds, _options.Seed + 1);
         var components = new List<(string Name, Linear.LinearModel Model, double Alpha, double L1, double LogLoss)>();
+        var outOfFold = new List<double[]>();
         foreach (var kind in new[] { MetaModelKinds.Ridge, MetaModelKinds.Lasso, MetaModelKinds.ElasticNet })
         {
             if ((_options.MetaModels & kind) == 0)
@@ -160,6 +161,7 @@ public sealed class RegularizedLogisticMetaLearningCombiner : StackingCombiner
             double[] alphas = kind == MetaModelKinds.Ridge ? _options.RidgeAlphas : _options.LassoAlphas;
             double[] ratios = kind switch { MetaModelKinds.Ridge => [0.0], MetaModelKinds.Lasso => [1.0], _ => _options.L1Ratios };
             double oofLoss = 0;
+            var oofProbability = new double[n];
             for (int f = 0; f < _options.OuterFolds; f++)
             {
                 int fold = f;
@@ -169,21 +171,37 @@ public sealed class RegularizedLogisticMetaLearningCombiner : StackingCombiner
                 {
                     if (outer[i] == fold)
                     {
-                        oofLoss += LogisticElasticNet.LogLoss(y[i], model.Predict(rows[i]));
+                        double eta = model.Predict(rows[i]);
+                        oofLoss += LogisticElasticNet.LogLoss(y[i], eta);
+                        oofProbability[i] = StackingModel.Sigmoid(eta);
                     }
                 }
             }
 
             var (final, alpha, ratio) = FitCv(rows, y, Enumerable.Range(0, n).ToArray(), inner, alphas, ratios);
             components.Add((kind.ToString(), final, alpha, ratio, oofLoss / n));
+            outOfFold.Add(oofProbability);
         }
 
         double total = components.Sum(c => 1.0 / Math.Max(c.LogLoss, 1e-300));
+        double blendedLoss = 0;
+        for (int i = 0; i < n; i++)
+        {
+            double probability = 0;
+            for (int m = 0; m < components.Count; m++)
+            {
+                probability += 1.0 / Math.Max(components[m].LogLoss, 1e-300) / total * outOfFold[m][i];
+            }
+
+            probability = Math.Clamp(probability, 1e-15, 1 - 1e-15);
+            blendedLoss -= (y[i] * Math.Log(probability) + (1 - y[i]) * Math.Log(1 - probability)) / n;
+        }
+
         return new StackingModel(predictions.Names, selected, _options.UseMetaFeatures,
             components.Select(c => new StackingComponent(c.Name, 1.0 / Math.Max(c.LogLoss, 1e-300) / total, c.Model, c.Alpha, c.L1, c.LogLoss)).ToArray(),
             StackingLink.Logistic)
         {
-            Diagnostics = new StackingDiagnostics(report, watch.Elapsed),
+            Diagnostics = new StackingDiagnostics(report, watch.Elapsed) { OutOfFoldError = blendedLoss },
         };
     }
 

@@ -195,6 +195,7 @@ public sealed class RegularizedMetaLearningCombiner : StackingCombiner
         var design = new MetaDesign(columns, y, inner, _options.InnerFolds, outer, _options.OuterFolds);
 
         var fitted = new List<(string Name, LinearModel Model, double Alpha, double? L1, double Rmse)>();
+        var outOfFold = new List<double[]>();
         foreach (var kind in new[] { MetaModelKinds.Ridge, MetaModelKinds.Lasso, MetaModelKinds.ElasticNet })
         {
             if ((_options.MetaModels & kind) == 0)
@@ -210,14 +211,24 @@ public sealed class RegularizedMetaLearningCombiner : StackingCombiner
 
             var final = FitOne(design, kind, design.AllRows);
             fitted.Add((kind.ToString(), final.Model, final.Alpha, final.L1, StackingData.Rmse(oof, y)));
+            outOfFold.Add(oof);
         }
 
         double totalInverse = fitted.Sum(m => 1.0 / Math.Max(m.Rmse, 1e-300));
         var components = fitted.Select(m => new StackingComponent(
             m.Name, 1.0 / Math.Max(m.Rmse, 1e-300) / totalInverse, m.Model, m.Alpha, m.L1, m.Rmse)).ToArray();
+        var blended = new double[n];
+        for (int m = 0; m < components.Length; m++)
+        {
+            for (int i = 0; i < n; i++)
+            {
+                blended[i] += components[m].BlendWeight * outOfFold[m][i];
+            }
+        }
+
         return new StackingModel(predictions.Names, selected, _options.UseMetaFeatures, components)
         {
-            Diagnostics = new StackingDiagnostics(report, watch.Elapsed),
+            Diagnostics = new StackingDiagnostics(report, watch.Elapsed) { OutOfFoldError = StackingData.Rmse(blended, y) },
         };
     }
 

@@ -180,4 +180,11 @@ public sealed class StackingModel
 /// <summary>What a combiner found while fitting.</summary>
 /// <param name="Redundancy">The redundancy projection, if one ran.</param>
 /// <param name="FitTime">Wall-clock time of the combiner's fit.</param>
-public sealed record StackingDiagnostics(RedundancyReport? Redundancy, TimeSpan FitTime);
+public sealed record StackingDiagnostics(RedundancyReport? Redundancy, TimeSpan FitTime)
+{
+    /// <summary>
+    /// Out-of-fold error of the blend (RMSE for regression, log-loss for classification) from the outer K-fold, when measured.
+    /// Optimistic: the projection and the blend weights saw every row's target.
+    /// </summary>
+    public double? OutOfFoldError { get; init; }
+}
