@@ -99,7 +99,7 @@ public sealed class PredictionColumnsStackingEstimator : IEstimator<StackingTran
         var combiner = _options.Combiner ?? StackingDefaults.Combiner(_options.Task);
         var model = combiner.Fit(new PredictionMatrix(_options.PredictionColumnNames, columns), y);
         var scoring = StackingScoring.Estimator(_ml, model, _options.PredictionColumnNames, _options.Task).Fit(input);
-        return new StackingTransformer(model, _options.Task, [], scoring);
+        return new StackingTransformer(model, _options.Task, [], scoring, [], _options.PredictionColumnNames);
     }
 
     /// <inheritdoc/>

@@ -150,9 +150,10 @@ public sealed class StackingEnsembleEstimator : IEstimator<StackingTransformer>
             chain.Add(copy);
         }
 
+        var prefix = chain.ToArray();
         var scoring = StackingScoring.Estimator(ml, stackingModel, copies, _options.Task).Fit(view);
         chain.Add(scoring);
-        return new StackingTransformer(stackingModel, _options.Task, baseModels, new TransformerChain<ITransformer>(chain.ToArray()));
+        return new StackingTransformer(stackingModel, _options.Task, baseModels, new TransformerChain<ITransformer>(chain.ToArray()), prefix, copies);
     }
 
     /// <inheritdoc/>

@@ -20,19 +20,30 @@ public enum StackingTask
 /// </summary>
 /// <remarks>
 /// The scoring step is a closure-based <c>CustomMapping</c>, which ML.NET cannot save; <see cref="ICanSaveModel.Save"/> therefore
-/// throws. Persisting a fitted stacking pipeline through ONNX conversion is not implemented yet.
+/// throws. To save, convert with <see cref="Onnx.StackingPersistence.ToSavable"/> (base models stay native ML.NET transformers;
+/// the meta part becomes an ONNX graph) and save that with <c>mlContext.Model.Save</c>.
 /// </remarks>
 public sealed class StackingTransformer : ITransformer
 {
     private readonly ITransformer _inner;
 
-    internal StackingTransformer(StackingModel model, StackingTask task, IReadOnlyList<ITransformer> baseModels, ITransformer inner)
+    internal StackingTransformer(
+        StackingModel model, StackingTask task, IReadOnlyList<ITransformer> baseModels, ITransformer inner,
+        IReadOnlyList<ITransformer> nativePrefix, IReadOnlyList<string> predictionColumns)
     {
         Model = model;
         Task = task;
         BaseModels = baseModels;
         _inner = inner;
+        NativePrefix = nativePrefix;
+        PredictionColumns = predictionColumns;
     }
+
+    /// <summary>The fitted native transformers before the scoring step (base models and score copies).</summary>
+    internal IReadOnlyList<ITransformer> NativePrefix { get; }
+
+    /// <summary>The columns gathered into <see cref="StackingColumnNames.BasePredictions"/>, in the model's input order.</summary>
+    internal IReadOnlyList<string> PredictionColumns { get; }
 
     /// <summary>The fitted combiner (selected inputs, meta-models, blend weights, diagnostics).</summary>
     public StackingModel Model { get; }
@@ -58,8 +69,9 @@ public sealed class StackingTransformer : ITransformer
     /// <inheritdoc/>
     void ICanSaveModel.Save(ModelSaveContext ctx) =>
         throw new NotSupportedException(
-            "A StackingTransformer cannot be saved with mlContext.Model.Save: its scoring step is an in-memory CustomMapping. " +
-            "Keep the fitted StackingModel (coefficients, selected inputs, blend weights) or refit; ONNX-based persistence is not implemented yet.");
+            "A StackingTransformer cannot be saved with mlContext.Model.Save directly: its scoring step is an in-memory CustomMapping. " +
+            "Convert it with StackingPersistence.ToSavable (ONNX meta part, native base models) and save the result; " +
+            "the fitted StackingModel holds the coefficients, selected inputs and blend weights.");
 }
 
 /// <summary>Builds the native ML.NET scoring step for a fitted <see cref="StackingModel"/>.</summary>
