@@ -2,6 +2,7 @@
 // regularized meta-learning pipeline (MLExtensions.Stacking). Runs in well under a minute on 2 cores.
 using System.Diagnostics;
 using Microsoft.ML;
+using Microsoft.ML.Data;
 using Microsoft.ML.Trainers.LightGbm;
 using MLExtensions;
 using MLExtensions.Stacking;
@@ -76,7 +77,22 @@ var first = Diamond.Load(Path.Combine(dataDir, "test_2k.csv"))[0];
 var predicted = engine.Predict(first).Score;
 Console.WriteLine($"  first test diamond: predicted ${Math.Exp(predicted):0}, actual ${Math.Exp(first.Label):0}");
 
+// Save with mlContext.Model.Save (base models native, meta part as ONNX) and reload.
+string path = Path.Combine(Path.GetTempPath(), "stacking-sample.zip");
+MLExtensions.Stacking.Onnx.StackingPersistence.Save(ml, stacked, train, path);
+var reloaded = MLExtensions.Stacking.Onnx.StackingPersistence.Load(new MLContext(), path, out _);
+var reloadedScores = reloaded.Transform(test).GetColumn<float>("Score").ToArray();
+var scores = stacked.Transform(test).GetColumn<float>("Score").ToArray();
+double maxDifference = scores.Select((s, i) => Math.Abs(s - reloadedScores[i])).Max();
+Console.WriteLine($"  saved to {path} ({new FileInfo(path).Length / 1024} KiB) and reloaded: max |score difference| {maxDifference:0.0e+0}");
+File.Delete(path);
+
 // Checks (the CI runs samples and fails on an exception).
+if (maxDifference > 1e-5)
+{
+    throw new InvalidOperationException($"Reloaded model differs by {maxDifference}.");
+}
+
 if (!double.IsFinite(metrics.RootMeanSquaredError) || metrics.RootMeanSquaredError > baseRmse.Max())
 {
     throw new InvalidOperationException($"Stacking RMSE {metrics.RootMeanSquaredError} is worse than every base model ({string.Join(", ", baseRmse)}).");
