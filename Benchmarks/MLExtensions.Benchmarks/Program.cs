@@ -8,6 +8,6 @@ return args.FirstOrDefault() switch
 
 static int Usage()
 {
-    Console.WriteLine("MLExtensions benchmarks: see README. Cases: stacking [--data DIR] [--repeat N] [--only TEXT]; stacking-tabular [--data DIR]");
+    Console.WriteLine("MLExtensions benchmarks: see README. Cases: stacking [--data DIR] [--repeat N] [--only TEXT] [--with-cd]; stacking-tabular [--data DIR]");
     return 0;
 }

@@ -40,11 +40,20 @@ public static class StackingBenchmark
             ("Regularized meta-learning (full)", () => new RegularizedMetaLearningCombiner()),
             ("  ablation: no de-duplication", () => new RegularizedMetaLearningCombiner(new() { UseRedundancyProjection = false })),
             ("  ablation: no meta-features", () => new RegularizedMetaLearningCombiner(new() { UseMetaFeatures = false })),
+            ("  ablation: neither de-duplication nor meta-features", () => new RegularizedMetaLearningCombiner(new() { UseMetaFeatures = false, UseRedundancyProjection = false })),
             ("  ablation: de-dup on raw predictions", () => new RegularizedMetaLearningCombiner(new() { Redundancy = new() { Basis = CorrelationBasis.Predictions } })),
             ("  ablation: Ridge meta-model only", () => new RegularizedMetaLearningCombiner(new() { MetaModels = MetaModelKinds.Ridge })),
             ("  ablation: Lasso meta-model only", () => new RegularizedMetaLearningCombiner(new() { MetaModels = MetaModelKinds.Lasso })),
             ("  ablation: ElasticNet meta-model only", () => new RegularizedMetaLearningCombiner(new() { MetaModels = MetaModelKinds.ElasticNet })),
         };
+
+        if (args.Contains("--with-cd"))
+        {
+            // scikit-learn's coordinate descent (tol 1e-4, max_iter 1e4) instead of the exact active-set solver: slow on these
+            // strongly correlated meta-features, so only on request.
+            cases.Add(("  solver: Lasso only, scikit-learn coordinate descent", () => new RegularizedMetaLearningCombiner(
+                new() { MetaModels = MetaModelKinds.Lasso, Solver = MLExtensions.Stacking.Linear.ElasticNetSolver.CoordinateDescent })));
+        }
 
         string? only = Option(args, "--only");
         if (only is not null)
