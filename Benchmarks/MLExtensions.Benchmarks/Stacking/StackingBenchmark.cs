@@ -167,7 +167,7 @@ public static class StackingBenchmark
         return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
     }
 
-    private static string RepoRoot()
+    internal static string RepoRoot()
     {
         var dir = new DirectoryInfo(Directory.GetCurrentDirectory());
         while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "MLExtensions.sln")))

@@ -10,14 +10,14 @@ namespace MLExtensions.Benchmarks.Stacking;
 /// <summary>
 /// The base-estimator entry point on diamonds (ln price): FastTree, LightGBM and SDCA alone versus stacked (5-fold out-of-fold
 /// predictions, base models refitted on all rows), with several combiners on the same out-of-fold predictions.
-/// Usage: <c>stacking-tabular [--data DIR]</c> (DIR holds diamonds train.csv/test.csv; default ../shared/data/diamonds).
+/// Usage: <c>stacking-tabular [--data DIR]</c> (DIR holds diamonds train.csv/test.csv; default ../shared/data/diamonds relative to the repository root).
 /// </summary>
 public static class TabularStackingBenchmark
 {
     public static int Run(string[] args)
     {
         int i = Array.IndexOf(args, "--data");
-        string data = i >= 0 && i + 1 < args.Length ? args[i + 1] : Path.Combine("..", "shared", "data", "diamonds");
+        string data = i >= 0 && i + 1 < args.Length ? args[i + 1] : Path.Combine(StackingBenchmark.RepoRoot(), "..", "shared", "data", "diamonds");
         if (!File.Exists(Path.Combine(data, "train.csv")))
         {
             Console.Error.WriteLine($"stacking-tabular: no train.csv under '{Path.GetFullPath(data)}'; pass --data <diamonds dir>.");
