@@ -1,0 +1,182 @@
+using System.Diagnostics;
+using System.Globalization;
+using MLExtensions.Stacking;
+
+namespace MLExtensions.Benchmarks.Stacking;
+
+/// <summary>
+/// Quality and fit time of the stacking combiners on the stacking-oof data (56 base models' out-of-fold predictions on diamonds,
+/// target ln(price)): fit on oof_train.csv, score on test.csv. Usage: <c>stacking [--data DIR] [--repeat N]</c>.
+/// </summary>
+public static class StackingBenchmark
+{
+    public static int Run(string[] args)
+    {
+        string data = Option(args, "--data") ?? Path.Combine(RepoRoot(), "..", "shared", "data", "stacking-oof");
+        int repeat = int.Parse(Option(args, "--repeat") ?? "3", CultureInfo.InvariantCulture);
+        if (!File.Exists(Path.Combine(data, "oof_train.csv")))
+        {
+            Console.Error.WriteLine($"stacking: no oof_train.csv under '{Path.GetFullPath(data)}'; pass --data <dir of stacking-oof>.");
+            return 2;
+        }
+
+        var (train, yTrain) = Load(Path.Combine(data, "oof_train.csv"));
+        var (test, yTest) = Load(Path.Combine(data, "test.csv"));
+        Console.WriteLine($"stacking-oof: train {train.Rows} x {train.Count}, test {test.Rows} x {test.Count}; {Environment.ProcessorCount} cores, {RuntimeInfo()}");
+
+        var rows = new List<string[]>();
+        int best = Enumerable.Range(0, train.Count).OrderBy(k => Rmse(train.Columns[k], yTrain)).First();
+        var bestWatch = Stopwatch.StartNew();
+        double bestOof = Rmse(train.Columns[best], yTrain);
+        bestWatch.Stop();
+        rows.Add(["Best single model (" + train.Names[best] + ")", F(Rmse(test.Columns[best], yTest)), F(bestOof), "-", "-"]);
+
+        var cases = new List<(string Name, Func<StackingCombiner> Create)>
+        {
+            ("Simple average", () => new SimpleAverageCombiner()),
+            ("Inverse-RMSE weighted average", () => new InverseRmseAverageCombiner()),
+            ("Ridge stacking (RidgeCV, 5 folds)", () => new RidgeStackingCombiner()),
+            ("Greedy ensemble selection (100 it.)", () => new GreedyEnsembleSelectionCombiner()),
+            ("Regularized meta-learning (full)", () => new RegularizedMetaLearningCombiner()),
+            ("  ablation: no de-duplication", () => new RegularizedMetaLearningCombiner(new() { UseRedundancyProjection = false })),
+            ("  ablation: no meta-features", () => new RegularizedMetaLearningCombiner(new() { UseMetaFeatures = false })),
+            ("  ablation: neither de-duplication nor meta-features", () => new RegularizedMetaLearningCombiner(new() { UseMetaFeatures = false, UseRedundancyProjection = false })),
+            ("  ablation: de-dup on raw predictions", () => new RegularizedMetaLearningCombiner(new() { Redundancy = new() { Basis = CorrelationBasis.Predictions } })),
+            ("  ablation: Ridge meta-model only", () => new RegularizedMetaLearningCombiner(new() { MetaModels = MetaModelKinds.Ridge })),
+            ("  ablation: Lasso meta-model only", () => new RegularizedMetaLearningCombiner(new() { MetaModels = MetaModelKinds.Lasso })),
+            ("  ablation: ElasticNet meta-model only", () => new RegularizedMetaLearningCombiner(new() { MetaModels = MetaModelKinds.ElasticNet })),
+        };
+
+        if (args.Contains("--with-cd"))
+        {
+            // scikit-learn's coordinate descent (tol 1e-4, max_iter 1e4) instead of the exact active-set solver: slow on these
+            // strongly correlated meta-features, so only on request.
+            cases.Add(("  solver: Lasso only, scikit-learn coordinate descent", () => new RegularizedMetaLearningCombiner(
+                new() { MetaModels = MetaModelKinds.Lasso, Solver = MLExtensions.Stacking.Linear.ElasticNetSolver.CoordinateDescent })));
+        }
+
+        string? only = Option(args, "--only");
+        if (only is not null)
+        {
+            cases = cases.Where(c => c.Name.Contains(only, StringComparison.OrdinalIgnoreCase)).ToList();
+        }
+
+        // Warm-up (JIT) on a slice so the timings below are steady-state.
+        var slice = new PredictionMatrix(train.Names, train.Columns.Select(c => c[..3000]).ToArray());
+        foreach (var (_, create) in cases)
+        {
+            create().Fit(slice, yTrain[..3000]);
+        }
+
+        foreach (var (name, create) in cases)
+        {
+            StackingModel? model = null;
+            var times = new List<double>();
+            for (int r = 0; r < repeat; r++)
+            {
+                var watch = Stopwatch.StartNew();
+                model = create().Fit(train, yTrain);
+                times.Add(watch.Elapsed.TotalSeconds);
+            }
+
+            double testRmse = Rmse(model!.Predict(test), yTest);
+            string oof = model.Diagnostics?.OutOfFoldError is { } e ? F(e) + "*" : "-";
+            string detail = Detail(model);
+            rows.Add([name, F(testRmse), oof, times.Min().ToString("0.000", CultureInfo.InvariantCulture) + " s", detail]);
+            Console.WriteLine("  done: " + string.Join(" | ", rows[^1]));
+        }
+
+        Console.WriteLine();
+        Console.WriteLine("| method | test RMSE | OOF RMSE | fit time (best of " + repeat + ") | details |");
+        Console.WriteLine("| --- | --- | --- | --- | --- |");
+        foreach (var row in rows)
+        {
+            Console.WriteLine("| " + string.Join(" | ", row) + " |");
+        }
+
+        Console.WriteLine();
+        Console.WriteLine("* OOF RMSE of the blend from the outer 10-fold CV of the meta-models (optimistic: de-duplication and blend weights saw all rows).");
+        foreach (var basis in new[] { CorrelationBasis.Residuals, CorrelationBasis.Predictions })
+        {
+            var report = new RedundancyProjector(new() { Basis = basis }).Fit(train, yTrain);
+            Console.WriteLine($"Redundancy projection on {basis}: kept {report.Kept.Count}/{train.Count}, duplicates {report.Duplicates.Count}, " +
+                $"near-constant {report.NearConstant.Count}; cond(corr) {report.ConditionNumberBefore:0.###e+0} -> {report.ConditionNumberAfter:0.###e+0}");
+        }
+
+        return 0;
+    }
+
+    private static string Detail(StackingModel model)
+    {
+        var parts = new List<string>();
+        if (model.Diagnostics?.Redundancy is { } r)
+        {
+            parts.Add($"kept {r.Kept.Count}/{r.Names.Count}");
+        }
+
+        if (model.Components.Count > 1 || model.Components[0].Alpha is not null)
+        {
+            parts.Add(string.Join(", ", model.Components.Select(c =>
+                $"{c.Name} w={c.BlendWeight:0.000}" + (c.Alpha is { } a ? $" a={a:0.##e+0}" : "") + (c.L1Ratio is { } l && c.Name == "ElasticNet" ? $" l1={l}" : ""))));
+        }
+        else if (model.Components[0].Name == "ensemble selection")
+        {
+            parts.Add($"{model.Components[0].Model.Coefficients.Count(w => w > 0)} distinct models");
+        }
+
+        return string.Join("; ", parts);
+    }
+
+    private static (PredictionMatrix Matrix, double[] Label) Load(string path)
+    {
+        var lines = File.ReadAllLines(path);
+        var header = lines[0].Split(',');
+        int labelIndex = Array.IndexOf(header, "log_price");
+        var modelIndices = Enumerable.Range(0, header.Length).Where(i => header[i] is not ("fold" or "price" or "log_price")).ToArray();
+        var columns = modelIndices.Select(_ => new double[lines.Length - 1]).ToArray();
+        var label = new double[lines.Length - 1];
+        for (int r = 1; r < lines.Length; r++)
+        {
+            var parts = lines[r].Split(',');
+            label[r - 1] = double.Parse(parts[labelIndex], CultureInfo.InvariantCulture);
+            for (int j = 0; j < modelIndices.Length; j++)
+            {
+                columns[j][r - 1] = double.Parse(parts[modelIndices[j]], CultureInfo.InvariantCulture);
+            }
+        }
+
+        return (new PredictionMatrix(modelIndices.Select(i => header[i]).ToArray(), columns), label);
+    }
+
+    private static double Rmse(IReadOnlyList<double> p, IReadOnlyList<double> y)
+    {
+        double se = 0;
+        for (int i = 0; i < y.Count; i++)
+        {
+            se += (p[i] - y[i]) * (p[i] - y[i]);
+        }
+
+        return Math.Sqrt(se / y.Count);
+    }
+
+    private static string F(double v) => v.ToString("0.00000", CultureInfo.InvariantCulture);
+
+    private static string? Option(string[] args, string name)
+    {
+        int i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+    }
+
+    internal static string RepoRoot()
+    {
+        var dir = new DirectoryInfo(Directory.GetCurrentDirectory());
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "MLExtensions.sln")))
+        {
+            dir = dir.Parent;
+        }
+
+        return dir?.FullName ?? Directory.GetCurrentDirectory();
+    }
+
+    private static string RuntimeInfo() => System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription;
+}

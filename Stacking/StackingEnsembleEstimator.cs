@@ -1,0 +1,171 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace MLExtensions.Stacking;
+
+/// <summary>
+/// Stacks any ML.NET estimators (regression trainers, or binary classifiers with a <c>Probability</c> column): produces their
+/// out-of-fold predictions by K-fold cross-validation, fits a <see cref="StackingCombiner"/> on them, refits every base estimator
+/// on all rows, and returns one transformer that predicts from the raw features.
+/// </summary>
+/// <remarks>
+/// Base estimators are applied one after another to the input, so they must not overwrite the columns the others read (trainers
+/// only add <c>Score</c>/<c>Probability</c>/<c>PredictedLabel</c>; put shared featurization before the stacking estimator).
+/// </remarks>
+public sealed class StackingEnsembleEstimator : IEstimator<StackingTransformer>
+{
+    /// <summary>Settings.</summary>
+    public sealed class Options
+    {
+        /// <summary>Default values.</summary>
+        public static class Defaults
+        {
+            /// <summary>Cross-validation folds for the out-of-fold predictions.</summary>
+            public const int Folds = 5;
+
+            /// <summary>Seed of the fold split.</summary>
+            public const int Seed = 42;
+        }
+
+        /// <summary>The label column: Single for regression, Boolean for binary classification.</summary>
+        /// <value>Default "Label".</value>
+        public string LabelColumnName { get; set; } = StackingColumnNames.Label;
+
+        /// <summary>Cross-validation folds for the out-of-fold predictions.</summary>
+        /// <value>Default 5. At least 2.</value>
+        public int Folds { get; set; } = Defaults.Folds;
+
+        /// <summary>Seed of the fold split.</summary>
+        /// <value>Default 42.</value>
+        public int Seed { get; set; } = Defaults.Seed;
+
+        /// <summary>How the base predictions are combined.</summary>
+        /// <value>Default: <see cref="RegularizedMetaLearningCombiner"/> for regression, <see cref="RegularizedLogisticMetaLearningCombiner"/> for binary classification.</value>
+        public StackingCombiner? Combiner { get; set; }
+
+        /// <summary>The task.</summary>
+        /// <value>Default <see cref="StackingTask.Regression"/>.</value>
+        public StackingTask Task { get; set; } = StackingTask.Regression;
+
+        /// <summary>Names of the base models for reports (one per estimator).</summary>
+        /// <value>Default null: "model0", "model1", ...</value>
+        public string[]? BaseModelNames { get; set; }
+
+        /// <summary>A copy.</summary>
+        /// <returns>The copy.</returns>
+        public Options Clone()
+        {
+            var copy = (Options)MemberwiseClone();
+            copy.BaseModelNames = (string[]?)BaseModelNames?.Clone();
+            return copy;
+        }
+
+        /// <summary>Checks the settings.</summary>
+        public void Validate()
+        {
+            ArgumentException.ThrowIfNullOrWhiteSpace(LabelColumnName);
+            ArgumentOutOfRangeException.ThrowIfLessThan(Folds, 2);
+            if (!Enum.IsDefined(Task))
+            {
+                throw new ArgumentOutOfRangeException(nameof(Task), Task, "must be Regression or BinaryClassification.");
+            }
+        }
+    }
+
+    private readonly IEstimator<ITransformer>[] _baseEstimators;
+    private readonly Options _options;
+    private readonly string[] _names;
+
+    /// <summary>Creates the estimator.</summary>
+    /// <param name="baseEstimators">The base estimators (at least one), each reading the same input and writing <c>Score</c> (regression) or <c>Probability</c> (binary).</param>
+    /// <param name="options">Settings; null for defaults.</param>
+    public StackingEnsembleEstimator(IEnumerable<IEstimator<ITransformer>> baseEstimators, Options? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(baseEstimators);
+        _baseEstimators = baseEstimators.ToArray();
+        if (_baseEstimators.Length == 0 || _baseEstimators.Any(e => e is null))
+        {
+            throw new ArgumentException("At least one base estimator is required, and none may be null.", nameof(baseEstimators));
+        }
+
+        _options = (options ?? new Options()).Clone();
+        _options.Validate();
+        _names = _options.BaseModelNames ?? Enumerable.Range(0, _baseEstimators.Length).Select(i => "model" + i).ToArray();
+        if (_names.Length != _baseEstimators.Length || _names.Distinct(StringComparer.Ordinal).Count() != _names.Length)
+        {
+            throw new ArgumentException($"BaseModelNames must hold {_baseEstimators.Length} unique names.", nameof(options));
+        }
+    }
+
+    private string BaseOutput => _options.Task == StackingTask.Regression ? StackingColumnNames.Score : StackingColumnNames.Probability;
+
+    /// <summary>The out-of-fold predictions of the last <see cref="Fit"/> (rows ordered fold by fold), for inspection and baselines.</summary>
+    public (PredictionMatrix Predictions, double[] Label)? LastOutOfFold { get; private set; }
+
+    /// <inheritdoc/>
+    public StackingTransformer Fit(IDataView input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var ml = new MLContext(_options.Seed);
+        var splits = ml.Data.CrossValidationSplit(input, _options.Folds, seed: _options.Seed);
+        var label = new List<double>();
+        var columns = _names.Select(_ => new List<double>()).ToArray();
+        foreach (var split in splits)
+        {
+            var y = StackingScoring.ReadLabel(split.TestSet, _options.LabelColumnName, _options.Task);
+            StackingScoring.CheckFinite(y, _options.LabelColumnName, "label");
+            label.AddRange(y);
+            for (int i = 0; i < _baseEstimators.Length; i++)
+            {
+                var model = _baseEstimators[i].Fit(split.TrainSet);
+                var predictions = StackingScoring.ReadNumeric(model.Transform(split.TestSet), BaseOutput, $"base model '{_names[i]}' output");
+                StackingScoring.CheckFinite(predictions, BaseOutput, $"base model '{_names[i]}' output");
+                columns[i].AddRange(predictions);
+            }
+        }
+
+        if (label.Count == 0)
+        {
+            throw new ArgumentException("The training data has no rows.", nameof(input));
+        }
+
+        var matrix = new PredictionMatrix(_names, columns.Select(c => c.ToArray()).ToArray());
+        var labelArray = label.ToArray();
+        LastOutOfFold = (matrix, labelArray);
+        var stackingModel = (_options.Combiner ?? StackingDefaults.Combiner(_options.Task)).Fit(matrix, labelArray);
+
+        var chain = new List<ITransformer>();
+        var baseModels = new List<ITransformer>();
+        var view = input;
+        var copies = new string[_baseEstimators.Length];
+        for (int i = 0; i < _baseEstimators.Length; i++)
+        {
+            var model = _baseEstimators[i].Fit(input);
+            baseModels.Add(model);
+            view = model.Transform(view);
+            copies[i] = StackingColumnNames.BaseScore(i);
+            var copy = ml.Transforms.CopyColumns(copies[i], BaseOutput).Fit(view);
+            view = copy.Transform(view);
+            chain.Add(model);
+            chain.Add(copy);
+        }
+
+        var prefix = chain.ToArray();
+        var scoring = StackingScoring.Estimator(ml, stackingModel, copies, _options.Task).Fit(view);
+        chain.Add(scoring);
+        return new StackingTransformer(stackingModel, _options.Task, baseModels, new TransformerChain<ITransformer>(chain.ToArray()), prefix, copies);
+    }
+
+    /// <inheritdoc/>
+    public SchemaShape GetOutputSchema(SchemaShape inputSchema)
+    {
+        var shape = inputSchema;
+        foreach (var estimator in _baseEstimators)
+        {
+            shape = estimator.GetOutputSchema(shape);
+            StackingScoring.CheckShape(shape, BaseOutput, "base model output", boolean: false, singleOnly: true);
+        }
+
+        return StackingScoring.OutputShape(new MLContext(0), shape, _options.Task);
+    }
+}

@@ -1,0 +1,191 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace MLExtensions.Stacking;
+
+/// <summary>The machine-learning task of a stacking estimator.</summary>
+public enum StackingTask
+{
+    /// <summary>Regression: output column <c>Score</c>.</summary>
+    Regression,
+
+    /// <summary>Binary classification: output columns <c>Score</c>, <c>Probability</c> and <c>PredictedLabel</c>.</summary>
+    BinaryClassification,
+}
+
+/// <summary>
+/// A fitted stacking ensemble. It applies the (refitted) base models, if any, gathers their predictions into one vector and
+/// evaluates the <see cref="Model"/>, writing <c>Score</c> (and <c>Probability</c>, <c>PredictedLabel</c> for binary
+/// classification). It works with <c>Transform</c>, <c>CreatePredictionEngine</c> and ML.NET's evaluators.
+/// </summary>
+/// <remarks>
+/// The scoring step is a closure-based <c>CustomMapping</c>, which ML.NET cannot save; <see cref="ICanSaveModel.Save"/> therefore
+/// throws. To save, convert with <see cref="Onnx.StackingPersistence.ToSavable"/> (base models stay native ML.NET transformers;
+/// the meta part becomes an ONNX graph) and save that with <c>mlContext.Model.Save</c>.
+/// </remarks>
+public sealed class StackingTransformer : ITransformer
+{
+    private readonly ITransformer _inner;
+
+    internal StackingTransformer(
+        StackingModel model, StackingTask task, IReadOnlyList<ITransformer> baseModels, ITransformer inner,
+        IReadOnlyList<ITransformer> nativePrefix, IReadOnlyList<string> predictionColumns)
+    {
+        Model = model;
+        Task = task;
+        BaseModels = baseModels;
+        _inner = inner;
+        NativePrefix = nativePrefix;
+        PredictionColumns = predictionColumns;
+    }
+
+    /// <summary>The fitted native transformers before the scoring step (base models and score copies).</summary>
+    internal IReadOnlyList<ITransformer> NativePrefix { get; }
+
+    /// <summary>The columns gathered into <see cref="StackingColumnNames.BasePredictions"/>, in the model's input order.</summary>
+    internal IReadOnlyList<string> PredictionColumns { get; }
+
+    /// <summary>The fitted combiner (selected inputs, meta-models, blend weights, diagnostics).</summary>
+    public StackingModel Model { get; }
+
+    /// <summary>The task.</summary>
+    public StackingTask Task { get; }
+
+    /// <summary>The base models refitted on all rows (empty for the prediction-column entry point).</summary>
+    public IReadOnlyList<ITransformer> BaseModels { get; }
+
+    /// <inheritdoc/>
+    public bool IsRowToRowMapper => _inner.IsRowToRowMapper;
+
+    /// <inheritdoc/>
+    public DataViewSchema GetOutputSchema(DataViewSchema inputSchema) => _inner.GetOutputSchema(inputSchema);
+
+    /// <inheritdoc/>
+    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) => _inner.GetRowToRowMapper(inputSchema);
+
+    /// <inheritdoc/>
+    public IDataView Transform(IDataView input) => _inner.Transform(input);
+
+    /// <inheritdoc/>
+    void ICanSaveModel.Save(ModelSaveContext ctx) =>
+        throw new NotSupportedException(
+            "A StackingTransformer cannot be saved with mlContext.Model.Save directly: its scoring step is an in-memory CustomMapping. " +
+            "Convert it with StackingPersistence.ToSavable (ONNX meta part, native base models) and save the result; " +
+            "the fitted StackingModel holds the coefficients, selected inputs and blend weights.");
+}
+
+/// <summary>Builds the native ML.NET scoring step for a fitted <see cref="StackingModel"/>.</summary>
+internal static class StackingScoring
+{
+    /// <summary>Concatenate the prediction columns into one vector, then a CustomMapping that evaluates the model.</summary>
+    public static IEstimator<ITransformer> Estimator(MLContext ml, StackingModel? model, IReadOnlyList<string> predictionColumns, StackingTask task)
+    {
+        var concat = ml.Transforms.Concatenate(StackingColumnNames.BasePredictions, predictionColumns.ToArray());
+        var inputDefinition = SchemaDefinition.Create(typeof(StackingMappingInput));
+        inputDefinition[0].ColumnType = new VectorDataViewType(NumberDataViewType.Single, predictionColumns.Count);
+        int k = predictionColumns.Count;
+        if (task == StackingTask.Regression)
+        {
+            Action<StackingMappingInput, StackingRegressionOutput> map = (input, output) =>
+            {
+                Span<double> row = stackalloc double[k];
+                Copy(input.StackingBasePredictions, row);
+                output.Score = model is null ? float.NaN : (float)model.Predict(row);
+            };
+            return concat.Append(ml.Transforms.CustomMapping(map, contractName: null, inputSchemaDefinition: inputDefinition));
+        }
+
+        Action<StackingMappingInput, StackingBinaryOutput> mapBinary = (input, output) =>
+        {
+            Span<double> row = stackalloc double[k];
+            Copy(input.StackingBasePredictions, row);
+            double p = model is null ? double.NaN : model.Predict(row);
+            p = Math.Clamp(p, 1e-15, 1 - 1e-15);
+            output.Probability = (float)p;
+            output.Score = (float)Math.Log(p / (1 - p));
+            output.PredictedLabel = p >= 0.5;
+        };
+        return concat.Append(ml.Transforms.CustomMapping(mapBinary, contractName: null, inputSchemaDefinition: inputDefinition));
+    }
+
+    /// <summary>The output shape of the scoring step (added columns), borrowed from an input-less CustomMapping.</summary>
+    public static SchemaShape OutputShape(MLContext ml, SchemaShape input, StackingTask task) => task == StackingTask.Regression
+        ? ml.Transforms.CustomMapping<StackingNoInput, StackingRegressionOutput>((_, _) => { }, contractName: null).GetOutputSchema(input)
+        : ml.Transforms.CustomMapping<StackingNoInput, StackingBinaryOutput>((_, _) => { }, contractName: null).GetOutputSchema(input);
+
+    private static void Copy(float[] source, Span<double> destination)
+    {
+        if (source.Length != destination.Length)
+        {
+            throw new InvalidOperationException($"Expected {destination.Length} base predictions, got {source.Length}.");
+        }
+
+        for (int i = 0; i < source.Length; i++)
+        {
+            destination[i] = source[i];
+        }
+    }
+
+    /// <summary>Reads a Single (or Double) scalar column into doubles, naming the column on a schema mismatch.</summary>
+    public static double[] ReadNumeric(IDataView data, string column, string role)
+    {
+        var col = data.Schema.GetColumnOrNull(column)
+            ?? throw new ArgumentException($"Schema mismatch for {role} column '{column}': column not found.", nameof(data));
+        if (col.Type == NumberDataViewType.Single)
+        {
+            return data.GetColumn<float>(col).Select(v => (double)v).ToArray();
+        }
+
+        if (col.Type == NumberDataViewType.Double)
+        {
+            return data.GetColumn<double>(col).ToArray();
+        }
+
+        throw new ArgumentException($"Schema mismatch for {role} column '{column}': expected Single or Double, got {col.Type}.", nameof(data));
+    }
+
+    /// <summary>Reads a Boolean label column as 0/1.</summary>
+    public static double[] ReadBoolean(IDataView data, string column)
+    {
+        var col = data.Schema.GetColumnOrNull(column)
+            ?? throw new ArgumentException($"Schema mismatch for label column '{column}': column not found.", nameof(data));
+        if (col.Type != BooleanDataViewType.Instance)
+        {
+            throw new ArgumentException($"Schema mismatch for label column '{column}': expected Boolean, got {col.Type}.", nameof(data));
+        }
+
+        return data.GetColumn<bool>(col).Select(v => v ? 1.0 : 0.0).ToArray();
+    }
+
+    public static double[] ReadLabel(IDataView data, string column, StackingTask task) =>
+        task == StackingTask.Regression ? ReadNumeric(data, column, "label") : ReadBoolean(data, column);
+
+    public static void CheckFinite(double[] values, string column, string role)
+    {
+        for (int i = 0; i < values.Length; i++)
+        {
+            if (!double.IsFinite(values[i]))
+            {
+                throw new ArgumentException($"The {role} column '{column}' has a non-finite value ({values[i]}) at row {i}.");
+            }
+        }
+    }
+
+    public static void CheckShape(SchemaShape input, string column, string role, bool boolean, bool singleOnly = false)
+    {
+        var col = input.FirstOrDefault(c => c.Name == column);
+        if (col.Name is null)
+        {
+            throw new ArgumentException($"Schema mismatch for {role} column '{column}': column not found.", nameof(input));
+        }
+
+        bool ok = col.Kind == SchemaShape.Column.VectorKind.Scalar &&
+            (boolean ? col.ItemType == BooleanDataViewType.Instance : col.ItemType == NumberDataViewType.Single || (!singleOnly && col.ItemType == NumberDataViewType.Double));
+        if (!ok)
+        {
+            throw new ArgumentException(
+                $"Schema mismatch for {role} column '{column}': expected {(boolean ? "Boolean" : singleOnly ? "Single" : "Single or Double")} scalar, got {col.ItemType}{(col.Kind == SchemaShape.Column.VectorKind.Scalar ? "" : " vector")}.",
+                nameof(input));
+        }
+    }
+}
