@@ -99,9 +99,6 @@ public sealed class StackingEnsembleEstimator : IEstimator<StackingTransformer>
 
     private string BaseOutput => _options.Task == StackingTask.Regression ? StackingColumnNames.Score : StackingColumnNames.Probability;
 
-    /// <summary>The out-of-fold predictions of the last <see cref="Fit"/> (rows ordered fold by fold), for inspection and baselines.</summary>
-    public (PredictionMatrix Predictions, double[] Label)? LastOutOfFold { get; private set; }
-
     /// <inheritdoc/>
     public StackingTransformer Fit(IDataView input)
     {
@@ -131,7 +128,6 @@ public sealed class StackingEnsembleEstimator : IEstimator<StackingTransformer>
 
         var matrix = new PredictionMatrix(_names, columns.Select(c => c.ToArray()).ToArray());
         var labelArray = label.ToArray();
-        LastOutOfFold = (matrix, labelArray);
         var stackingModel = (_options.Combiner ?? StackingDefaults.Combiner(_options.Task)).Fit(matrix, labelArray);
 
         var chain = new List<ITransformer>();
@@ -153,7 +149,11 @@ public sealed class StackingEnsembleEstimator : IEstimator<StackingTransformer>
         var prefix = chain.ToArray();
         var scoring = StackingScoring.Estimator(ml, stackingModel, copies, _options.Task).Fit(view);
         chain.Add(scoring);
-        return new StackingTransformer(stackingModel, _options.Task, baseModels, new TransformerChain<ITransformer>(chain.ToArray()), prefix, copies);
+        return new StackingTransformer(stackingModel, _options.Task, baseModels, new TransformerChain<ITransformer>(chain.ToArray()), prefix, copies)
+        {
+            OutOfFoldPredictions = matrix,
+            OutOfFoldLabel = labelArray,
+        };
     }
 
     /// <inheritdoc/>

@@ -51,6 +51,15 @@ public sealed class StackingTransformer : ITransformer
     /// <summary>The task.</summary>
     public StackingTask Task { get; }
 
+    /// <summary>
+    /// The base models' out-of-fold predictions the combiner was fitted on (rows ordered fold by fold), for inspection and for
+    /// fitting other combiners on the same predictions; null for the prediction-column entry point.
+    /// </summary>
+    public PredictionMatrix? OutOfFoldPredictions { get; init; }
+
+    /// <summary>The labels of the rows of <see cref="OutOfFoldPredictions"/> (0/1 for binary classification).</summary>
+    public IReadOnlyList<double>? OutOfFoldLabel { get; init; }
+
     /// <summary>The base models refitted on all rows (empty for the prediction-column entry point).</summary>
     public IReadOnlyList<ITransformer> BaseModels { get; }
 

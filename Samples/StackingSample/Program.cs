@@ -53,7 +53,8 @@ var metrics = ml.Regression.Evaluate(stacked.Transform(test));
 Console.WriteLine($"| Stacking (regularized meta-learning) | {metrics.RootMeanSquaredError:0.0000} | {stackingWatch.Elapsed.TotalSeconds:0.0} s |");
 
 // The same out-of-fold predictions with a baseline combiner, for comparison.
-var (oof, label) = stacking.LastOutOfFold!.Value;
+var oof = stacked.OutOfFoldPredictions!;
+var label = stacked.OutOfFoldLabel!;
 var average = new SimpleAverageCombiner().Fit(oof, label);
 Console.WriteLine();
 Console.WriteLine("Fitted stacking model:");

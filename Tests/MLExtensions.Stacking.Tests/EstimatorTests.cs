@@ -78,7 +78,8 @@ public sealed class EstimatorTests
         Assert.IsLessThanOrEqualTo(baseRmse.Max(), metrics.RootMeanSquaredError);
         Assert.IsGreaterThan(0.5, metrics.RSquared);
         Assert.HasCount(2, model.BaseModels);
-        Assert.AreEqual(400, estimator.LastOutOfFold!.Value.Label.Length);
+        Assert.HasCount(400, model.OutOfFoldLabel!);
+        Assert.AreEqual(400, model.OutOfFoldPredictions!.Rows);
 
         var engine = ml.Model.CreatePredictionEngine<FeatureRow, ScoreRow>(model);
         var scores = scored.GetColumn<float>("Score").Take(5).ToArray();

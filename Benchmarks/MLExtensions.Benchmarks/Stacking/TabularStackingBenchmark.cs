@@ -57,7 +57,8 @@ public static class TabularStackingBenchmark
         Console.WriteLine(rows[^1]);
 
         // Other combiners on the same out-of-fold predictions and the same refitted base models.
-        var (oof, label) = estimatorStack.LastOutOfFold!.Value;
+        var oof = stacked.OutOfFoldPredictions!;
+        var label = stacked.OutOfFoldLabel!;
         var testColumns = stacked.BaseModels.Select(m => m.Transform(test).GetColumn<float>("Score").Select(v => (double)v).ToArray()).ToArray();
         var testMatrix = new PredictionMatrix(oof.Names, testColumns);
         foreach (var combiner in new StackingCombiner[] { new SimpleAverageCombiner(), new RidgeStackingCombiner(), new GreedyEnsembleSelectionCombiner(), new RegularizedMetaLearningCombiner() })
