@@ -111,17 +111,18 @@ public sealed class Adan : OptimizerBase<Adan.Options, Adan.State>
             if (t == 1)
                 previous.copy_(grad);
             double bc1 = 1 - Math.Pow(beta1, t), bc2 = 1 - Math.Pow(beta2, t), bc3Sqrt = Math.Sqrt(1 - Math.Pow(beta3, t));
-            var diff = grad - previous;
-            var nesterov = grad.add(diff, alpha: beta2);
+            // previous becomes diff = g - g_prev, then the Nesterov-corrected gradient g + β2·diff; it is reset to g at the end.
+            var diff = previous.neg_().add_(grad);
             state.ExpAvg.mul_(beta1).add_(grad, alpha: 1 - beta1);
             state.ExpAvgDiff.mul_(beta2).add_(diff, alpha: 1 - beta2);
+            var nesterov = diff.mul_(beta2).add_(grad);
             state.ExpAvgSq.mul_(beta3).addcmul_(nesterov, nesterov, value: 1 - beta3);
-            var denom = (state.ExpAvgSq.sqrt() / bc3Sqrt).add_(eps);
-            if (o.NoProxDecay)
+            var denom = state.ExpAvgSq.sqrt().div_(bc3Sqrt).add_(eps);
+            var update = state.ExpAvg.div(bc1).add_(state.ExpAvgDiff, alpha: beta2 / bc2);
+            if (o.NoProxDecay && wd != 0)
                 p.mul_(1 - lr * wd);
-            p.addcdiv_(state.ExpAvg, denom, value: -lr / bc1);
-            p.addcdiv_(state.ExpAvgDiff, denom, value: -lr * beta2 / bc2);
-            if (!o.NoProxDecay)
+            p.addcdiv_(update, denom, value: -lr);
+            if (!o.NoProxDecay && wd != 0)
                 p.div_(1 + lr * wd);
             previous.copy_(grad);
         }

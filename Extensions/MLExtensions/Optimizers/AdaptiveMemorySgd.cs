@@ -68,9 +68,10 @@ public sealed class AdaptiveMemorySgd : OptimizerBase<AdaptiveMemorySgd.Options,
             Tensor? beta = null;
             if (withMemory.Count > 0)
             {
-                var sgg = torch.stack(withMemory.Select(x => x.Grad.pow(2).sum())).sum();
-                var sgd = torch.stack(withMemory.Select(x => (x.Grad * x.State.Direction).sum())).sum();
-                var sdd = torch.stack(withMemory.Select(x => x.State.Direction.pow(2).sum())).sum();
+                static Tensor Dot(Tensor a, Tensor b) => a.flatten().dot(b.flatten());
+                var sgg = torch.stack(withMemory.Select(x => Dot(x.Grad, x.Grad))).sum();
+                var sgd = torch.stack(withMemory.Select(x => Dot(x.Grad, x.State.Direction))).sum();
+                var sdd = torch.stack(withMemory.Select(x => Dot(x.State.Direction, x.State.Direction))).sum();
                 var den = sgg - 2 * sgd + sdd;
                 var num = sgg + 2 * lambda * sgd - lambda * sdd;
                 beta = ForcedBeta is { } forced
@@ -81,13 +82,15 @@ public sealed class AdaptiveMemorySgd : OptimizerBase<AdaptiveMemorySgd.Options,
                 old?.Dispose();
             }
 
+            var memoryWeight = beta is null ? null : (beta + lambda) / (1 + lambda);
+            var gradientWeight = beta is null ? null : (1 - beta) / (1 + lambda);
             foreach (var (p, g, o, state) in items)
             {
                 var d = state.Direction;
                 if (state.Step++ == 0)
                     d.copy_(g);
                 else
-                    d.mul_(beta! + lambda).add_(g * (1 - beta!)).div_(1 + lambda);
+                    d.mul_(memoryWeight!.to(d.dtype)).addcmul_(g, gradientWeight!.to(d.dtype), value: 1);
                 p.add_(d, alpha: -o.LearningRate!.Value);
             }
         }

@@ -137,12 +137,12 @@ public sealed class Aro : OptimizerBase<Aro.Options, Aro.State>
             case AroRotationFunction.Sign:
                 return x.sign();
             case AroRotationFunction.RowNorm:
-                return x / x.norm(1, keepdim: true).add_(eps) * Math.Sqrt(n);
+                return x / x.norm(1, keepdim: true).clamp_min(eps) * Math.Sqrt(n);
             case AroRotationFunction.Sinkhorn:
                 for (int i = 0; i < sinkhornIterations; i++)
                 {
-                    x = x / x.norm(1, keepdim: true).add_(eps) * Math.Sqrt(n);
-                    x = x / x.norm(0, keepdim: true).add_(eps) * Math.Sqrt(m);
+                    x = x / x.norm(1, keepdim: true).clamp_min(eps) * Math.Sqrt(n);
+                    x = x / x.norm(0, keepdim: true).clamp_min(eps) * Math.Sqrt(m);
                 }
                 return x;
             default:

@@ -118,11 +118,16 @@ public sealed class CoordinateClipping : OptimizerHelper
             return magnitudes.max() + double.PositiveInfinity;
         if (k >= n)
             return torch.zeros(Array.Empty<long>(), dtype: magnitudes.dtype, device: magnitudes.device);
-        // The (k+1)-th largest is the (n-k)-th smallest.
-        return magnitudes.kthvalue(n - k, 0).values;
+        // The (k+1)-th largest: a partial top-k when few are clipped, else the (n-k)-th smallest.
+        return k + 1 <= n / 2 ? magnitudes.topk((int)(k + 1), sorted: false).values.min() : magnitudes.kthvalue(n - k, 0).values;
     }
 
-    private static void Clamp(Tensor t, Tensor tau) => t.copy_(t.sign() * torch.minimum(t.abs(), tau.to(t.dtype)));
+    /// <summary><c>sign(u)·min(|u|, τ)</c>, i.e. clamping to [−τ, τ].</summary>
+    private static void Clamp(Tensor t, Tensor tau)
+    {
+        var bound = tau.to(t.dtype);
+        t.clamp_(-bound, bound);
+    }
 
     /// <inheritdoc />
     public override Tensor step(Func<Tensor>? closure = null)

@@ -53,12 +53,12 @@ public sealed class DiffGrad : OptimizerBase<DiffGrad.Options, DiffGrad.State>
             var previous = state.PreviousGrad;
             m.mul_(beta1).add_(grad, alpha: 1 - beta1);
             v.mul_(beta2).addcmul_(grad, grad, value: 1 - beta2);
-            var denom = v.sqrt().add_(eps);
             double bc1 = 1 - Math.Pow(beta1, t), bc2 = 1 - Math.Pow(beta2, t);
-            var friction = (previous - grad).abs_().neg_().exp_().add_(1).reciprocal_();
+            // friction = 1/(1 + exp(-|g_prev - g|)) = sigmoid(|g_prev - g|), computed in place in one temporary.
+            var update = (previous - grad).abs_().sigmoid_().mul_(m);
             previous.copy_(grad);
             double stepSize = lr * Math.Sqrt(bc2) / bc1;
-            p.addcdiv_(m * friction, denom, value: -stepSize);
+            p.addcdiv_(update, v.sqrt().add_(eps), value: -stepSize);
         }
     }, closure);
 

@@ -17,21 +17,26 @@ internal static class ScaleInvariantProjection
     {
         if (p.dim() <= 1)
             return 1;
-        foreach (bool channel in new[] { true, false })
-        {
-            long rows = channel ? p.shape[0] : 1;
-            long[] expand = [channel ? -1 : 1, .. Enumerable.Repeat(1L, (int)p.dim() - 1)];
-            var pView = p.reshape(rows, -1);
-            var gView = grad.reshape(rows, -1);
-            var cosine = nn.functional.cosine_similarity(gView, pView, dim: 1, eps: eps).abs_();
-            if (cosine.max().ToDouble() < delta / Math.Sqrt(pView.shape[1]))
-            {
-                var pn = p / pView.norm(1).reshape(expand).add_(eps);
-                var radial = (pn * update).reshape(rows, -1).sum(1);
-                update.sub_(pn * radial.reshape(expand));
-                return wdRatio;
-            }
-        }
-        return 1;
+        long rows = p.shape[0];
+        var pRows = p.reshape(rows, -1);
+        var gRows = grad.reshape(rows, -1);
+        long rowLength = pRows.shape[1];
+        // Row sums serve both views: the layer view's dot product and squared norms are their totals.
+        var dot = linalg.vecdot(gRows, pRows, dim: 1);
+        var gNorm = linalg.vector_norm(gRows, dims: [1]);
+        var pNorm = linalg.vector_norm(pRows, dims: [1]);
+        // torch.nn.functional.cosine_similarity: x·y / (max(‖x‖, eps)·max(‖y‖, eps)).
+        var channelCos = dot.div(gNorm.clamp_min(eps).mul_(pNorm.clamp_min(eps))).abs_().max();
+        var layerCos = dot.sum().div(gNorm.square().sum().sqrt().clamp_min(eps).mul_(pNorm.square().sum().sqrt().clamp_min(eps))).abs_();
+        var both = torch.stack([channelCos, layerCos]).to(ScalarType.Float64).cpu().data<double>().ToArray();
+        bool channel = both[0] < delta / Math.Sqrt(rowLength);
+        if (!channel && !(both[1] < delta / Math.Sqrt(rowLength * rows)))
+            return 1;
+        long[] expand = [channel ? -1 : 1, .. Enumerable.Repeat(1L, (int)p.dim() - 1)];
+        var norm = channel ? pNorm : pNorm.square().sum().sqrt();
+        var pn = p / norm.add_(eps).reshape(expand);
+        var radial = channel ? (pn * update).reshape(rows, -1).sum(1) : (pn * update).sum();
+        update.sub_(pn.mul_(radial.reshape(expand)));
+        return wdRatio;
     }
 }

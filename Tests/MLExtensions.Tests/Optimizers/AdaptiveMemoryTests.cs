@@ -196,6 +196,66 @@ public sealed class AdaptiveMemoryTests
         Assert.IsTrue(last < first * 0.8, $"loss {first} -> {last}");
     }
 
+    [TestMethod]
+    public void AmAdamW_ThreeSteps_MatchesTheAlgorithmWrittenOutInDoubles()
+    {
+        using var scope = NewDisposeScope();
+        double lambda = 0.3, betaMax = 0.85, beta2 = 0.9, eps = 1e-3, mu = 0.2;
+        double[] lrs = [0.1, 0.1, 0.05];
+        double[] x = [0.5, -1.0, 2.0, 0.25];
+        double[][] grads = [[0.3, -0.2, 0.9, -1.1], [0.1, 0.4, -0.3, 0.8], [-0.5, 0.2, 0.6, 0.1]];
+        var p = new Parameter(tensor(x));
+        using var optimizer = new AdaptiveMemoryAdamW([p], lr: lrs[0], lambda: lambda, betaMax: betaMax, beta2: beta2, eps: eps, weightDecay: mu);
+        int n = x.Length;
+        var v = new double[n];
+        var d = new double[n];
+        double product = 1, previousLr = 0;
+        int unclipped = 0;
+        for (int t = 1; t <= 3; t++)
+        {
+            double lr = lrs[t - 1];
+            var g = grads[t - 1];
+            var pre = new double[n];
+            for (int i = 0; i < n; i++)
+            {
+                v[i] = beta2 * v[i] + (1 - beta2) * g[i] * g[i];
+                pre[i] = (1 - betaMax * product) * (Math.Sqrt(v[i] / (1 - Math.Pow(beta2, t))) + eps);
+            }
+            double beta = betaMax;
+            if (t > 1)
+            {
+                double gap = 0, num = 0, den = 0, decay = 0;
+                for (int i = 0; i < n; i++)
+                {
+                    double metric = 1 / (pre[i] * (1 + lambda * pre[i]));
+                    gap += g[i] * (d[i] / pre[i] + mu * x[i]);
+                    num -= metric * (d[i] - g[i]) * (g[i] + lambda * pre[i] * d[i]);
+                    decay += x[i] * (d[i] - g[i]);
+                    den += metric * (d[i] - g[i]) * (d[i] - g[i]);
+                }
+                num += previousLr / lr * gap * (1 + mu * lr) - mu * decay;
+                beta = den > 0 ? Math.Clamp(num / den, 0, betaMax) : 0;
+            }
+            for (int i = 0; i < n; i++)
+            {
+                d[i] = ((1 - beta) * g[i] + (lambda * pre[i] + beta) * d[i]) / (1 + lambda * pre[i]);
+                x[i] = (1 - mu * lr) * x[i] - lr * d[i] / pre[i];
+            }
+            product *= beta;
+            previousLr = lr;
+
+            foreach (var group in optimizer.ParamGroups)
+                group.LearningRate = lr;
+            p.grad = tensor(g);
+            optimizer.step();
+            Assert.AreEqual(beta, optimizer.GetState(p).LastBeta.item<double>(), 1e-13, $"beta at step {t}");
+            CollectionAssert.AreEqual(x, Values(p), new Tolerance(1e-13), $"step {t}");
+            if (beta > 0 && beta < betaMax)
+                unclipped++;
+        }
+        Assert.IsTrue(unclipped > 0, "every beta was clipped, so the adaptive formula was not exercised");
+    }
+
     /// <summary>Element-wise comparer for CollectionAssert with an absolute tolerance.</summary>
     private sealed class Tolerance(double tolerance) : System.Collections.IComparer
     {

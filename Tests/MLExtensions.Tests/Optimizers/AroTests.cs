@@ -149,13 +149,13 @@ public sealed class AroTests
             for (int i = 0; i < m; i++)
             {
                 double norm = 0; for (int j = 0; j < n; j++) norm += r[i, j] * r[i, j];
-                norm = Math.Sqrt(norm) + eps;
+                norm = Math.Max(Math.Sqrt(norm), eps);
                 for (int j = 0; j < n; j++) r[i, j] = r[i, j] / norm * Math.Sqrt(n);
             }
             for (int j = 0; j < n; j++)
             {
                 double norm = 0; for (int i = 0; i < m; i++) norm += r[i, j] * r[i, j];
-                norm = Math.Sqrt(norm) + eps;
+                norm = Math.Max(Math.Sqrt(norm), eps);
                 for (int i = 0; i < m; i++) r[i, j] = r[i, j] / norm * Math.Sqrt(m);
             }
         }

@@ -42,6 +42,18 @@ public sealed class CoordinateClippingTests
         Assert.IsTrue(clipped.sign().eq(plainUpdate.sign()).all().item<bool>());
     }
 
+    [TestMethod, DataRow(0.25, 5L, 15.0), DataRow(0.75, 15L, 5.0), DataRow(0.5, 10L, 10.0)]
+    public void Step_Fraction_ClipsTopFloorCNCoordinatesToTheNextMagnitude(double fraction, long changedCount, double tau)
+    {
+        // Covers both threshold paths (partial top-k for small k, kthvalue for large k).
+        using var scope = NewDisposeScope();
+        var (_, _, ga, gb) = Problem();
+        var plainUpdate = -cat([ga.flatten(), gb]);
+        var clipped = RunSgd(fraction, global: true, ClippingTarget.Update);
+        Assert.AreEqual(changedCount, (clipped - plainUpdate).abs().gt(0).sum().item<long>());
+        Assert.AreEqual(tau, clipped.abs().max().item<double>());
+    }
+
     [TestMethod]
     public void Step_ZeroFraction_IsIdentity_AndFullFraction_ZeroesTheUpdate()
     {
