@@ -1,5 +1,6 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using MLExtensions.Runtime;
 
 namespace MLExtensions.Stacking;
 
@@ -20,10 +21,11 @@ public enum StackingTask
 /// </summary>
 /// <remarks>
 /// The scoring step is a closure-based <c>CustomMapping</c>, which ML.NET cannot save; <see cref="ICanSaveModel.Save"/> therefore
-/// throws. To save, convert with <see cref="Onnx.StackingPersistence.ToSavable"/> (base models stay native ML.NET transformers;
-/// the meta part becomes an ONNX graph) and save that with <c>mlContext.Model.Save</c>.
+/// throws. To save, use <c>mlContext.Model.SaveWithOnnx</c> (package MLExtensions; converts neural base models and the rest of the
+/// pipeline too) or, when the base models are ML.NET transformers, <see cref="Onnx.StackingPersistence.Save"/>. Both go through
+/// <see cref="ToSavable"/>: the base models stay native (or are converted), the meta part becomes an ONNX graph.
 /// </remarks>
-public sealed class StackingTransformer : ITransformer
+public sealed class StackingTransformer : ISavableConversion
 {
     private readonly ITransformer _inner;
 
@@ -75,11 +77,26 @@ public sealed class StackingTransformer : ITransformer
     /// <inheritdoc/>
     public IDataView Transform(IDataView input) => _inner.Transform(input);
 
+    /// <summary>
+    /// Rebuilds this ensemble from savable parts: each base model and score copy goes through <paramref name="convertNested"/>, the
+    /// base predictions are concatenated natively, the meta part (selection, meta-features, meta-models, blend) becomes one ONNX graph
+    /// applied by <c>ApplyOnnxModel</c>, and a registered stateless <c>CustomMapping</c> writes <c>Score</c> (and <c>Probability</c>,
+    /// <c>PredictedLabel</c>). <c>mlContext.Model.SaveWithOnnx</c> calls this with its own conversion of neural base models.
+    /// </summary>
+    /// <param name="mlContext">The context in which to create the new transformers.</param>
+    /// <param name="inputSchema">The schema of the data this ensemble is applied to.</param>
+    /// <param name="convertNested">Converts a nested model given its input schema (returns it unchanged when nothing needs converting).</param>
+    /// <returns>A chain with the same output columns that <c>mlContext.Model.Save</c> can write.</returns>
+    /// <exception cref="ArgumentException">A base prediction column is missing or not Single after the converted base models.</exception>
+    public ITransformer ToSavable(MLContext mlContext, DataViewSchema inputSchema, Func<ITransformer, DataViewSchema, ITransformer> convertNested) =>
+        Onnx.StackingPersistence.Build(mlContext, this, inputSchema, convertNested);
+
     /// <inheritdoc/>
     void ICanSaveModel.Save(ModelSaveContext ctx) =>
         throw new NotSupportedException(
             "A StackingTransformer cannot be saved with mlContext.Model.Save directly: its scoring step is an in-memory CustomMapping. " +
-            "Convert it with StackingPersistence.ToSavable (ONNX meta part, native base models) and save the result; " +
+            "Save it with mlContext.Model.SaveWithOnnx (package MLExtensions; also converts neural base models) or, when its base models " +
+            "are ML.NET transformers, StackingPersistence.Save (ONNX meta part, native base models); " +
             "the fitted StackingModel holds the coefficients, selected inputs and blend weights.");
 }
 

@@ -1,3 +1,4 @@
+using System.Reflection;
 using Microsoft.ML;
 
 namespace MLExtensions.Runtime;
@@ -9,15 +10,47 @@ namespace MLExtensions.Runtime;
 public static class MLExtensionsRuntime
 {
     /// <summary>
-    /// Registers this assembly's <c>CustomMapping</c> factories with <paramref name="mlContext"/>'s component catalog. ML.NET also
-    /// finds them by the assembly name stored in the model, but registering first makes loading independent of assembly probing.
-    /// Registration is per <see cref="MLContext"/>; calling it twice is harmless.
+    /// Assemblies of MLExtensions that hold <c>CustomMapping</c> factories of saved models besides this one. They are registered when
+    /// the application ships them (a serving app that loads only neural models needs none of them).
+    /// </summary>
+    private static readonly string[] MappingAssemblyNames = ["MLExtensions.Stacking"];
+
+    /// <summary>
+    /// Registers the <c>CustomMapping</c> factories of this assembly and of the other MLExtensions assemblies the application ships
+    /// (MLExtensions.Stacking: the output mappings of saved stacking ensembles) with <paramref name="mlContext"/>'s component catalog.
+    /// ML.NET also finds them by the assembly name stored in the model, but registering first makes loading independent of assembly
+    /// probing. Registration is per <see cref="MLContext"/>; calling it twice is harmless.
     /// </summary>
     /// <param name="mlContext">The context that will load models.</param>
     public static void Register(MLContext mlContext)
     {
         ArgumentNullException.ThrowIfNull(mlContext);
         mlContext.ComponentCatalog.RegisterAssembly(typeof(MLExtensionsRuntime).Assembly);
+        foreach (var assembly in MappingAssemblies())
+        {
+            mlContext.ComponentCatalog.RegisterAssembly(assembly);
+        }
+    }
+
+    /// <summary>The MLExtensions assemblies with mapping factories (besides this one) that the application can load.</summary>
+    /// <returns>The loaded assemblies, in a fixed order; those the application does not ship are left out.</returns>
+    private static IEnumerable<Assembly> MappingAssemblies()
+    {
+        foreach (string name in MappingAssemblyNames)
+        {
+            Assembly? assembly;
+            try
+            {
+                assembly = Assembly.Load(new AssemblyName(name));
+            }
+            catch (FileNotFoundException)
+            {
+                // Not shipped with this application: its models cannot be in use here.
+                assembly = null;
+            }
+
+            if (assembly is not null) yield return assembly;
+        }
     }
 
     /// <summary>Registers the mappings (<see cref="Register"/>) and loads a model saved with <c>mlContext.Model.Save</c>.</summary>

@@ -16,11 +16,16 @@ namespace MLExtensions.Onnx;
 /// class names, and a <c>DropColumns</c> of the intermediate columns. The outputs keep the names and types of the original
 /// (<c>Score</c>, <c>Probability</c>, <c>PredictedLabel</c>), which is checked. Not carried over: annotations other than the multiclass
 /// <c>KeyValues</c> (e.g. <c>SlotNames</c> of the multiclass score, <c>ScoreColumnKind</c>), and <see cref="TransformerScope"/>s of chains.
-/// ML.NET transformers are kept as they are; nested chains are converted recursively.
+/// Transformers implementing <see cref="ISavableConversion"/> (the stacking ensembles of MLExtensions.Stacking) rebuild themselves
+/// from savable parts and pass their nested models (base models) back to this conversion, so a neural base model inside a stacking
+/// ensemble is converted too. ML.NET transformers are kept as they are; nested chains are converted recursively.
 /// </remarks>
 public static class OnnxModelConversion
 {
-    /// <summary>Replaces every <see cref="IOnnxConvertibleTransformer"/> in <paramref name="model"/> by saveable ML.NET transformers.</summary>
+    /// <summary>
+    /// Replaces every <see cref="IOnnxConvertibleTransformer"/> in <paramref name="model"/> by saveable ML.NET transformers, and every
+    /// <see cref="ISavableConversion"/> by its savable form (converting its nested models the same way).
+    /// </summary>
     /// <param name="catalog">The model operations catalog (<c>mlContext.Model</c>).</param>
     /// <param name="model">A fitted transformer: a chain (possibly nested) or a single transformer.</param>
     /// <param name="inputSchema">The schema of the data <paramref name="model"/> is applied to.</param>
@@ -71,6 +76,18 @@ public static class OnnxModelConversion
         {
             changed = true;
             return Replace(mlContext, convertible, schema, path);
+        }
+        if (model is ISavableConversion savable)
+        {
+            // E.g. a stacking ensemble: it rebuilds itself from savable parts and hands its nested models (base models) back to us.
+            changed = true;
+            string source = $"{model.GetType().Name} at {path}";
+            int nested = 0;
+            var replacement = savable.ToSavable(mlContext, schema,
+                (part, partSchema) => Convert(mlContext, part, partSchema, $"{path}.nested[{nested++}]", out _))
+                ?? throw new InvalidOperationException($"{source} returned no savable transformer.");
+            CheckSameOutputs(model.GetOutputSchema(schema), replacement.GetOutputSchema(schema), source);
+            return replacement;
         }
         if (model is IEnumerable<ITransformer> chain)
         {

@@ -95,8 +95,10 @@ public sealed class NeuralNetworkPredictionTransformer : ISingleFeaturePredictio
     {
         var ml = new MLContext();
         var input = SchemaDefinition.Create(typeof(FeatureVectorRow));
-        input[nameof(FeatureVectorRow.Features)].ColumnName = FeatureColumnName;
-        input[nameof(FeatureVectorRow.Features)].ColumnType = FeatureColumnType;
+        // Look the column up once: after renaming, the indexer no longer finds it under "Features".
+        var features = input[nameof(FeatureVectorRow.Features)];
+        features.ColumnName = FeatureColumnName;
+        features.ColumnType = FeatureColumnType;
         int inputs = Model.Architecture.InputSize;
         switch (Model.Task)
         {

@@ -2,6 +2,7 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using MLExtensions.Networks;
 using MLExtensions.Onnx;
+using MLExtensions.Runtime;
 using MLExtensions.Trainers;
 using static TorchSharp.torch;
 
