@@ -4,6 +4,7 @@ using MLExtensions.Networks;
 using MLExtensions.Optimizers;
 using MLExtensions.Trainers;
 using TorchSharp;
+using static MLExtensions.Benchmarks.BenchmarkSupport;
 using static TorchSharp.torch;
 
 namespace MLExtensions.Benchmarks.FashionMnist;
@@ -17,7 +18,7 @@ public static class FashionMnistBenchmark
 {
     public static int Run(string[] args)
     {
-        string data = Option(args, "--data") ?? Path.Combine(RepositoryRoot(), "..", "shared", "data", "fashion-mnist");
+        string data = Option(args, "--data") ?? SharedData("fashion-mnist");
         int epochs = int.Parse(Option(args, "--epochs") ?? "5");
         int seeds = int.Parse(Option(args, "--seeds") ?? "1");
         bool baselines = !args.Contains("--no-baselines");
@@ -104,22 +105,6 @@ public static class FashionMnistBenchmark
         return (seconds, accuracy);
     }
 
-    private static double Median(double[] values)
-    {
-        var sorted = values.Order().ToArray();
-        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
-    }
 
-    internal static string? Option(string[] args, string name)
-    {
-        int i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
-    }
 
-    internal static string RepositoryRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "MLExtensions.sln"))) dir = dir.Parent;
-        return dir?.FullName ?? Directory.GetCurrentDirectory();
-    }
 }

@@ -1,7 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.IO.Compression;
+using MLExtensions.Benchmarks.FashionMnist;
 using MLExtensions.Optimizers;
+using static MLExtensions.Benchmarks.BenchmarkSupport;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -40,7 +41,7 @@ internal static class OptimizerBenchmark
 
     public static int Run(string[] args)
     {
-        string data = Option(args, "--data") ?? Path.Combine(FindRepoRoot(), "..", "shared", "data", "fashion-mnist");
+        string data = Option(args, "--data") ?? SharedData("fashion-mnist");
         var only = Option(args, "--only")?.Split(',', StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.OrdinalIgnoreCase);
         int epochs = int.Parse(Option(args, "--epochs") ?? "2", CultureInfo.InvariantCulture);
         int steps = int.Parse(Option(args, "--steps") ?? "100", CultureInfo.InvariantCulture);
@@ -175,49 +176,14 @@ internal static class OptimizerBenchmark
     private static nn.Module<Tensor, Tensor> Mlp() =>
         nn.Sequential(nn.Linear(784, 256), nn.ReLU(), nn.Linear(256, 128), nn.ReLU(), nn.Linear(128, 10));
 
-    private static double Median(List<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
-    }
 
     private static (Tensor X, Tensor Y) Load(string dir, string prefix)
     {
-        byte[] images = ReadGzip(Path.Combine(dir, $"{prefix}-images-idx3-ubyte.gz"));
-        byte[] labels = ReadGzip(Path.Combine(dir, $"{prefix}-labels-idx1-ubyte.gz"));
-        int count = BigEndian(images, 4), rows = BigEndian(images, 8), cols = BigEndian(images, 12);
-        if (BigEndian(images, 0) != 2051 || BigEndian(labels, 0) != 2049 || BigEndian(labels, 4) != count)
-            throw new InvalidDataException($"Unexpected IDX headers in {dir} ({prefix}).");
-        var pixels = new float[(long)count * rows * cols];
-        for (long i = 0; i < pixels.Length; i++)
-            pixels[i] = images[16 + i] / 255f;
-        var y = labels.AsSpan(8, count).ToArray().Select(b => (long)b).ToArray();
-        var x = tensor(pixels, [count, rows * cols]);
-        return (x.DetachFromDisposeScope(), tensor(y).DetachFromDisposeScope());
+        var data = FashionMnistData.Load(dir, train: prefix == "train");
+        var x = tensor(data.Pixels, [data.Count, FashionMnistData.PixelCount]);
+        var y = tensor(data.Labels.Select(b => (long)b).ToArray());
+        return (x.DetachFromDisposeScope(), y.DetachFromDisposeScope());
     }
 
-    private static byte[] ReadGzip(string path)
-    {
-        using var file = File.OpenRead(path);
-        using var gzip = new GZipStream(file, CompressionMode.Decompress);
-        using var memory = new MemoryStream();
-        gzip.CopyTo(memory);
-        return memory.ToArray();
-    }
 
-    private static int BigEndian(byte[] b, int offset) => (b[offset] << 24) | (b[offset + 1] << 16) | (b[offset + 2] << 8) | b[offset + 3];
-
-    private static string? Option(string[] args, string name)
-    {
-        int i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
-    }
-
-    private static string FindRepoRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "MLExtensions.sln")))
-            dir = dir.Parent;
-        return dir?.FullName ?? Directory.GetCurrentDirectory();
-    }
 }

@@ -1,3 +1,4 @@
+using static MLExtensions.Benchmarks.BenchmarkSupport;
 using System.Diagnostics;
 using System.Globalization;
 using MLExtensions.Stacking;
@@ -12,7 +13,7 @@ public static class StackingBenchmark
 {
     public static int Run(string[] args)
     {
-        string data = Option(args, "--data") ?? Path.Combine(RepoRoot(), "..", "shared", "data", "stacking-oof");
+        string data = Option(args, "--data") ?? SharedData("stacking-oof");
         int repeat = int.Parse(Option(args, "--repeat") ?? "3", CultureInfo.InvariantCulture);
         if (!File.Exists(Path.Combine(data, "oof_train.csv")))
         {
@@ -161,22 +162,7 @@ public static class StackingBenchmark
 
     private static string F(double v) => v.ToString("0.00000", CultureInfo.InvariantCulture);
 
-    private static string? Option(string[] args, string name)
-    {
-        int i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
-    }
 
-    internal static string RepoRoot()
-    {
-        var dir = new DirectoryInfo(Directory.GetCurrentDirectory());
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "MLExtensions.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        return dir?.FullName ?? Directory.GetCurrentDirectory();
-    }
 
     private static string RuntimeInfo() => System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription;
 }

@@ -22,7 +22,7 @@ public static class TabularStackingBenchmark
     public static int Run(string[] args)
     {
         int i = Array.IndexOf(args, "--data");
-        string data = i >= 0 && i + 1 < args.Length ? args[i + 1] : Path.Combine(StackingBenchmark.RepoRoot(), "..", "shared", "data", "diamonds");
+        string data = i >= 0 && i + 1 < args.Length ? args[i + 1] : BenchmarkSupport.SharedData("diamonds");
         if (!File.Exists(Path.Combine(data, "train.csv")))
         {
             Console.Error.WriteLine($"stacking-tabular: no train.csv under '{Path.GetFullPath(data)}'; pass --data <diamonds dir>.");

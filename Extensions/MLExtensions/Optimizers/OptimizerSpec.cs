@@ -57,6 +57,16 @@ public abstract record OptimizerSpec
             throw new ArgumentOutOfRangeException(name, value, $"{name} must be a finite number greater than or equal to 0.");
     }
 
+    /// <summary>The checks shared by Adam-style specs: lr &gt; 0, betas in [0, 1), eps &gt; 0, weight decay &gt;= 0, named as the spec's members.</summary>
+    protected static void ValidateAdamFamily(double learningRate, double beta1, double beta2, double epsilon, double weightDecay)
+    {
+        RequirePositive(learningRate, nameof(LearningRate));
+        RequireUnitInterval(beta1, "Beta1");
+        RequireUnitInterval(beta2, "Beta2");
+        RequirePositive(epsilon, "Epsilon");
+        RequireNonNegative(weightDecay, "WeightDecay");
+    }
+
     /// <summary>Throws when <paramref name="value"/> is outside [0, 1).</summary>
     protected static void RequireUnitInterval(double value, string name)
     {
@@ -104,14 +114,7 @@ public sealed record AdamSpec(double LearningRate = 1e-3, double Beta1 = 0.9, do
                               double WeightDecay = 0, bool AmsGrad = false) : OptimizerSpec
 {
     /// <inheritdoc />
-    public override void Validate()
-    {
-        RequirePositive(LearningRate, nameof(LearningRate));
-        RequireUnitInterval(Beta1, nameof(Beta1));
-        RequireUnitInterval(Beta2, nameof(Beta2));
-        RequirePositive(Epsilon, nameof(Epsilon));
-        RequireNonNegative(WeightDecay, nameof(WeightDecay));
-    }
+    public override void Validate() => ValidateAdamFamily(LearningRate, Beta1, Beta2, Epsilon, WeightDecay);
 
     /// <inheritdoc />
     public override torch.optim.Optimizer Create(IEnumerable<Parameter> parameters)
@@ -132,14 +135,7 @@ public sealed record AdamWSpec(double LearningRate = 1e-3, double Beta1 = 0.9, d
                                double WeightDecay = 0.01, bool AmsGrad = false) : OptimizerSpec
 {
     /// <inheritdoc />
-    public override void Validate()
-    {
-        RequirePositive(LearningRate, nameof(LearningRate));
-        RequireUnitInterval(Beta1, nameof(Beta1));
-        RequireUnitInterval(Beta2, nameof(Beta2));
-        RequirePositive(Epsilon, nameof(Epsilon));
-        RequireNonNegative(WeightDecay, nameof(WeightDecay));
-    }
+    public override void Validate() => ValidateAdamFamily(LearningRate, Beta1, Beta2, Epsilon, WeightDecay);
 
     /// <inheritdoc />
     public override torch.optim.Optimizer Create(IEnumerable<Parameter> parameters)
