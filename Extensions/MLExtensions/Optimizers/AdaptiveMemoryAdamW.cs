@@ -65,6 +65,7 @@ public sealed class AdaptiveMemoryAdamW : OptimizerBase<AdaptiveMemoryAdamW.Opti
             v.mul_(beta2).addcmul_(g, g, value: 1 - beta2);
             var p = (v / (1 - Math.Pow(beta2, t))).sqrt_().add_(eps).mul_(1 - betaMax * state.BetaProduct);
             var lambdaP = p * lambda;
+            var lambdaP1 = lambdaP + 1;
             Tensor beta;
             if (t == 1)
             {
@@ -76,21 +77,23 @@ public sealed class AdaptiveMemoryAdamW : OptimizerBase<AdaptiveMemoryAdamW.Opti
             }
             else
             {
-                var metric = (p * (lambdaP + 1)).reciprocal_();
-                var diff = d - g;
-                var num = -(metric * diff * (g + lambdaP * d)).sum();
+                // Inner products as dots over flattened views: no full-size temporaries for the products themselves.
+                var diff = (d - g).flatten();
+                var weighted = (p * lambdaP1).reciprocal_().flatten().mul_(diff);   // metric ⊙ (d − g)
+                var num = -weighted.dot(torch.addcmul(g, lambdaP, d, 1).flatten());
                 if (mu != 0)
-                    num = num - mu * (x * diff).sum();
+                    num = num - mu * x.flatten().dot(diff);
                 if (lr > 0)
                 {
-                    var inner = (g * (d / p + x * mu)).sum();
+                    var stepDirection = mu != 0 ? torch.addcdiv(x * mu, d, p, 1) : d / p;
+                    var inner = g.flatten().dot(stepDirection.flatten());
                     num = num + inner * state.PreviousLearningRate * ((1 + mu * lr) / lr);
                 }
-                var den = (metric * diff * diff).sum();
+                var den = weighted.dot(diff);
                 beta = torch.where(den.gt(0), (num / den.clamp_min(double.Epsilon)).clamp(0, betaMax), torch.zeros_like(den));
             }
 
-            d.mul_(lambdaP + beta).add_(g * (1 - beta)).div_(lambdaP + 1);
+            d.mul_(lambdaP.add_(beta)).addcmul_(g, 1 - beta, 1).div_(lambdaP1);
             if (mu != 0)
                 x.mul_(1 - mu * lr);
             x.addcdiv_(d, p, value: -lr);
