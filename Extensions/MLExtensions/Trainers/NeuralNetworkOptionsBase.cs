@@ -100,7 +100,8 @@ public abstract class NeuralNetworkOptionsBase
     /// <value>Default 8. At least 1 when set; <c>null</c> trains all <see cref="Epochs"/> (the best weights are still restored when there is validation).</value>
     public int? EarlyStoppingPatience { get; set; } = Defaults.EarlyStoppingPatience;
 
-    /// <summary>Seed of weight initialization, shuffling, dropout and the validation split.</summary>
+    /// <summary>Seed of weight initialization, shuffling, dropout and the validation split. Dropout draws from TorchSharp's
+    /// process-wide generator, which training reseeds with this value.</summary>
     /// <value>Default <c>null</c>: a seed is drawn and reported in the model parameters for replay.</value>
     public int? Seed { get; set; }
 
