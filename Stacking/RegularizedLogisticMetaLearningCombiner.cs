@@ -12,7 +12,7 @@ namespace MLExtensions.Stacking;
 public sealed class RegularizedLogisticMetaLearningCombiner : StackingCombiner
 {
     /// <summary>Settings.</summary>
-    public sealed class Options
+    public sealed class Options : MetaLearningOptionsBase
     {
         /// <summary>Default values.</summary>
         public static class Defaults
@@ -27,74 +27,16 @@ public sealed class RegularizedLogisticMetaLearningCombiner : StackingCombiner
             public const int Seed = 42;
         }
 
-        /// <summary>Whether to run the redundancy projection first.</summary>
-        /// <value>Default true.</value>
-        public bool UseRedundancyProjection { get; set; } = true;
-
-        /// <summary>Settings of the projection (applied to probabilities).</summary>
-        /// <value>Default: correlation 0.95 on residuals, MSE and variance 0.01·Var(y).</value>
-        public RedundancyProjector.Options Redundancy { get; set; } = new();
-
-        /// <summary>Whether to append the six meta-features.</summary>
-        /// <value>Default true.</value>
-        public bool UseMetaFeatures { get; set; } = true;
-
-        /// <summary>Which penalties are fitted and blended (Ridge = L2, Lasso = L1, ElasticNet = both).</summary>
-        /// <value>Default <see cref="MetaModelKinds.All"/>.</value>
-        public MetaModelKinds MetaModels { get; set; } = MetaModelKinds.All;
-
-        /// <summary>Outer folds for the out-of-fold meta-probabilities behind the blend weights.</summary>
-        /// <value>Default 5. At least 2.</value>
-        public int OuterFolds { get; set; } = Defaults.OuterFolds;
-
-        /// <summary>Inner folds of the alpha search.</summary>
-        /// <value>Default 3. At least 2.</value>
-        public int InnerFolds { get; set; } = Defaults.InnerFolds;
-
-        /// <summary>Seed of the fold shuffles.</summary>
-        /// <value>Default 42.</value>
-        public int Seed { get; set; } = Defaults.Seed;
-
-        /// <summary>Per-row L2 strengths searched for the L2 model.</summary>
-        /// <value>Default logspace(-5, 1, 13). Each at least 0.</value>
-        public double[] RidgeAlphas { get; set; } = StackingData.LogSpace(-5, 1, 13);
-
-        /// <summary>Per-row strengths searched for the L1 and elastic-net models.</summary>
-        /// <value>Default logspace(-5, -1, 9). Each at least 0.</value>
-        public double[] LassoAlphas { get; set; } = StackingData.LogSpace(-5, -1, 9);
-
-        /// <summary>Elastic-net l1 ratios searched.</summary>
-        /// <value>Default [0.1, 0.5, 0.9]. Each in [0, 1].</value>
-        public double[] L1Ratios { get; set; } = [0.1, 0.5, 0.9];
+        /// <summary>Options with the binary defaults: 5 outer folds, per-row L2 strengths logspace(-5, 1, 13), L1 strengths
+        /// logspace(-5, -1, 9), l1 ratios [0.1, 0.5, 0.9].</summary>
+        public Options()
+            : base(Defaults.OuterFolds, StackingData.LogSpace(-5, 1, 13), StackingData.LogSpace(-5, -1, 9), [0.1, 0.5, 0.9])
+        {
+        }
 
         /// <summary>A deep copy.</summary>
         /// <returns>The copy.</returns>
-        public Options Clone()
-        {
-            var copy = (Options)MemberwiseClone();
-            copy.Redundancy = Redundancy?.Clone()!;
-            copy.RidgeAlphas = (double[])RidgeAlphas?.Clone()!;
-            copy.LassoAlphas = (double[])LassoAlphas?.Clone()!;
-            copy.L1Ratios = (double[])L1Ratios?.Clone()!;
-            return copy;
-        }
-
-        /// <summary>Checks the settings.</summary>
-        public void Validate()
-        {
-            ArgumentNullException.ThrowIfNull(Redundancy);
-            Redundancy.Validate();
-            if (MetaModels == MetaModelKinds.None || (MetaModels & ~MetaModelKinds.All) != 0)
-            {
-                throw new ArgumentOutOfRangeException(nameof(MetaModels), MetaModels, "must be a non-empty combination of Ridge, Lasso and ElasticNet.");
-            }
-
-            ArgumentOutOfRangeException.ThrowIfLessThan(OuterFolds, 2);
-            ArgumentOutOfRangeException.ThrowIfLessThan(InnerFolds, 2);
-            StackingData.CheckGrid(RidgeAlphas, nameof(RidgeAlphas), unitInterval: false);
-            StackingData.CheckGrid(LassoAlphas, nameof(LassoAlphas), unitInterval: false);
-            StackingData.CheckGrid(L1Ratios, nameof(L1Ratios), unitInterval: true);
-        }
+        public Options Clone() => CloneAs<Options>();
     }
 
     private readonly Options _options;

@@ -10,13 +10,13 @@ public enum MetaModelKinds
     /// <summary>None (invalid on its own).</summary>
     None = 0,
 
-    /// <summary>Ridge regression, alpha from <see cref="RegularizedMetaLearningCombiner.Options.RidgeAlphas"/>.</summary>
+    /// <summary>Ridge regression, alpha from <see cref="MetaLearningOptionsBase.RidgeAlphas"/>.</summary>
     Ridge = 1,
 
-    /// <summary>Lasso, alpha from <see cref="RegularizedMetaLearningCombiner.Options.LassoAlphas"/>.</summary>
+    /// <summary>Lasso, alpha from <see cref="MetaLearningOptionsBase.LassoAlphas"/>.</summary>
     Lasso = 2,
 
-    /// <summary>Elastic net, alpha from <see cref="RegularizedMetaLearningCombiner.Options.LassoAlphas"/> and l1 ratio from <see cref="RegularizedMetaLearningCombiner.Options.L1Ratios"/>.</summary>
+    /// <summary>Elastic net, alpha from <see cref="MetaLearningOptionsBase.LassoAlphas"/> and l1 ratio from <see cref="MetaLearningOptionsBase.L1Ratios"/>.</summary>
     ElasticNet = 4,
 
     /// <summary>All three (the paper's setting).</summary>
@@ -42,7 +42,7 @@ public enum MetaModelKinds
 public sealed class RegularizedMetaLearningCombiner : StackingCombiner
 {
     /// <summary>Settings.</summary>
-    public sealed class Options
+    public sealed class Options : MetaLearningOptionsBase
     {
         /// <summary>Default values.</summary>
         public static class Defaults
@@ -63,45 +63,12 @@ public sealed class RegularizedMetaLearningCombiner : StackingCombiner
             public const double Tolerance = 1e-4;
         }
 
-        /// <summary>Whether to run the redundancy projection first.</summary>
-        /// <value>Default true.</value>
-        public bool UseRedundancyProjection { get; set; } = true;
-
-        /// <summary>Settings of the projection.</summary>
-        /// <value>Default: correlation 0.95 on residuals, MSE 0.01·Var(y), variance 0.01·Var(y).</value>
-        public RedundancyProjector.Options Redundancy { get; set; } = new();
-
-        /// <summary>Whether to append the six meta-features.</summary>
-        /// <value>Default true.</value>
-        public bool UseMetaFeatures { get; set; } = true;
-
-        /// <summary>Which meta-models are fitted and blended.</summary>
-        /// <value>Default <see cref="MetaModelKinds.All"/>. Not <see cref="MetaModelKinds.None"/>.</value>
-        public MetaModelKinds MetaModels { get; set; } = MetaModelKinds.All;
-
-        /// <summary>Outer folds for the out-of-fold meta-predictions behind the blend weights.</summary>
-        /// <value>Default 10. At least 2.</value>
-        public int OuterFolds { get; set; } = Defaults.OuterFolds;
-
-        /// <summary>Inner folds of the alpha search.</summary>
-        /// <value>Default 3. At least 2.</value>
-        public int InnerFolds { get; set; } = Defaults.InnerFolds;
-
-        /// <summary>Seed of the fold shuffles.</summary>
-        /// <value>Default 42.</value>
-        public int Seed { get; set; } = Defaults.Seed;
-
-        /// <summary>Ridge strengths searched.</summary>
-        /// <value>Default logspace(-3, 5, 50). Each at least 0.</value>
-        public double[] RidgeAlphas { get; set; } = StackingData.LogSpace(-3, 5, 50);
-
-        /// <summary>Lasso and ElasticNet strengths searched.</summary>
-        /// <value>Default logspace(-5, 1, 30). Each at least 0.</value>
-        public double[] LassoAlphas { get; set; } = StackingData.LogSpace(-5, 1, 30);
-
-        /// <summary>ElasticNet l1 ratios searched.</summary>
-        /// <value>Default [0.1, 0.5, 0.7, 0.9, 0.95, 0.99, 1]. Each in [0, 1].</value>
-        public double[] L1Ratios { get; set; } = [0.1, 0.5, 0.7, 0.9, 0.95, 0.99, 1.0];
+        /// <summary>Options with the paper's defaults: 10 outer folds, Ridge alphas logspace(-3, 5, 50), Lasso/ElasticNet alphas
+        /// logspace(-5, 1, 30), l1 ratios [0.1, 0.5, 0.7, 0.9, 0.95, 0.99, 1].</summary>
+        public Options()
+            : base(Defaults.OuterFolds, StackingData.LogSpace(-3, 5, 50), StackingData.LogSpace(-5, 1, 30), [0.1, 0.5, 0.7, 0.9, 0.95, 0.99, 1.0])
+        {
+        }
 
         /// <summary>How Lasso and ElasticNet meta-models are solved.</summary>
         /// <value>
@@ -121,31 +88,12 @@ public sealed class RegularizedMetaLearningCombiner : StackingCombiner
 
         /// <summary>A deep copy.</summary>
         /// <returns>The copy.</returns>
-        public Options Clone()
-        {
-            var copy = (Options)MemberwiseClone();
-            copy.Redundancy = Redundancy?.Clone()!;
-            copy.RidgeAlphas = (double[])RidgeAlphas?.Clone()!;
-            copy.LassoAlphas = (double[])LassoAlphas?.Clone()!;
-            copy.L1Ratios = (double[])L1Ratios?.Clone()!;
-            return copy;
-        }
+        public Options Clone() => CloneAs<Options>();
 
         /// <summary>Checks the settings.</summary>
-        public void Validate()
+        public override void Validate()
         {
-            ArgumentNullException.ThrowIfNull(Redundancy);
-            Redundancy.Validate();
-            if (MetaModels == MetaModelKinds.None || (MetaModels & ~MetaModelKinds.All) != 0)
-            {
-                throw new ArgumentOutOfRangeException(nameof(MetaModels), MetaModels, "must be a non-empty combination of Ridge, Lasso and ElasticNet.");
-            }
-
-            ArgumentOutOfRangeException.ThrowIfLessThan(OuterFolds, 2);
-            ArgumentOutOfRangeException.ThrowIfLessThan(InnerFolds, 2);
-            StackingData.CheckGrid(RidgeAlphas, nameof(RidgeAlphas), unitInterval: false);
-            StackingData.CheckGrid(LassoAlphas, nameof(LassoAlphas), unitInterval: false);
-            StackingData.CheckGrid(L1Ratios, nameof(L1Ratios), unitInterval: true);
+            base.Validate();
             ArgumentOutOfRangeException.ThrowIfLessThan(MaxIterations, 1);
             if (!Enum.IsDefined(Solver))
             {
