@@ -103,11 +103,7 @@ public sealed class AdamP : OptimizerBase<AdamP.Options, AdamP.State>
         /// <inheritdoc />
         public override void Validate()
         {
-            OptimizerChecks.Positive(Required(LearningRate, nameof(LearningRate)), nameof(LearningRate));
-            OptimizerChecks.UnitInterval(B1, nameof(Beta1));
-            OptimizerChecks.UnitInterval(B2, nameof(Beta2));
-            OptimizerChecks.Positive(Eps, nameof(Epsilon));
-            OptimizerChecks.NonNegative(Wd, nameof(WeightDecay));
+            OptimizerChecks.AdamFamily(Required(LearningRate, nameof(LearningRate)), B1, B2, Eps, Wd);
             OptimizerChecks.Positive(D, nameof(Delta));
             OptimizerChecks.ClosedUnitInterval(Ratio, nameof(WdRatio));
             _ = Nest;

@@ -95,11 +95,7 @@ public sealed class Lamb : OptimizerBase<Lamb.Options, Lamb.State>
         /// <inheritdoc />
         public override void Validate()
         {
-            OptimizerChecks.Positive(Required(LearningRate, nameof(LearningRate)), nameof(LearningRate));
-            OptimizerChecks.UnitInterval(B1, nameof(Beta1));
-            OptimizerChecks.UnitInterval(B2, nameof(Beta2));
-            OptimizerChecks.Positive(Eps, nameof(Epsilon));
-            OptimizerChecks.NonNegative(Wd, nameof(WeightDecay));
+            OptimizerChecks.AdamFamily(Required(LearningRate, nameof(LearningRate)), B1, B2, Eps, Wd);
             _ = Adam;
         }
     }

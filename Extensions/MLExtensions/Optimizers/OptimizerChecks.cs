@@ -31,6 +31,17 @@ internal static class OptimizerChecks
             throw new ArgumentOutOfRangeException(name, value, $"{name} must be in [0, 1].");
     }
 
+    /// <summary>The checks every Adam-style optimizer shares: lr &gt; 0, betas in [0, 1), eps &gt; 0, weight decay &gt;= 0,
+    /// named <c>LearningRate</c>, <c>Beta1</c>, <c>Beta2</c>, <c>Epsilon</c>, <c>WeightDecay</c> as in the specs.</summary>
+    public static void AdamFamily(double learningRate, double beta1, double beta2, double epsilon, double weightDecay)
+    {
+        Positive(learningRate, "LearningRate");
+        UnitInterval(beta1, "Beta1");
+        UnitInterval(beta2, "Beta2");
+        Positive(epsilon, "Epsilon");
+        NonNegative(weightDecay, "WeightDecay");
+    }
+
     /// <summary>Throws when <paramref name="value"/> is less than <paramref name="minimum"/>.</summary>
     public static void AtLeast(int value, int minimum, string name)
     {

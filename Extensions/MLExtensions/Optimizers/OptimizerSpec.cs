@@ -42,37 +42,6 @@ public abstract record OptimizerSpec
     /// <summary>Validates, then creates the optimizer over <paramref name="parameters"/>.</summary>
     /// <param name="parameters">The parameters to optimize (e.g. <c>module.parameters()</c>).</param>
     public abstract torch.optim.Optimizer Create(IEnumerable<Parameter> parameters);
-
-    /// <summary>Throws when <paramref name="value"/> is not strictly positive and finite.</summary>
-    protected static void RequirePositive(double value, string name)
-    {
-        if (!(value > 0) || double.IsInfinity(value))
-            throw new ArgumentOutOfRangeException(name, value, $"{name} must be a finite number greater than 0.");
-    }
-
-    /// <summary>Throws when <paramref name="value"/> is negative, NaN or infinite.</summary>
-    protected static void RequireNonNegative(double value, string name)
-    {
-        if (!(value >= 0) || double.IsInfinity(value))
-            throw new ArgumentOutOfRangeException(name, value, $"{name} must be a finite number greater than or equal to 0.");
-    }
-
-    /// <summary>The checks shared by Adam-style specs: lr &gt; 0, betas in [0, 1), eps &gt; 0, weight decay &gt;= 0, named as the spec's members.</summary>
-    protected static void ValidateAdamFamily(double learningRate, double beta1, double beta2, double epsilon, double weightDecay)
-    {
-        RequirePositive(learningRate, nameof(LearningRate));
-        RequireUnitInterval(beta1, "Beta1");
-        RequireUnitInterval(beta2, "Beta2");
-        RequirePositive(epsilon, "Epsilon");
-        RequireNonNegative(weightDecay, "WeightDecay");
-    }
-
-    /// <summary>Throws when <paramref name="value"/> is outside [0, 1).</summary>
-    protected static void RequireUnitInterval(double value, string name)
-    {
-        if (!(value >= 0 && value < 1))
-            throw new ArgumentOutOfRangeException(name, value, $"{name} must be in [0, 1).");
-    }
 }
 
 /// <summary>Stochastic gradient descent with optional (Nesterov) momentum and L2 weight decay (TorchSharp's <c>SGD</c>).</summary>
@@ -87,10 +56,10 @@ public sealed record SgdSpec(double LearningRate = 0.01, double Momentum = 0.9, 
     /// <inheritdoc />
     public override void Validate()
     {
-        RequirePositive(LearningRate, nameof(LearningRate));
-        RequireUnitInterval(Momentum, nameof(Momentum));
-        RequireNonNegative(WeightDecay, nameof(WeightDecay));
-        RequireUnitInterval(Dampening, nameof(Dampening));
+        OptimizerChecks.Positive(LearningRate, nameof(LearningRate));
+        OptimizerChecks.UnitInterval(Momentum, nameof(Momentum));
+        OptimizerChecks.NonNegative(WeightDecay, nameof(WeightDecay));
+        OptimizerChecks.UnitInterval(Dampening, nameof(Dampening));
         if (Nesterov && (Momentum <= 0 || Dampening != 0))
             throw new ArgumentOutOfRangeException(nameof(Nesterov), Nesterov, "Nesterov momentum requires Momentum > 0 and Dampening = 0.");
     }
@@ -114,7 +83,7 @@ public sealed record AdamSpec(double LearningRate = 1e-3, double Beta1 = 0.9, do
                               double WeightDecay = 0, bool AmsGrad = false) : OptimizerSpec
 {
     /// <inheritdoc />
-    public override void Validate() => ValidateAdamFamily(LearningRate, Beta1, Beta2, Epsilon, WeightDecay);
+    public override void Validate() => OptimizerChecks.AdamFamily(LearningRate, Beta1, Beta2, Epsilon, WeightDecay);
 
     /// <inheritdoc />
     public override torch.optim.Optimizer Create(IEnumerable<Parameter> parameters)
@@ -135,7 +104,7 @@ public sealed record AdamWSpec(double LearningRate = 1e-3, double Beta1 = 0.9, d
                                double WeightDecay = 0.01, bool AmsGrad = false) : OptimizerSpec
 {
     /// <inheritdoc />
-    public override void Validate() => ValidateAdamFamily(LearningRate, Beta1, Beta2, Epsilon, WeightDecay);
+    public override void Validate() => OptimizerChecks.AdamFamily(LearningRate, Beta1, Beta2, Epsilon, WeightDecay);
 
     /// <inheritdoc />
     public override torch.optim.Optimizer Create(IEnumerable<Parameter> parameters)
