@@ -108,7 +108,7 @@ public sealed class RegularizedLogisticMetaLearningCombiner : StackingCombiner
             {
                 int fold = f;
                 var trainIdx = Enumerable.Range(0, n).Where(i => outer[i] != fold).ToArray();
-                var (model, _, _) = FitCv(rows, y, trainIdx, inner, alphas, ratios);
+                var model = LogisticElasticNetCV.Fit(rows, y, trainIdx, inner, _options.InnerFolds, alphas, ratios).Model;
                 for (int i = 0; i < n; i++)
                 {
                     if (outer[i] == fold)
@@ -120,7 +120,7 @@ public sealed class RegularizedLogisticMetaLearningCombiner : StackingCombiner
                 }
             }
 
-            var (final, alpha, ratio) = FitCv(rows, y, Enumerable.Range(0, n).ToArray(), inner, alphas, ratios);
+            var (final, alpha, ratio, _) = LogisticElasticNetCV.Fit(rows, y, Enumerable.Range(0, n).ToArray(), inner, _options.InnerFolds, alphas, ratios);
             components.Add((kind.ToString(), final, alpha, ratio, oofLoss / n));
             outOfFold.Add(oofProbability);
         }
@@ -145,101 +145,5 @@ public sealed class RegularizedLogisticMetaLearningCombiner : StackingCombiner
         {
             Diagnostics = new StackingDiagnostics(report, watch.Elapsed) { OutOfFoldError = blendedLoss },
         };
-    }
-
-    /// <summary>Standardizes on the training rows, picks (alpha, l1 ratio) by inner-fold log-loss, refits on the training rows.</summary>
-    private (Linear.LinearModel Model, double Alpha, double L1Ratio) FitCv(
-        double[][] rows, double[] y, int[] trainIdx, int[] inner, double[] alphas, double[] ratios)
-    {
-        int p = rows[0].Length;
-        var mean = new double[p];
-        var scale = new double[p];
-        foreach (int i in trainIdx)
-        {
-            for (int j = 0; j < p; j++)
-            {
-                mean[j] += rows[i][j];
-            }
-        }
-
-        for (int j = 0; j < p; j++)
-        {
-            mean[j] /= trainIdx.Length;
-        }
-
-        foreach (int i in trainIdx)
-        {
-            for (int j = 0; j < p; j++)
-            {
-                scale[j] += (rows[i][j] - mean[j]) * (rows[i][j] - mean[j]);
-            }
-        }
-
-        for (int j = 0; j < p; j++)
-        {
-            double sd = Math.Sqrt(scale[j] / trainIdx.Length);
-            scale[j] = sd > 1e-12 ? sd : 1.0;
-        }
-
-        double[][] Scaled(IEnumerable<int> idx) => idx.Select(i => rows[i].Select((v, j) => (v - mean[j]) / scale[j]).ToArray()).ToArray();
-        var descending = alphas.OrderByDescending(a => a).ToArray();
-        double bestLoss = double.PositiveInfinity, bestAlpha = descending[0], bestRatio = ratios[0];
-        foreach (double ratio in ratios)
-        {
-            var loss = new double[descending.Length];
-            for (int g = 0; g < _options.InnerFolds; g++)
-            {
-                int fold = g;
-                var fitRows = trainIdx.Where(i => inner[i] != fold).ToArray();
-                var testRows = trainIdx.Where(i => inner[i] == fold).ToArray();
-                var xFit = Scaled(fitRows);
-                var yFit = fitRows.Select(i => y[i]).ToArray();
-                var xTest = Scaled(testRows);
-                var w = new double[p];
-                double b = Logit(yFit.Average());
-                for (int a = 0; a < descending.Length; a++)
-                {
-                    LogisticElasticNet.Fit(xFit, yFit, descending[a], ratio, w, ref b);
-                    for (int r = 0; r < testRows.Length; r++)
-                    {
-                        double eta = b;
-                        for (int j = 0; j < p; j++)
-                        {
-                            eta += w[j] * xTest[r][j];
-                        }
-
-                        loss[a] += LogisticElasticNet.LogLoss(y[testRows[r]], eta) / trainIdx.Length;
-                    }
-                }
-            }
-
-            int best = Linear.LinearProblems.ArgMin(loss);
-            if (loss[best] < bestLoss)
-            {
-                bestLoss = loss[best];
-                bestAlpha = descending[best];
-                bestRatio = ratio;
-            }
-        }
-
-        var xAll = Scaled(trainIdx);
-        var yAll = trainIdx.Select(i => y[i]).ToArray();
-        var weights = new double[p];
-        double intercept = Logit(yAll.Average());
-        LogisticElasticNet.Fit(xAll, yAll, bestAlpha, bestRatio, weights, ref intercept, maxSteps: 100);
-        var raw = new double[p];
-        for (int j = 0; j < p; j++)
-        {
-            raw[j] = weights[j] / scale[j];
-            intercept -= raw[j] * mean[j];
-        }
-
-        return (new Linear.LinearModel(raw, intercept), bestAlpha, bestRatio);
-    }
-
-    private static double Logit(double p)
-    {
-        p = Math.Clamp(p, 1e-6, 1 - 1e-6);
-        return Math.Log(p / (1 - p));
     }
 }
