@@ -2,6 +2,7 @@
 // Usage: dotnet run -c Release --project Benchmarks/MLExtensions.Benchmarks -- <benchmark> [options]
 using MLExtensions.Benchmarks.FashionMnist;
 using MLExtensions.Benchmarks.Optimizers;
+using MLExtensions.Benchmarks.Scoring;
 using MLExtensions.Benchmarks.Stacking;
 
 string benchmark = args.Length > 0 ? args[0] : "";
@@ -12,6 +13,8 @@ switch (benchmark)
         return FashionMnistBenchmark.Run(rest);
     case "optimizers":
         return OptimizerBenchmark.Run(rest);
+    case "scoring":
+        return ScoringBenchmark.Run(rest);
     case "stacking":
         return StackingBenchmark.Run(rest);
     case "stacking-tabular":
@@ -20,6 +23,7 @@ switch (benchmark)
         Console.WriteLine("Benchmarks:");
         Console.WriteLine("  fashion-mnist [--data DIR] [--epochs N] [--seeds N] [--no-baselines]");
         Console.WriteLine("  optimizers [--data DIR] (see Benchmarks/MLExtensions.Benchmarks/Optimizers)");
+        Console.WriteLine("  scoring [--data DIR] [--repeat N]");
         Console.WriteLine("  stacking [--data DIR] [--repeat N] [--only TEXT] [--with-cd]");
         Console.WriteLine("  stacking-tabular [--data DIR]");
         return benchmark.Length == 0 ? 0 : 1;

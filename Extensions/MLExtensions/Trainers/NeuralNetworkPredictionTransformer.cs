@@ -64,11 +64,15 @@ public sealed class NeuralNetworkPredictionTransformer : ISingleFeaturePredictio
     }
 
     /// <inheritdoc />
+    /// <remarks>
+    /// Sequential cursors score blocks of rows with one batched forward pass each; shuffled cursors (and
+    /// <see cref="GetRowToRowMapper"/>, which <c>PredictionEngine</c> uses) score row by row. Both give the same values.
+    /// </remarks>
     public IDataView Transform(IDataView input)
     {
         ArgumentNullException.ThrowIfNull(input);
         CheckFeatureColumn(input.Schema);
-        return _scorer.Transform(input);
+        return new BatchScoringDataView(input, _scorer.Transform(input), FeatureColumnName, Model.Task, Model.Architecture.OutputSize, ForwardBatch);
     }
 
     /// <summary>The network as an ONNX graph with this transformer's feature column and output columns (for <c>ConvertToOnnxBacked</c>).</summary>
@@ -99,20 +103,19 @@ public sealed class NeuralNetworkPredictionTransformer : ISingleFeaturePredictio
         var features = input[nameof(FeatureVectorRow.Features)];
         features.ColumnName = FeatureColumnName;
         features.ColumnType = FeatureColumnType;
-        int inputs = Model.Architecture.InputSize;
         switch (Model.Task)
         {
             case PredictionTask.BinaryClassification:
                 return ml.Transforms.CustomMapping<FeatureVectorRow, BinaryScoreRow>((row, output) =>
                 {
-                    float logit = Forward(row.Features, inputs)[0];
+                    float logit = ForwardBatch(row.Features, 1)[0];
                     output.Score = logit;
-                    output.Probability = 1f / (1f + MathF.Exp(-logit));
+                    output.Probability = ScoreMath.Sigmoid(logit);
                     output.PredictedLabel = output.Probability > 0.5f;
                 }, contractName: null, inputSchemaDefinition: input).Fit(schemaSource);
             case PredictionTask.Regression:
                 return ml.Transforms.CustomMapping<FeatureVectorRow, RegressionScoreRow>(
-                    (row, output) => output.Score = Forward(row.Features, inputs)[0],
+                    (row, output) => output.Score = ForwardBatch(row.Features, 1)[0],
                     contractName: null, inputSchemaDefinition: input).Fit(schemaSource);
             default:
                 int classes = Model.Architecture.OutputSize;
@@ -131,17 +134,9 @@ public sealed class NeuralNetworkPredictionTransformer : ISingleFeaturePredictio
                 }
                 return ml.Transforms.CustomMapping<FeatureVectorRow, MulticlassScoreRow>((row, output) =>
                 {
-                    float[] logits = Forward(row.Features, inputs);
-                    float max = logits.Max();
-                    float sum = 0;
+                    float[] logits = ForwardBatch(row.Features, 1);
                     var probabilities = new float[logits.Length];
-                    for (int k = 0; k < logits.Length; k++) sum += probabilities[k] = MathF.Exp(logits[k] - max);
-                    int best = 0;
-                    for (int k = 0; k < logits.Length; k++)
-                    {
-                        probabilities[k] /= sum;
-                        if (probabilities[k] > probabilities[best]) best = k;
-                    }
+                    int best = ScoreMath.Softmax(logits, probabilities);
                     output.Score = probabilities;
                     // CustomMapping stores a key-typed uint field as 0-based (it adds 1 when it writes the key column).
                     output.PredictedLabel = (uint)best;
@@ -156,11 +151,12 @@ public sealed class NeuralNetworkPredictionTransformer : ISingleFeaturePredictio
         column.AddAnnotation("KeyValues", values, type);
     }
 
-    private float[] Forward(float[] features, int inputs)
+    /// <summary>The network's outputs for <paramref name="rows"/> rows packed row-major in <paramref name="features"/>.</summary>
+    private float[] ForwardBatch(float[] features, int rows)
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        using var x = tensor(features, new long[] { 1, inputs });
+        using var x = tensor(features, new long[] { rows, Model.Architecture.InputSize });
         return _network.forward(x).data<float>().ToArray();
     }
 }

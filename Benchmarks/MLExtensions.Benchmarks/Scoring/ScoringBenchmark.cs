@@ -1,0 +1,99 @@
+using System.Diagnostics;
+using Microsoft.ML;
+using MLExtensions.Benchmarks.FashionMnist;
+using MLExtensions.Networks;
+using MLExtensions.Onnx;
+using MLExtensions.Optimizers;
+using MLExtensions.Trainers;
+using TorchSharp;
+using static MLExtensions.Benchmarks.BenchmarkSupport;
+using static TorchSharp.torch;
+
+namespace MLExtensions.Benchmarks.Scoring;
+
+/// <summary>
+/// Scoring throughput of a trained Fashion-MNIST MLP (784-256-128-10, one training epoch) over the 10,000 test rows: ML.NET
+/// Transform + Evaluate through our transformer, PredictionEngine row by row, the ONNX-backed conversion, and one batched
+/// TorchSharp forward as the lower bound. Each figure is the median of --repeat runs.
+/// </summary>
+public static class ScoringBenchmark
+{
+    public static int Run(string[] args)
+    {
+        string data = Option(args, "--data") ?? SharedData("fashion-mnist");
+        int repeat = int.Parse(Option(args, "--repeat") ?? "3");
+        torch.set_num_threads(2);
+        var train = FashionMnistData.Load(data, train: true);
+        var test = FashionMnistData.Load(data, train: false);
+        var ml = new MLContext(seed: 1);
+        var trainView = ml.Data.Cache(train.ToDataView(ml));
+        var testView = ml.Data.Cache(test.ToDataView(ml));
+        var options = new NeuralNetworkMulticlassTrainer.Options
+        {
+            HiddenLayerSizes = [256, 128], Activation = ActivationKind.ReLU, Dropout = 0, BatchSize = 128, Epochs = 1,
+            Optimizer = new AdamSpec(LearningRate: 1e-3), ValidationFraction = 0, EarlyStoppingPatience = null, Seed = 1, NumberOfThreads = 2,
+        };
+        using var model = ml.MulticlassClassification.Trainers.NeuralNetwork(options).Fit(trainView);
+        var onnx = ml.Model.ConvertToOnnxBacked(model, testView.Schema);
+        Console.WriteLine($"Scoring {test.Count} Fashion-MNIST test rows; {Environment.ProcessorCount} cores, torch threads {torch.get_num_threads()}");
+        Console.WriteLine($"{"path",-48} {"median s",9} {"rows/s",10} {"accuracy",9}");
+
+        Report("ML.NET Transform + Evaluate (our transformer)", repeat, test.Count,
+            () => ml.MulticlassClassification.Evaluate(model.Transform(testView)).MicroAccuracy);
+        Report("ML.NET Transform + Evaluate (ONNX-backed)", repeat, test.Count,
+            () => ml.MulticlassClassification.Evaluate(onnx.Transform(testView)).MicroAccuracy);
+        var rows = ml.Data.CreateEnumerable<FashionMnistData.Row>(testView, reuseRowObject: false).ToArray();
+        using var engine = ml.Model.CreatePredictionEngine<FashionMnistData.Row, MulticlassPrediction>(model);
+        Report("PredictionEngine, one row at a time", repeat, test.Count, () =>
+        {
+            int correct = 0;
+            foreach (var row in rows)
+            {
+                correct += engine.Predict(row).PredictedLabel == row.Label ? 1 : 0;
+            }
+
+            return correct / (double)rows.Length;
+        });
+        Report("bare TorchSharp, one batched forward (lower bound)", repeat, test.Count, () => BatchedAccuracy(model, test));
+        return 0;
+    }
+
+    private static void Report(string name, int repeat, int count, Func<double> score)
+    {
+        double accuracy = 0;
+        var seconds = new double[repeat];
+        for (int r = 0; r < repeat; r++)
+        {
+            var clock = Stopwatch.StartNew();
+            accuracy = score();
+            seconds[r] = clock.Elapsed.TotalSeconds;
+        }
+
+        double median = Median(seconds);
+        Console.WriteLine($"{name,-48} {median,9:0.000} {count / median,10:0} {accuracy,9:0.0000}");
+    }
+
+    private static double BatchedAccuracy(NeuralNetworkPredictionTransformer model, FashionMnistData test)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var network = new MlpNetwork(model.Model.Architecture);
+        network.SetWeights(model.Model.Weights);
+        network.eval();
+        var predicted = network.forward(tensor(test.Pixels, new long[] { test.Count, FashionMnistData.PixelCount })).argmax(1);
+        var truth = tensor(test.Labels.Select(l => (long)l).ToArray());
+        double accuracy = predicted.eq(truth).to(ScalarType.Float64).mean().item<double>();
+        network.Dispose();
+        return accuracy;
+    }
+
+    /// <summary>The multiclass outputs read back by the prediction engine.</summary>
+    public sealed class MulticlassPrediction
+    {
+        /// <summary>The predicted class key (1-based, as ML.NET stores keys).</summary>
+        public uint PredictedLabel { get; set; }
+
+        /// <summary>The class probabilities.</summary>
+        public float[] Score { get; set; } = [];
+    }
+}

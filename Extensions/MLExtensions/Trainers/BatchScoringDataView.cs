@@ -1,0 +1,211 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace MLExtensions.Trainers;
+
+/// <summary>
+/// The output of <see cref="NeuralNetworkPredictionTransformer.Transform"/>: the input's columns plus the score columns, where a
+/// sequential cursor scores <see cref="BatchRows"/> rows with one forward pass instead of one pass per row.
+/// </summary>
+/// <remarks>
+/// A second cursor over the input, with only the feature column active, reads ahead to fill each block; the main cursor serves
+/// the input's own columns. Both are unshuffled cursors over the same data, so they see the same rows in the same order (a
+/// shorter read-ahead is reported as an error, never skipped). Shuffled cursors fall back to the row-by-row mapping, whose
+/// schema this view shares, so both paths produce the same columns and values.
+/// </remarks>
+internal sealed class BatchScoringDataView : IDataView
+{
+    /// <summary>Rows scored per forward pass.</summary>
+    internal const int BatchRows = 1024;
+
+    private readonly IDataView _input;
+    private readonly IDataView _rowByRow;
+    private readonly string _featureColumn;
+    private readonly PredictionTask _task;
+    private readonly int _outputs;
+    private readonly Func<float[], int, float[]> _forward;
+
+    /// <param name="input">The data to score.</param>
+    /// <param name="rowByRow">The row-by-row scoring of <paramref name="input"/>; gives the schema and serves shuffled cursors.</param>
+    /// <param name="featureColumn">The feature vector column (already checked against the network's input size).</param>
+    /// <param name="task">Which score columns the schema holds.</param>
+    /// <param name="outputs">The network's output width (1, or the class count).</param>
+    /// <param name="forward">Maps a row-major block of feature rows and its row count to the row-major network outputs.</param>
+    public BatchScoringDataView(IDataView input, IDataView rowByRow, string featureColumn, PredictionTask task, int outputs,
+                                Func<float[], int, float[]> forward)
+    {
+        _input = input;
+        _rowByRow = rowByRow;
+        _featureColumn = featureColumn;
+        _task = task;
+        _outputs = outputs;
+        _forward = forward;
+    }
+
+    /// <inheritdoc />
+    public bool CanShuffle => _input.CanShuffle;
+
+    /// <inheritdoc />
+    public DataViewSchema Schema => _rowByRow.Schema;
+
+    /// <inheritdoc />
+    public long? GetRowCount() => _input.GetRowCount();
+
+    /// <inheritdoc />
+    public DataViewRowCursor GetRowCursor(IEnumerable<DataViewSchema.Column> columnsNeeded, Random? rand = null)
+    {
+        ArgumentNullException.ThrowIfNull(columnsNeeded);
+        var needed = columnsNeeded.ToArray();
+        int inputCount = _input.Schema.Count;
+        if (rand is not null || needed.All(c => c.Index < inputCount))
+        {
+            return _rowByRow.GetRowCursor(needed, rand);
+        }
+
+        return new Cursor(this, needed);
+    }
+
+    /// <inheritdoc />
+    public DataViewRowCursor[] GetRowCursorSet(IEnumerable<DataViewSchema.Column> columnsNeeded, int n, Random? rand = null) =>
+        [GetRowCursor(columnsNeeded, rand)];
+
+    /// <summary>Walks the input with a read-ahead cursor that fills one block of scores at a time.</summary>
+    private sealed class Cursor : DataViewRowCursor
+    {
+        private readonly BatchScoringDataView _parent;
+        private readonly DataViewRowCursor _main;
+        private readonly DataViewRowCursor _ahead;
+        private readonly ValueGetter<VBuffer<float>> _features;
+        private readonly bool[] _active;
+        private readonly int _inputCount;
+        private readonly int _featureCount;
+        private readonly float[] _block;
+        private VBuffer<float> _row;
+        private float[] _outputs = [];
+        private int _rowsInBlock;
+        private int _offset;
+
+        public Cursor(BatchScoringDataView parent, DataViewSchema.Column[] needed)
+        {
+            _parent = parent;
+            _inputCount = parent._input.Schema.Count;
+            _active = new bool[parent.Schema.Count];
+            foreach (var column in needed)
+            {
+                _active[column.Index] = true;
+            }
+
+            _main = parent._input.GetRowCursor(needed.Where(c => c.Index < _inputCount).Select(c => parent._input.Schema[c.Index]));
+            var featureColumn = parent._input.Schema[parent._featureColumn];
+            _ahead = parent._input.GetRowCursor([featureColumn]);
+            _features = _ahead.GetGetter<VBuffer<float>>(featureColumn);
+            _featureCount = ((VectorDataViewType)featureColumn.Type).Size;
+            _block = new float[BatchRows * _featureCount];
+        }
+
+        public override DataViewSchema Schema => _parent.Schema;
+
+        public override long Position => _main.Position;
+
+        public override long Batch => _main.Batch;
+
+        public override ValueGetter<DataViewRowId> GetIdGetter() => _main.GetIdGetter();
+
+        public override bool IsColumnActive(DataViewSchema.Column column) => _active[column.Index];
+
+        public override bool MoveNext()
+        {
+            if (!_main.MoveNext())
+            {
+                return false;
+            }
+
+            if (++_offset >= _rowsInBlock)
+            {
+                FillBlock();
+            }
+
+            return true;
+        }
+
+        public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column)
+        {
+            if (!_active[column.Index])
+            {
+                throw new InvalidOperationException($"Column '{column.Name}' was not requested when the cursor was created.");
+            }
+
+            if (column.Index < _inputCount)
+            {
+                return _main.GetGetter<TValue>(_parent._input.Schema[column.Index]);
+            }
+
+            Delegate getter = (_parent._task, column.Name) switch
+            {
+                (PredictionTask.MulticlassClassification, "Score") => (ValueGetter<VBuffer<float>>)GetProbabilities,
+                (PredictionTask.MulticlassClassification, "PredictedLabel") => (ValueGetter<uint>)GetPredictedKey,
+                (PredictionTask.BinaryClassification, "Probability") => (ValueGetter<float>)GetProbability,
+                (PredictionTask.BinaryClassification, "PredictedLabel") => (ValueGetter<bool>)GetPredictedBoolean,
+                (_, "Score") => (ValueGetter<float>)GetScalarScore,
+                _ => throw new InvalidOperationException($"Unknown score column '{column.Name}'."),
+            };
+            return getter as ValueGetter<TValue> ?? throw new InvalidOperationException(
+                $"Column '{column.Name}' is of type {column.Type}; it cannot be read as {typeof(TValue).Name}.");
+        }
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                _main.Dispose();
+                _ahead.Dispose();
+            }
+
+            base.Dispose(disposing);
+        }
+
+        /// <summary>Reads the next rows' features through the read-ahead cursor and scores them in one pass.</summary>
+        private void FillBlock()
+        {
+            int rows = 0;
+            while (rows < BatchRows && _ahead.MoveNext())
+            {
+                _features(ref _row);
+                _row.CopyTo(_block.AsSpan(rows * _featureCount, _featureCount));
+                rows++;
+            }
+
+            if (rows == 0)
+            {
+                throw new InvalidOperationException(
+                    "The input data view returned fewer rows to a second cursor than to the first; batched scoring needs a view that " +
+                    "can be read twice in the same order (cache it with mlContext.Data.Cache).");
+            }
+
+            _outputs = _parent._forward(rows == BatchRows ? _block : _block[..(rows * _featureCount)], rows);
+            _rowsInBlock = rows;
+            _offset = 0;
+        }
+
+        private void GetScalarScore(ref float value) => value = _outputs[_offset];
+
+        private void GetProbability(ref float value) => value = ScoreMath.Sigmoid(_outputs[_offset]);
+
+        private void GetPredictedBoolean(ref bool value) => value = ScoreMath.Sigmoid(_outputs[_offset]) > 0.5f;
+
+        private void GetProbabilities(ref VBuffer<float> value)
+        {
+            int classes = _parent._outputs;
+            var editor = VBufferEditor.Create(ref value, classes);
+            ScoreMath.Softmax(_outputs.AsSpan(_offset * classes, classes), editor.Values);
+            value = editor.Commit();
+        }
+
+        private void GetPredictedKey(ref uint value)
+        {
+            int classes = _parent._outputs;
+            Span<float> probabilities = stackalloc float[classes];
+            value = (uint)ScoreMath.Softmax(_outputs.AsSpan(_offset * classes, classes), probabilities) + 1;
+        }
+    }
+}

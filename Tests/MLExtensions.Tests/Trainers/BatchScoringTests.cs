@@ -1,0 +1,203 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using MLExtensions.Trainers;
+
+namespace MLExtensions.Tests.Trainers;
+
+/// <summary>Transform scores sequential cursors in blocks; the values must equal the row-by-row scoring for every task.</summary>
+[TestClass]
+public sealed class BatchScoringTests
+{
+    // More than two blocks, the last one partial.
+    private const int Rows = 2 * BatchScoringDataView.BatchRows + 123;
+
+    private static T Fast<T>(T options) where T : NeuralNetworkOptionsBase
+    {
+        options.HiddenLayerSizes = [8];
+        options.Epochs = 3;
+        options.Seed = 1;
+        options.NumberOfThreads = 1;
+        options.ValidationFraction = 0;
+        options.EarlyStoppingPatience = null;
+        return options;
+    }
+
+    public static IEnumerable<object[]> Tasks => Enum.GetValues<PredictionTask>().Select(t => new object[] { t });
+
+    [TestMethod]
+    [DynamicData(nameof(Tasks))]
+    public void Transform_SequentialCursor_EqualsRowByRowScoringAndKeepsInputColumnsAligned(PredictionTask task)
+    {
+        var ml = new MLContext(1);
+        var (model, data) = Fit(ml, task);
+        using (model)
+        {
+            var scored = model.Transform(data);
+            var scoreColumns = ScoreColumns(task);
+            var batched = Read(scored, scoreColumns, rand: null);
+            var rowByRow = Read(scored, scoreColumns, rand: new Random(3)); // shuffled cursors score row by row
+
+            Assert.HasCount(Rows, batched);
+            Assert.HasCount(Rows, rowByRow);
+            for (int i = 0; i < Rows; i++)
+            {
+                var (id, position, label, values) = batched[i];
+                Assert.AreEqual(i, position, "position");
+                var reference = rowByRow.Single(r => r.Id.Equals(id));
+                Assert.AreEqual(reference.Label, label, $"label of row {i}: input columns must stay aligned with the scores");
+                for (int k = 0; k < values.Length; k++)
+                {
+                    Assert.AreEqual(reference.Values[k], values[k], 1e-5 * Math.Max(1, Math.Abs(reference.Values[k])), $"row {i} value {k} ({string.Join(", ", scoreColumns)})");
+                }
+            }
+        }
+    }
+
+    [TestMethod]
+    public void Transform_ScoreOnlyCursorAndInputOnlyCursor_Work()
+    {
+        var ml = new MLContext(1);
+        var (model, data) = Fit(ml, PredictionTask.BinaryClassification);
+        using (model)
+        {
+            var scored = model.Transform(data);
+            using (var cursor = scored.GetRowCursor([scored.Schema["Probability"]]))
+            {
+                var probability = cursor.GetGetter<float>(scored.Schema["Probability"]);
+                int count = 0;
+                float value = 0;
+                while (cursor.MoveNext())
+                {
+                    probability(ref value);
+                    Assert.IsTrue(value is >= 0 and <= 1, $"probability {value}");
+                    count++;
+                }
+
+                Assert.AreEqual(Rows, count);
+                Assert.IsFalse(cursor.IsColumnActive(scored.Schema["Score"]));
+                Assert.ThrowsExactly<InvalidOperationException>(() => cursor.GetGetter<float>(scored.Schema["Score"]));
+            }
+
+            using (var cursor = scored.GetRowCursor([scored.Schema["Label"]]))
+            {
+                int count = 0;
+                while (cursor.MoveNext())
+                {
+                    count++;
+                }
+
+                Assert.AreEqual(Rows, count);
+            }
+        }
+    }
+
+    [TestMethod]
+    public void Transform_GetterOfWrongType_ThrowsNamingTheColumn()
+    {
+        var ml = new MLContext(1);
+        var (model, data) = Fit(ml, PredictionTask.Regression);
+        using (model)
+        {
+            var scored = model.Transform(data);
+            using var cursor = scored.GetRowCursor(scored.Schema);
+            var error = Assert.ThrowsExactly<InvalidOperationException>(() => cursor.GetGetter<double>(scored.Schema["Score"]));
+            StringAssert.Contains(error.Message, "Score");
+        }
+    }
+
+    private static (NeuralNetworkPredictionTransformer Model, IDataView Data) Fit(MLContext ml, PredictionTask task)
+    {
+        switch (task)
+        {
+            case PredictionTask.BinaryClassification:
+            {
+                var data = ml.Data.LoadFromEnumerable(SyntheticData.Binary(Rows, 11));
+                return (ml.BinaryClassification.Trainers.NeuralNetwork(Fast(new NeuralNetworkBinaryTrainer.Options())).Fit(data), data);
+            }
+            case PredictionTask.Regression:
+            {
+                var data = ml.Data.LoadFromEnumerable(SyntheticData.Regression(Rows, 11));
+                return (ml.Regression.Trainers.NeuralNetwork(Fast(new NeuralNetworkRegressionTrainer.Options())).Fit(data), data);
+            }
+            default:
+            {
+                var data = SyntheticData.MulticlassView(ml, Rows, 11);
+                return (ml.MulticlassClassification.Trainers.NeuralNetwork(Fast(new NeuralNetworkMulticlassTrainer.Options())).Fit(data), data);
+            }
+        }
+    }
+
+    private static string[] ScoreColumns(PredictionTask task) => task switch
+    {
+        PredictionTask.BinaryClassification => ["Score", "Probability", "PredictedLabel"],
+        PredictionTask.Regression => ["Score"],
+        _ => ["Score", "PredictedLabel"],
+    };
+
+    /// <summary>Each row's id, position, label (as text) and score values (all widened to double) read through one cursor.</summary>
+    private static List<(DataViewRowId Id, long Position, string Label, double[] Values)> Read(IDataView view, string[] columns, Random? rand)
+    {
+        var schema = view.Schema;
+        var label = schema["Label"];
+        using var cursor = view.GetRowCursor(columns.Select(c => schema[c]).Append(label), rand);
+        var id = cursor.GetIdGetter();
+        var readers = columns.Select(c => Reader(cursor, schema[c])).ToArray();
+        var labelReader = Reader(cursor, label);
+        var rows = new List<(DataViewRowId, long, string, double[])>();
+        while (cursor.MoveNext())
+        {
+            DataViewRowId rowId = default;
+            id(ref rowId);
+            rows.Add((rowId, cursor.Position, string.Join(",", labelReader()), readers.SelectMany(r => r()).ToArray()));
+        }
+
+        return rows;
+    }
+
+    private static Func<double[]> Reader(DataViewRowCursor cursor, DataViewSchema.Column column)
+    {
+        switch (column.Type)
+        {
+            case VectorDataViewType:
+            {
+                var getter = cursor.GetGetter<VBuffer<float>>(column);
+                VBuffer<float> value = default;
+                return () =>
+                {
+                    getter(ref value);
+                    return value.DenseValues().Select(v => (double)v).ToArray();
+                };
+            }
+            case KeyDataViewType:
+            {
+                var getter = cursor.GetGetter<uint>(column);
+                uint value = 0;
+                return () =>
+                {
+                    getter(ref value);
+                    return [value];
+                };
+            }
+            case BooleanDataViewType:
+            {
+                var getter = cursor.GetGetter<bool>(column);
+                bool value = false;
+                return () =>
+                {
+                    getter(ref value);
+                    return [value ? 1 : 0];
+                };
+            }
+            default:
+            {
+                var getter = cursor.GetGetter<float>(column);
+                float value = 0;
+                return () =>
+                {
+                    getter(ref value);
+                    return [value];
+                };
+            }
+        }
+    }
+}
