@@ -23,7 +23,7 @@ switch (benchmark)
         Console.WriteLine("Benchmarks:");
         Console.WriteLine("  fashion-mnist [--data DIR] [--epochs N] [--seeds N] [--no-baselines]");
         Console.WriteLine("  optimizers [--data DIR] (see Benchmarks/MLExtensions.Benchmarks/Optimizers)");
-        Console.WriteLine("  scoring [--data DIR] [--repeat N]");
+        Console.WriteLine("  scoring [--data DIR] [--repeat N] [--hidden 256,128]");
         Console.WriteLine("  stacking [--data DIR] [--repeat N] [--only TEXT] [--with-cd]");
         Console.WriteLine("  stacking-tabular [--data DIR]");
         return benchmark.Length == 0 ? 0 : 1;

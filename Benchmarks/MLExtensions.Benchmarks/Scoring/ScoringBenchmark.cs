@@ -12,7 +12,7 @@ using static TorchSharp.torch;
 namespace MLExtensions.Benchmarks.Scoring;
 
 /// <summary>
-/// Scoring throughput of a trained Fashion-MNIST MLP (784-256-128-10, one training epoch) over the 10,000 test rows: ML.NET
+/// Scoring throughput of a trained Fashion-MNIST MLP (784-256-128-10 or --hidden sizes, one training epoch) over the 10,000 test rows: ML.NET
 /// Transform + Evaluate through our transformer, PredictionEngine row by row, the ONNX-backed conversion, and one batched
 /// TorchSharp forward as the lower bound. Each figure is the median of --repeat runs.
 /// </summary>
@@ -22,6 +22,7 @@ public static class ScoringBenchmark
     {
         string data = Option(args, "--data") ?? SharedData("fashion-mnist");
         int repeat = int.Parse(Option(args, "--repeat") ?? "3");
+        int[] hidden = (Option(args, "--hidden") ?? "256,128").Split(',').Select(int.Parse).ToArray();
         torch.set_num_threads(2);
         var train = FashionMnistData.Load(data, train: true);
         var test = FashionMnistData.Load(data, train: false);
@@ -30,12 +31,12 @@ public static class ScoringBenchmark
         var testView = ml.Data.Cache(test.ToDataView(ml));
         var options = new NeuralNetworkMulticlassTrainer.Options
         {
-            HiddenLayerSizes = [256, 128], Activation = ActivationKind.ReLU, Dropout = 0, BatchSize = 128, Epochs = 1,
+            HiddenLayerSizes = hidden, Activation = ActivationKind.ReLU, Dropout = 0, BatchSize = 128, Epochs = 1,
             Optimizer = new AdamSpec(LearningRate: 1e-3), ValidationFraction = 0, EarlyStoppingPatience = null, Seed = 1, NumberOfThreads = 2,
         };
         using var model = ml.MulticlassClassification.Trainers.NeuralNetwork(options).Fit(trainView);
         var onnx = ml.Model.ConvertToOnnxBacked(model, testView.Schema);
-        Console.WriteLine($"Scoring {test.Count} Fashion-MNIST test rows; {Environment.ProcessorCount} cores, torch threads {torch.get_num_threads()}");
+        Console.WriteLine($"Scoring {test.Count} Fashion-MNIST test rows, MLP 784-{string.Join("-", hidden)}-10; {Environment.ProcessorCount} cores, torch threads {torch.get_num_threads()}");
         Console.WriteLine($"{"path",-48} {"median s",9} {"rows/s",10} {"accuracy",9}");
 
         Report("ML.NET Transform + Evaluate (our transformer)", repeat, test.Count,

@@ -20,6 +20,7 @@ public sealed class NeuralNetworkPredictionTransformer : ISingleFeaturePredictio
                                                          IOnnxConvertibleTransformer, IDisposable
 {
     private readonly MlpNetwork _network;
+    private readonly MlpRowEvaluator _rowEvaluator;
     private readonly ITransformer _scorer;
     private readonly DataViewSchema.Annotations? _labelAnnotations;
 
@@ -31,6 +32,7 @@ public sealed class NeuralNetworkPredictionTransformer : ISingleFeaturePredictio
         FeatureColumnName = featureColumnName;
         FeatureColumnType = new VectorDataViewType(NumberDataViewType.Single, model.Architecture.InputSize);
         _labelAnnotations = labelAnnotations;
+        _rowEvaluator = new MlpRowEvaluator(model.Architecture, model.Weights);
         _scorer = CreateScorer(schemaSource);
     }
 
@@ -65,8 +67,9 @@ public sealed class NeuralNetworkPredictionTransformer : ISingleFeaturePredictio
 
     /// <inheritdoc />
     /// <remarks>
-    /// Sequential cursors score blocks of rows with one batched forward pass each; shuffled cursors (and
-    /// <see cref="GetRowToRowMapper"/>, which <c>PredictionEngine</c> uses) score row by row. Both give the same values.
+    /// Sequential cursors score blocks of rows with one batched TorchSharp forward pass each; shuffled cursors (and
+    /// <see cref="GetRowToRowMapper"/>, which <c>PredictionEngine</c> uses) score row by row in managed code. Both give the
+    /// same values up to float32 summation order.
     /// </remarks>
     public IDataView Transform(IDataView input)
     {
@@ -108,14 +111,14 @@ public sealed class NeuralNetworkPredictionTransformer : ISingleFeaturePredictio
             case PredictionTask.BinaryClassification:
                 return ml.Transforms.CustomMapping<FeatureVectorRow, BinaryScoreRow>((row, output) =>
                 {
-                    float logit = ForwardBatch(row.Features, 1)[0];
+                    float logit = ForwardRow(row.Features)[0];
                     output.Score = logit;
                     output.Probability = ScoreMath.Sigmoid(logit);
                     output.PredictedLabel = output.Probability > 0.5f;
                 }, contractName: null, inputSchemaDefinition: input).Fit(schemaSource);
             case PredictionTask.Regression:
                 return ml.Transforms.CustomMapping<FeatureVectorRow, RegressionScoreRow>(
-                    (row, output) => output.Score = ForwardBatch(row.Features, 1)[0],
+                    (row, output) => output.Score = ForwardRow(row.Features)[0],
                     contractName: null, inputSchemaDefinition: input).Fit(schemaSource);
             default:
                 int classes = Model.Architecture.OutputSize;
@@ -134,7 +137,7 @@ public sealed class NeuralNetworkPredictionTransformer : ISingleFeaturePredictio
                 }
                 return ml.Transforms.CustomMapping<FeatureVectorRow, MulticlassScoreRow>((row, output) =>
                 {
-                    float[] logits = ForwardBatch(row.Features, 1);
+                    float[] logits = ForwardRow(row.Features);
                     var probabilities = new float[logits.Length];
                     int best = ScoreMath.Softmax(logits, probabilities);
                     output.Score = probabilities;
@@ -149,6 +152,14 @@ public sealed class NeuralNetworkPredictionTransformer : ISingleFeaturePredictio
         VBuffer<T> values = default;
         annotations.GetValue("KeyValues", ref values);
         column.AddAnnotation("KeyValues", values, type);
+    }
+
+    /// <summary>The network's outputs for one row, computed in managed code (cheaper than native calls for a single row).</summary>
+    private float[] ForwardRow(float[] features)
+    {
+        var outputs = new float[Model.Architecture.OutputSize];
+        _rowEvaluator.Evaluate(features, outputs);
+        return outputs;
     }
 
     /// <summary>The network's outputs for <paramref name="rows"/> rows packed row-major in <paramref name="features"/>.</summary>
