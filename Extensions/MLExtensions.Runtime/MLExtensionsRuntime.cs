@@ -38,10 +38,12 @@ public static class MLExtensionsRuntime
     {
         foreach (string name in MappingAssemblyNames)
         {
-            Assembly? assembly;
+            // An assembly the host already loaded (a notebook kernel loads #r references into its own context, where loading
+            // the same name again fails) is used as it is; otherwise it is loaded by name.
+            Assembly? assembly = AppDomain.CurrentDomain.GetAssemblies().FirstOrDefault(a => a.GetName().Name == name);
             try
             {
-                assembly = Assembly.Load(new AssemblyName(name));
+                assembly ??= Assembly.Load(new AssemblyName(name));
             }
             catch (FileNotFoundException)
             {
