@@ -54,6 +54,31 @@ public sealed class BatchScoringTests
     }
 
     [TestMethod]
+    public void Transform_SparseFeatureVectors_EqualsRowByRowScoring()
+    {
+        var ml = new MLContext(1);
+        var random = new Random(5);
+        string[] colors = ["red", "green", "blue", "cyan", "magenta", "yellow", "black", "white"];
+        var rows = Enumerable.Range(0, Rows).Select(_ => new ColorRow { Color = colors[random.Next(colors.Length)], Label = (float)random.NextDouble() }).ToList();
+        // One-hot encoding yields sparse vectors: both scoring paths must densify them the same way.
+        var featurized = ml.Transforms.Categorical.OneHotEncoding("Features", nameof(ColorRow.Color)).Fit(ml.Data.LoadFromEnumerable(rows))
+            .Transform(ml.Data.LoadFromEnumerable(rows));
+        using var model = ml.Regression.Trainers.NeuralNetwork(Fast(new NeuralNetworkRegressionTrainer.Options())).Fit(featurized);
+        var scored = model.Transform(featurized);
+
+        var batched = Read(scored, ["Score"], rand: null);
+        var rowByRow = Read(scored, ["Score"], rand: new Random(3));
+
+        var byId = rowByRow.ToDictionary(r => r.Id, r => r.Values[0]);
+        foreach (var (id, _, _, values) in batched)
+        {
+            Assert.AreEqual(byId[id], values[0], 1e-5 * Math.Max(1, Math.Abs(byId[id])));
+        }
+
+        Assert.HasCount(colors.Length, batched.Select(r => r.Values[0]).Distinct(), "one score per color");
+    }
+
+        [TestMethod]
     public void Transform_ScoreOnlyCursorAndInputOnlyCursor_Work()
     {
         var ml = new MLContext(1);
@@ -199,5 +224,13 @@ public sealed class BatchScoringTests
                 };
             }
         }
+    }
+
+    /// <summary>A categorical feature (one-hot encoded into a sparse vector) and a regression target.</summary>
+    private sealed class ColorRow
+    {
+        public string Color { get; set; } = "";
+
+        public float Label { get; set; }
     }
 }
