@@ -1,4 +1,5 @@
 using Microsoft.ML;
+using MLExtensions.Boosting;
 using MLExtensions.Trainers;
 using MLExtensions.Training;
 
@@ -36,5 +37,42 @@ public static class RegressionCatalogExtensions
     {
         ArgumentNullException.ThrowIfNull(catalog);
         return new NeuralNetworkRegressionTrainer(options, progress);
+    }
+
+    /// <summary>
+    /// GBNN: a one-hidden-layer network grown in gradient-boosting steps of <paramref name="unitsPerStep"/> units (the
+    /// reference implementation's defaults); other options keep their defaults.
+    /// </summary>
+    /// <param name="catalog">The trainer catalog.</param>
+    /// <param name="labelColumnName">The label column.</param>
+    /// <param name="featureColumnName">The feature column: a known-size vector of Single.</param>
+    /// <param name="totalHiddenUnits">Hidden units of the final network (rounded down to a multiple of <paramref name="unitsPerStep"/>).</param>
+    /// <param name="unitsPerStep">Hidden units trained per step.</param>
+    /// <param name="learningRate">Shrinkage of every step.</param>
+    /// <param name="subsample">Share of rows each step trains on.</param>
+    /// <param name="seed">Seed for reproducible training; <c>null</c> draws one.</param>
+    public static GradientBoostedNeuralNetworkRegressionTrainer GradientBoostedNeuralNetwork(this RegressionCatalog.RegressionTrainers catalog,
+        string labelColumnName = ColumnNames.Label, string featureColumnName = ColumnNames.Features,
+        int totalHiddenUnits = GradientBoostedNeuralNetworkOptionsBase.Defaults.TotalHiddenUnits,
+        int unitsPerStep = GradientBoostedNeuralNetworkOptionsBase.Defaults.UnitsPerStep,
+        double learningRate = GradientBoostedNeuralNetworkOptionsBase.Defaults.LearningRate,
+        double subsample = GradientBoostedNeuralNetworkOptionsBase.Defaults.Subsample, int? seed = null)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        return new GradientBoostedNeuralNetworkRegressionTrainer(new GradientBoostedNeuralNetworkRegressionTrainer.Options
+        {
+            LabelColumnName = labelColumnName, FeatureColumnName = featureColumnName, TotalHiddenUnits = totalHiddenUnits,
+            UnitsPerStep = unitsPerStep, LearningRate = learningRate, Subsample = subsample, Seed = seed,
+        });
+    }
+
+    /// <summary>GBNN configured by <paramref name="options"/>.</summary>
+    /// <param name="catalog">The trainer catalog.</param>
+    /// <param name="options">All settings; copied and validated here.</param>
+    public static GradientBoostedNeuralNetworkRegressionTrainer GradientBoostedNeuralNetwork(this RegressionCatalog.RegressionTrainers catalog,
+        GradientBoostedNeuralNetworkRegressionTrainer.Options options)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        return new GradientBoostedNeuralNetworkRegressionTrainer(options);
     }
 }

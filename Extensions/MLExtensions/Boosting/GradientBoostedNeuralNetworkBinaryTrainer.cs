@@ -1,0 +1,24 @@
+using MLExtensions.Trainers;
+
+namespace MLExtensions.Boosting;
+
+/// <summary>
+/// GBNN for binary (label: Boolean): a one-hidden-layer network grown in boosting steps of a few units each; outputs the
+/// same columns as <see cref="NeuralNetworkBinaryTrainer"/>.
+/// </summary>
+public sealed class GradientBoostedNeuralNetworkBinaryTrainer : GradientBoostedNeuralNetworkTrainerBase
+{
+    /// <summary>Options of <see cref="GradientBoostedNeuralNetworkBinaryTrainer"/>; defaults are documented on each member.</summary>
+    public sealed class Options : GradientBoostedNeuralNetworkOptionsBase
+    {
+        /// <summary>A copy whose later edits do not affect this instance.</summary>
+        public Options Clone() => (Options)CloneBase();
+    }
+
+    /// <summary>Creates the trainer from a validated copy of <paramref name="options"/>.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range; the parameter name is the option's.</exception>
+    public GradientBoostedNeuralNetworkBinaryTrainer(Options options)
+        : base(ValidatedCopy(options, o => o.Clone()), PredictionTask.BinaryClassification)
+    {
+    }
+}
