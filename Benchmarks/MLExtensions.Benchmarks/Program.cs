@@ -1,5 +1,6 @@
 // MLExtensions benchmarks: speed and quality measurements, never part of `dotnet test`.
 // Usage: dotnet run -c Release --project Benchmarks/MLExtensions.Benchmarks -- <benchmark> [options]
+using MLExtensions.Benchmarks.Boosting;
 using MLExtensions.Benchmarks.FashionMnist;
 using MLExtensions.Benchmarks.Optimizers;
 using MLExtensions.Benchmarks.Scoring;
@@ -11,6 +12,8 @@ switch (benchmark)
 {
     case "fashion-mnist":
         return FashionMnistBenchmark.Run(rest);
+    case "gbnn":
+        return GbnnBenchmark.Run(rest);
     case "optimizers":
         return OptimizerBenchmark.Run(rest);
     case "scoring":
@@ -22,6 +25,7 @@ switch (benchmark)
     default:
         Console.WriteLine("Benchmarks:");
         Console.WriteLine("  fashion-mnist [--data DIR] [--epochs N] [--seeds N] [--no-baselines]");
+        Console.WriteLine("  gbnn [--data DIR-with-spam-satellite-diamonds] [--units N]");
         Console.WriteLine("  optimizers [--data DIR] (see Benchmarks/MLExtensions.Benchmarks/Optimizers)");
         Console.WriteLine("  scoring [--data DIR] [--repeat N] [--hidden 256,128]");
         Console.WriteLine("  stacking [--data DIR] [--repeat N] [--only TEXT] [--with-cd]");

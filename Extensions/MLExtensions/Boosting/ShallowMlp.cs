@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using MLExtensions.Networks;
 
 namespace MLExtensions.Boosting;
@@ -98,12 +99,8 @@ internal sealed class ShallowMlp
                 };
                 double d = delta[n * _units + j] * derivative;
                 gradient[b1 + j] += d;
-                var row = x.AsSpan(n * _inputs, _inputs);
                 var target = gradient.Slice(j * _inputs, _inputs);
-                for (int i = 0; i < _inputs; i++)
-                {
-                    target[i] += d * row[i];
-                }
+                TensorPrimitives.MultiplyAdd(x.AsSpan(n * _inputs, _inputs), d, target, target);
             }
         }
 
@@ -140,13 +137,7 @@ internal sealed class ShallowMlp
             var row = x.AsSpan(n * _inputs, _inputs);
             for (int j = 0; j < _units; j++)
             {
-                double z = theta[b1 + j];
-                var weights = theta.Slice(w1 + j * _inputs, _inputs);
-                for (int i = 0; i < _inputs; i++)
-                {
-                    z += weights[i] * row[i];
-                }
-
+                double z = theta[b1 + j] + TensorPrimitives.Dot(theta.Slice(w1 + j * _inputs, _inputs), row);
                 hidden[n * _units + j] = Activate(z, _activation);
             }
 
