@@ -59,11 +59,8 @@ public static class BinaryClassificationCatalogExtensions
         double subsample = GradientBoostedNeuralNetworkOptionsBase.Defaults.Subsample, int? seed = null)
     {
         ArgumentNullException.ThrowIfNull(catalog);
-        return new GradientBoostedNeuralNetworkBinaryTrainer(new GradientBoostedNeuralNetworkBinaryTrainer.Options
-        {
-            LabelColumnName = labelColumnName, FeatureColumnName = featureColumnName, TotalHiddenUnits = totalHiddenUnits,
-            UnitsPerStep = unitsPerStep, LearningRate = learningRate, Subsample = subsample, Seed = seed,
-        });
+        return new GradientBoostedNeuralNetworkBinaryTrainer(GradientBoostedNeuralNetworkOptionsBase.ForSimpleOverload<GradientBoostedNeuralNetworkBinaryTrainer.Options>(
+            labelColumnName, featureColumnName, totalHiddenUnits, unitsPerStep, learningRate, subsample, seed));
     }
 
     /// <summary>GBNN configured by <paramref name="options"/>.</summary>

@@ -59,11 +59,8 @@ public static class MulticlassClassificationCatalogExtensions
         double subsample = GradientBoostedNeuralNetworkOptionsBase.Defaults.Subsample, int? seed = null)
     {
         ArgumentNullException.ThrowIfNull(catalog);
-        return new GradientBoostedNeuralNetworkMulticlassTrainer(new GradientBoostedNeuralNetworkMulticlassTrainer.Options
-        {
-            LabelColumnName = labelColumnName, FeatureColumnName = featureColumnName, TotalHiddenUnits = totalHiddenUnits,
-            UnitsPerStep = unitsPerStep, LearningRate = learningRate, Subsample = subsample, Seed = seed,
-        });
+        return new GradientBoostedNeuralNetworkMulticlassTrainer(GradientBoostedNeuralNetworkOptionsBase.ForSimpleOverload<GradientBoostedNeuralNetworkMulticlassTrainer.Options>(
+            labelColumnName, featureColumnName, totalHiddenUnits, unitsPerStep, learningRate, subsample, seed));
     }
 
     /// <summary>GBNN configured by <paramref name="options"/>.</summary>

@@ -90,6 +90,20 @@ public abstract class GradientBoostedNeuralNetworkOptionsBase
             throw new ArgumentOutOfRangeException(nameof(Activation), Activation, "Allowed: Sigmoid, Tanh, ReLU.");
     }
 
+    /// <summary>The options of the catalogs' simple overloads.</summary>
+    internal static TOptions ForSimpleOverload<TOptions>(string labelColumnName, string featureColumnName, int totalHiddenUnits,
+                                                         int unitsPerStep, double learningRate, double subsample, int? seed)
+        where TOptions : GradientBoostedNeuralNetworkOptionsBase, new() => new()
+    {
+        LabelColumnName = labelColumnName,
+        FeatureColumnName = featureColumnName,
+        TotalHiddenUnits = totalHiddenUnits,
+        UnitsPerStep = unitsPerStep,
+        LearningRate = learningRate,
+        Subsample = subsample,
+        Seed = seed,
+    };
+
     /// <summary>A shallow copy (every option is a value).</summary>
     private protected GradientBoostedNeuralNetworkOptionsBase CloneBase() => (GradientBoostedNeuralNetworkOptionsBase)MemberwiseClone();
 }
