@@ -26,7 +26,7 @@ internal static class GbnnBoosting
         }
 
         var residuals = new double[n * outputs];
-        int sampleSize = Math.Max(1, (int)Math.Round(options.Subsample * n, MidpointRounding.ToEven));
+        int sampleSize = Math.Max(1, (int)(options.Subsample * n)); // int(subsample * n), as the reference code
         var order = Enumerable.Range(0, n).ToArray();
         var sampleX = new double[sampleSize * inputs];
         var sampleR = new double[sampleSize * outputs];
