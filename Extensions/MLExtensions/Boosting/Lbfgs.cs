@@ -1,7 +1,8 @@
 namespace MLExtensions.Boosting;
 
 /// <summary>
-/// Limited-memory BFGS with a backtracking (Armijo) line search, for the small smooth problems of GBNN's per-step networks.
+/// Limited-memory BFGS with a strong-Wolfe line search (bracketing and cubic-interpolation zoom, Nocedal and Wright's
+/// Algorithms 3.5 and 3.6), for the small smooth problems of GBNN's per-step networks.
 /// Stops like scipy's L-BFGS-B as scikit-learn calls it: after <c>maxIterations</c> iterations or <c>maxEvaluations</c>
 /// function evaluations, when the largest gradient component is at most <c>gradientTolerance</c>, or when the relative
 /// decrease of the objective falls to <see cref="RelativeDecreaseTolerance"/> (scipy's factr 1e7 times machine epsilon).
@@ -82,26 +83,9 @@ internal static class Lbfgs
             }
 
             double step = stored == 0 ? Math.Min(1, 1 / Math.Sqrt(Dot(g, g))) : 1;
-            double fNew = double.NaN;
-            bool accepted = false;
-            for (int halving = 0; halving < 40 && evaluations < maxEvaluations; halving++)
-            {
-                for (int i = 0; i < p; i++)
-                {
-                    candidate[i] = x[i] + step * direction[i];
-                }
-
-                fNew = objective(candidate, candidateGradient);
-                evaluations++;
-                if (double.IsFinite(fNew) && fNew <= f + 1e-4 * step * slope)
-                {
-                    accepted = true;
-                    break;
-                }
-
-                step *= 0.5;
-            }
-
+            var search = new LineSearch(objective, x, direction, f, slope, candidate, candidateGradient, maxEvaluations - evaluations);
+            bool accepted = search.Run(step, out double fNew);
+            evaluations += search.Evaluations;
             if (!accepted)
             {
                 break;
@@ -135,6 +119,111 @@ internal static class Lbfgs
         }
 
         return iteration;
+    }
+
+    /// <summary>
+    /// Finds a step along <c>direction</c> that satisfies the strong Wolfe conditions (sufficient decrease c1 = 1e-4, curvature
+    /// c2 = 0.9); on success <c>candidate</c> and <c>candidateGradient</c> hold the accepted point.
+    /// </summary>
+    private sealed class LineSearch(Objective objective, double[] x, double[] direction, double f0, double slope0,
+                                    double[] candidate, double[] candidateGradient, int budget)
+    {
+        private const double SufficientDecrease = 1e-4;
+        private const double Curvature = 0.9;
+        private const int MaxTrials = 25;
+
+        public int Evaluations { get; private set; }
+
+        public bool Run(double initialStep, out double value)
+        {
+            double previousStep = 0, previousValue = f0, previousSlope = slope0, step = initialStep;
+            for (int trial = 0; trial < MaxTrials && Evaluations < budget; trial++)
+            {
+                var (f, slope) = Evaluate(step);
+                if (!double.IsFinite(f) || f > f0 + SufficientDecrease * step * slope0 || (trial > 0 && f >= previousValue))
+                {
+                    return Zoom(previousStep, previousValue, previousSlope, step, f, slope, out value);
+                }
+
+                if (Math.Abs(slope) <= -Curvature * slope0)
+                {
+                    value = f;
+                    return true;
+                }
+
+                if (slope >= 0)
+                {
+                    return Zoom(step, f, slope, previousStep, previousValue, previousSlope, out value);
+                }
+
+                (previousStep, previousValue, previousSlope) = (step, f, slope);
+                step *= 2;
+            }
+
+            value = double.NaN;
+            return false;
+        }
+
+        /// <summary>Shrinks [lo, hi] (lo satisfies sufficient decrease with the lower value) until a step meets both conditions.</summary>
+        private bool Zoom(double lo, double fLo, double slopeLo, double hi, double fHi, double slopeHi, out double value)
+        {
+            for (int trial = 0; trial < MaxTrials && Evaluations < budget; trial++)
+            {
+                double step = Interpolate(lo, fLo, slopeLo, hi, fHi, slopeHi);
+                var (f, slope) = Evaluate(step);
+                if (!double.IsFinite(f) || f > f0 + SufficientDecrease * step * slope0 || f >= fLo)
+                {
+                    (hi, fHi, slopeHi) = (step, f, slope);
+                    continue;
+                }
+
+                if (Math.Abs(slope) <= -Curvature * slope0)
+                {
+                    value = f;
+                    return true;
+                }
+
+                if (slope * (hi - lo) >= 0)
+                {
+                    (hi, fHi, slopeHi) = (lo, fLo, slopeLo);
+                }
+
+                (lo, fLo, slopeLo) = (step, f, slope);
+            }
+
+            // No step met the curvature condition: take the best one that decreases enough, if any.
+            if (lo > 0 && Evaluations < budget + 1)
+            {
+                var (f, _) = Evaluate(lo);
+                value = f;
+                return double.IsFinite(f) && f < f0;
+            }
+
+            value = double.NaN;
+            return false;
+        }
+
+        /// <summary>The minimizer of the cubic through both ends, kept at least a tenth of the interval from either end.</summary>
+        private static double Interpolate(double a, double fa, double ga, double b, double fb, double gb)
+        {
+            double d1 = ga + gb - 3 * (fa - fb) / (a - b);
+            double d2 = Math.Sign(b - a) * Math.Sqrt(d1 * d1 - ga * gb);
+            double step = b - (b - a) * (gb + d2 - d1) / (gb - ga + 2 * d2);
+            double low = Math.Min(a, b), high = Math.Max(a, b), margin = 0.1 * (high - low);
+            return double.IsFinite(step) && step >= low + margin && step <= high - margin ? step : 0.5 * (a + b);
+        }
+
+        private (double Value, double Slope) Evaluate(double step)
+        {
+            for (int i = 0; i < x.Length; i++)
+            {
+                candidate[i] = x[i] + step * direction[i];
+            }
+
+            Evaluations++;
+            double f = objective(candidate, candidateGradient);
+            return (f, Dot(candidateGradient, direction));
+        }
     }
 
     private static double Dot(double[] a, double[] b)
