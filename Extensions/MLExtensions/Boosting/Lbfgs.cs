@@ -192,7 +192,7 @@ internal static class Lbfgs
             }
 
             // No step met the curvature condition: take the best one that decreases enough, if any.
-            if (lo > 0 && Evaluations < budget + 1)
+            if (lo > 0)
             {
                 var (f, _) = Evaluate(lo);
                 value = f;
