@@ -42,7 +42,7 @@ public static class TabularStackingBenchmark
             ("LightGBM", ml.Regression.Trainers.LightGbm(new LightGbmRegressionTrainer.Options { NumberOfLeaves = 31, NumberOfIterations = 300, NumberOfThreads = 1, Seed = 1 })),
             ("SDCA", ml.Transforms.NormalizeMeanVariance("FeaturesNormalized", "Features")
                 .Append(ml.Regression.Trainers.Sdca(featureColumnName: "FeaturesNormalized", maximumNumberOfIterations: 50))),
-            ("NeuralNetwork", ml.Transforms.NormalizeMeanVariance("FeaturesStandardized", "Features")
+            ("NeuralNetwork", ml.Transforms.NormalizeMeanVariance("FeaturesStandardized", "Features", fixZero: false)
                 .Append(ml.Regression.Trainers.NeuralNetwork(new NeuralNetworkRegressionTrainer.Options
                 {
                     FeatureColumnName = "FeaturesStandardized",
