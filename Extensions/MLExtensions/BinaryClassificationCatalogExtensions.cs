@@ -66,10 +66,11 @@ public static class BinaryClassificationCatalogExtensions
     /// <summary>GBNN configured by <paramref name="options"/>.</summary>
     /// <param name="catalog">The trainer catalog.</param>
     /// <param name="options">All settings; copied and validated here.</param>
+    /// <param name="progress">Receives one report per boosting step (e.g. <c>mlContext.CreateTrainingLog("GBNN")</c>).</param>
     public static GradientBoostedNeuralNetworkBinaryTrainer GradientBoostedNeuralNetwork(this BinaryClassificationCatalog.BinaryClassificationTrainers catalog,
-        GradientBoostedNeuralNetworkBinaryTrainer.Options options)
+        GradientBoostedNeuralNetworkBinaryTrainer.Options options, IProgress<TrainingProgress>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(catalog);
-        return new GradientBoostedNeuralNetworkBinaryTrainer(options);
+        return new GradientBoostedNeuralNetworkBinaryTrainer(options, progress);
     }
 }

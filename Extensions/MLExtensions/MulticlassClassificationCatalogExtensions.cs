@@ -66,10 +66,11 @@ public static class MulticlassClassificationCatalogExtensions
     /// <summary>GBNN configured by <paramref name="options"/>.</summary>
     /// <param name="catalog">The trainer catalog.</param>
     /// <param name="options">All settings; copied and validated here.</param>
+    /// <param name="progress">Receives one report per boosting step (e.g. <c>mlContext.CreateTrainingLog("GBNN")</c>).</param>
     public static GradientBoostedNeuralNetworkMulticlassTrainer GradientBoostedNeuralNetwork(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
-        GradientBoostedNeuralNetworkMulticlassTrainer.Options options)
+        GradientBoostedNeuralNetworkMulticlassTrainer.Options options, IProgress<TrainingProgress>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(catalog);
-        return new GradientBoostedNeuralNetworkMulticlassTrainer(options);
+        return new GradientBoostedNeuralNetworkMulticlassTrainer(options, progress);
     }
 }

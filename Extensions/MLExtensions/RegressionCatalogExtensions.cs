@@ -66,10 +66,11 @@ public static class RegressionCatalogExtensions
     /// <summary>GBNN configured by <paramref name="options"/>.</summary>
     /// <param name="catalog">The trainer catalog.</param>
     /// <param name="options">All settings; copied and validated here.</param>
+    /// <param name="progress">Receives one report per boosting step (e.g. <c>mlContext.CreateTrainingLog("GBNN")</c>).</param>
     public static GradientBoostedNeuralNetworkRegressionTrainer GradientBoostedNeuralNetwork(this RegressionCatalog.RegressionTrainers catalog,
-        GradientBoostedNeuralNetworkRegressionTrainer.Options options)
+        GradientBoostedNeuralNetworkRegressionTrainer.Options options, IProgress<TrainingProgress>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(catalog);
-        return new GradientBoostedNeuralNetworkRegressionTrainer(options);
+        return new GradientBoostedNeuralNetworkRegressionTrainer(options, progress);
     }
 }

@@ -1,5 +1,7 @@
 using MLExtensions.Networks;
+using System.Diagnostics;
 using MLExtensions.Trainers;
+using MLExtensions.Training;
 
 namespace MLExtensions.Boosting;
 
@@ -11,7 +13,7 @@ internal static class GbnnBoosting
     /// regression values, binary ±1 or 0-based class indices; <paramref name="outputs"/> is 1 or the class count.
     /// </summary>
     public static (double[] InitialScore, List<BoostingStep> Steps) Train(PredictionTask task, double[] x, double[] y, int inputs, int outputs,
-        GradientBoostedNeuralNetworkOptionsBase options, int seed, CancellationToken cancellationToken)
+        GradientBoostedNeuralNetworkOptionsBase options, int seed, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
     {
         int n = y.Length, units = options.UnitsPerStep, stepCount = options.TotalHiddenUnits / units;
         // One generator for every draw, so a seed fixes the whole run (the reference code's subsampling ignores its seed).
@@ -31,9 +33,11 @@ internal static class GbnnBoosting
         var sampleX = new double[sampleSize * inputs];
         var sampleR = new double[sampleSize * outputs];
         var steps = new List<BoostingStep>(stepCount);
+        var clock = new Stopwatch();
         for (int t = 0; t < stepCount; t++)
         {
             cancellationToken.ThrowIfCancellationRequested();
+            clock.Restart();
             GbnnLoss.Residuals(task, y, scores, outputs, residuals);
             // Rows without replacement: a partial Fisher–Yates shuffle (all rows, in order, when Subsample = 1).
             for (int i = 0; i < sampleSize && sampleSize < n; i++)
@@ -58,8 +62,11 @@ internal static class GbnnBoosting
                 scores[i] += rho * h[i];
             }
 
+            double loss = GbnnLoss.MeanLoss(task, y, scores, outputs);
             steps.Add(new BoostingStep(learner.HiddenWeights.ToArray(), learner.HiddenBias.ToArray(), learner.OutputWeights.ToArray(),
-                learner.OutputBias.ToArray(), rho, GbnnLoss.MeanLoss(task, y, scores, outputs)));
+                learner.OutputBias.ToArray(), rho, loss));
+            // One report per step: Epoch is the step, LearningRate the step length rho; there is no gradient norm to report.
+            progress?.Report(new TrainingProgress(t + 1, stepCount, loss, null, rho, 0, clock.Elapsed.TotalSeconds));
         }
 
         return (initial, steps);

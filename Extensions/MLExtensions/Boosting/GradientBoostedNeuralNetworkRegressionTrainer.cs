@@ -1,4 +1,5 @@
 using MLExtensions.Trainers;
+using MLExtensions.Training;
 
 namespace MLExtensions.Boosting;
 
@@ -16,9 +17,11 @@ public sealed class GradientBoostedNeuralNetworkRegressionTrainer : GradientBoos
     }
 
     /// <summary>Creates the trainer from a validated copy of <paramref name="options"/>.</summary>
+    /// <param name="options">The options; copied, so later edits do not reach this trainer.</param>
+    /// <param name="progress">Receives one report per boosting step (Epoch = step, LearningRate = step length ρ), or <c>null</c>.</param>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range; the parameter name is the option's.</exception>
-    public GradientBoostedNeuralNetworkRegressionTrainer(Options options)
-        : base(ValidatedCopy(options, o => o.Clone()), PredictionTask.Regression)
+    public GradientBoostedNeuralNetworkRegressionTrainer(Options options, IProgress<TrainingProgress>? progress = null)
+        : base(ValidatedCopy(options, o => o.Clone()), PredictionTask.Regression, progress)
     {
     }
 }

@@ -9,12 +9,15 @@ namespace MLExtensions.Boosting;
 public abstract class GradientBoostedNeuralNetworkTrainerBase : IEstimator<GradientBoostedNeuralNetworkPredictionTransformer>
 {
     private readonly GradientBoostedNeuralNetworkOptionsBase _options;
+    private readonly IProgress<TrainingProgress>? _progress;
 
     /// <summary>Stores a validated copy of the options.</summary>
-    private protected GradientBoostedNeuralNetworkTrainerBase(GradientBoostedNeuralNetworkOptionsBase validatedCopy, PredictionTask task)
+    private protected GradientBoostedNeuralNetworkTrainerBase(GradientBoostedNeuralNetworkOptionsBase validatedCopy, PredictionTask task,
+                                                              IProgress<TrainingProgress>? progress)
     {
         _options = validatedCopy;
         Task = task;
+        _progress = progress;
     }
 
     /// <summary>The task this trainer serves.</summary>
@@ -38,7 +41,7 @@ public abstract class GradientBoostedNeuralNetworkTrainerBase : IEstimator<Gradi
             ? Array.ConvertAll(data.Labels, v => 2.0 * v - 1)
             : Array.ConvertAll(data.Labels, v => (double)v);
         int seed = o.Seed ?? Random.Shared.Next();
-        var (initial, steps) = GbnnBoosting.Train(Task, x, y, data.FeatureCount, outputs, o, seed, cancellationToken);
+        var (initial, steps) = GbnnBoosting.Train(Task, x, y, data.FeatureCount, outputs, o, seed, _progress, cancellationToken);
         var label = input.Schema[o.LabelColumnName];
         var model = new GradientBoostedNeuralNetworkModelParameters(Task, data.FeatureCount, o.Activation, initial, steps, seed,
             Task == PredictionTask.MulticlassClassification ? TrainerSchema.KeyNames(label, classCount) : null);

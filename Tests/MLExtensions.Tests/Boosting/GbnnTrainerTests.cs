@@ -215,6 +215,26 @@ public sealed class GbnnTrainerTests
     }
 
     [TestMethod]
+    public void Fit_Progress_ReportsEveryStepWithItsLossAndStepLength()
+    {
+        var ml = new MLContext(1);
+        var reports = new List<MLExtensions.Training.TrainingProgress>();
+        var progress = new SynchronousProgress(reports.Add);
+        var data = ml.Data.LoadFromEnumerable(SyntheticData.Binary(200, 3));
+        using var model = ml.BinaryClassification.Trainers.GradientBoostedNeuralNetwork(
+            Small(new GradientBoostedNeuralNetworkBinaryTrainer.Options()), progress).Fit(data);
+
+        Assert.HasCount(model.Model.Steps.Count, reports);
+        for (int t = 0; t < reports.Count; t++)
+        {
+            Assert.AreEqual(t + 1, reports[t].Epoch);
+            Assert.AreEqual(model.Model.Steps.Count, reports[t].TotalEpochs);
+            Assert.AreEqual(model.Model.Steps[t].TrainingLoss, reports[t].TrainingLoss);
+            Assert.AreEqual(model.Model.Steps[t].Rho, reports[t].LearningRate);
+        }
+    }
+
+        [TestMethod]
     public void Options_OutOfRange_ThrowNamingTheOption()
     {
         var ml = new MLContext(1);
@@ -246,5 +266,11 @@ public sealed class GbnnTrainerTests
         public float Probability { get; set; }
 
         public bool PredictedLabel { get; set; }
+    }
+
+    /// <summary>Calls the handler on the reporting thread (Progress&lt;T&gt; would post to the thread pool).</summary>
+    private sealed class SynchronousProgress(Action<MLExtensions.Training.TrainingProgress> handler) : IProgress<MLExtensions.Training.TrainingProgress>
+    {
+        public void Report(MLExtensions.Training.TrainingProgress value) => handler(value);
     }
 }
