@@ -235,6 +235,19 @@ public sealed class GbnnTrainerTests
     }
 
         [TestMethod]
+    public void GetOutputSchema_AddsTheTaskColumnsAndRejectsAWrongLabelType()
+    {
+        var ml = new MLContext(1);
+        var binary = NeuralNetworkBadInputTests.ShapeOf(ml.Data.LoadFromEnumerable(SyntheticData.Binary(5, 1)).Schema);
+        var shape = ml.BinaryClassification.Trainers.GradientBoostedNeuralNetwork().GetOutputSchema(binary);
+        CollectionAssert.IsSubsetOf(new[] { "Score", "Probability", "PredictedLabel" }, shape.Select(c => c.Name).ToArray());
+
+        var regression = NeuralNetworkBadInputTests.ShapeOf(ml.Data.LoadFromEnumerable(SyntheticData.Regression(5, 1)).Schema);
+        var error = Assert.ThrowsExactly<ArgumentException>(() => ml.BinaryClassification.Trainers.GradientBoostedNeuralNetwork().GetOutputSchema(regression));
+        StringAssert.Contains(error.Message, "label column 'Label'");
+    }
+
+        [TestMethod]
     public void Options_OutOfRange_ThrowNamingTheOption()
     {
         var ml = new MLContext(1);

@@ -166,7 +166,7 @@ public sealed class NeuralNetworkBadInputTests
     }
 
     // SchemaShape.Create is internal to ML.NET; the test reaches it by reflection to build a shape from a schema.
-    private static SchemaShape ShapeOf(DataViewSchema schema) => (SchemaShape)typeof(SchemaShape)
+    internal static SchemaShape ShapeOf(DataViewSchema schema) => (SchemaShape)typeof(SchemaShape)
         .GetMethod("Create", System.Reflection.BindingFlags.Static | System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.NonPublic)!
         .Invoke(null, [schema])!;
 
