@@ -101,6 +101,33 @@ public sealed class GbnnTrainerTests
     }
 
     [TestMethod]
+    [DynamicData(nameof(Tasks))]
+    public void SaveWithOnnx_TruncatedModel_ReloadsWithTheSameScores(PredictionTask task)
+    {
+        var ml = new MLContext(1);
+        var (model, data) = Fit(ml, task);
+        using (model)
+        using (var truncated = model.Truncate(3))
+        {
+            using var stream = new MemoryStream();
+            ml.Model.SaveWithOnnx(truncated, data.Schema, stream);
+            stream.Position = 0;
+            var reloaded = MLExtensionsRuntime.LoadModel(new MLContext(), stream, "GBNN model", out _);
+            var before = Scores(truncated.Transform(data), task);
+            var after = Scores(reloaded.Transform(data), task);
+            Assert.HasCount(before.Length, after);
+            for (int i = 0; i < before.Length; i++)
+            {
+                Assert.AreEqual(before[i], after[i], 1e-5 * Math.Max(1, Math.Abs(before[i])), $"{task} value {i}");
+            }
+        }
+    }
+
+    private static float[] Scores(IDataView scored, PredictionTask task) => task == PredictionTask.MulticlassClassification
+        ? scored.GetColumn<float[]>("Score").SelectMany(v => v).ToArray()
+        : scored.GetColumn<float>("Score").ToArray();
+
+        [TestMethod]
     public void Fit_TotalHiddenUnitsRoundedDownToAMultipleOfUnitsPerStep()
     {
         var ml = new MLContext(1);
