@@ -22,7 +22,7 @@ internal sealed class BatchScoringDataView : IDataView
     private readonly IDataView _rowByRow;
     private readonly string _featureColumn;
     private readonly PredictionTask _task;
-    private readonly int _outputs;
+    private readonly int _outputWidth;
     private readonly Func<float[], int, float[]> _forward;
 
     /// <param name="input">The data to score.</param>
@@ -38,7 +38,7 @@ internal sealed class BatchScoringDataView : IDataView
         _rowByRow = rowByRow;
         _featureColumn = featureColumn;
         _task = task;
-        _outputs = outputs;
+        _outputWidth = outputs;
         _forward = forward;
     }
 
@@ -81,7 +81,11 @@ internal sealed class BatchScoringDataView : IDataView
         private readonly int _featureCount;
         private readonly float[] _block;
         private VBuffer<float> _row;
-        private float[] _outputs = [];
+        /// <summary>The block's raw outputs; for multiclass, the class probabilities (softmax applied once per row).</summary>
+        private float[] _blockOutputs = [];
+
+        /// <summary>Multiclass: the 0-based most probable class of each row of the block.</summary>
+        private int[] _bestClass = [];
         private int _rowsInBlock;
         private int _offset;
 
@@ -182,30 +186,41 @@ internal sealed class BatchScoringDataView : IDataView
                     "can be read twice in the same order (cache it with mlContext.Data.Cache).");
             }
 
-            _outputs = _parent._forward(rows == BatchRows ? _block : _block[..(rows * _featureCount)], rows);
+            _blockOutputs = _parent._forward(rows == BatchRows ? _block : _block[..(rows * _featureCount)], rows);
+            if (_parent._task == PredictionTask.MulticlassClassification)
+            {
+                // Score and PredictedLabel both need the probabilities: compute them once per row, in place.
+                int classes = _parent._outputWidth;
+                if (_bestClass.Length < rows)
+                {
+                    _bestClass = new int[BatchRows];
+                }
+
+                for (int r = 0; r < rows; r++)
+                {
+                    var row = _blockOutputs.AsSpan(r * classes, classes);
+                    _bestClass[r] = ScoreMath.Softmax(row, row);
+                }
+            }
+
             _rowsInBlock = rows;
             _offset = 0;
         }
 
-        private void GetScalarScore(ref float value) => value = _outputs[_offset];
+        private void GetScalarScore(ref float value) => value = _blockOutputs[_offset];
 
-        private void GetProbability(ref float value) => value = ScoreMath.Sigmoid(_outputs[_offset]);
+        private void GetProbability(ref float value) => value = ScoreMath.Sigmoid(_blockOutputs[_offset]);
 
-        private void GetPredictedBoolean(ref bool value) => value = ScoreMath.Sigmoid(_outputs[_offset]) > 0.5f;
+        private void GetPredictedBoolean(ref bool value) => value = ScoreMath.Sigmoid(_blockOutputs[_offset]) > 0.5f;
 
         private void GetProbabilities(ref VBuffer<float> value)
         {
-            int classes = _parent._outputs;
+            int classes = _parent._outputWidth;
             var editor = VBufferEditor.Create(ref value, classes);
-            ScoreMath.Softmax(_outputs.AsSpan(_offset * classes, classes), editor.Values);
+            _blockOutputs.AsSpan(_offset * classes, classes).CopyTo(editor.Values);
             value = editor.Commit();
         }
 
-        private void GetPredictedKey(ref uint value)
-        {
-            int classes = _parent._outputs;
-            Span<float> probabilities = stackalloc float[classes];
-            value = (uint)ScoreMath.Softmax(_outputs.AsSpan(_offset * classes, classes), probabilities) + 1;
-        }
+        private void GetPredictedKey(ref uint value) => value = (uint)_bestClass[_offset] + 1;
     }
 }

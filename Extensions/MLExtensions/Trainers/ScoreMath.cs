@@ -6,7 +6,7 @@ internal static class ScoreMath
     /// <summary>The probability of a binary logit.</summary>
     public static float Sigmoid(float logit) => 1f / (1f + MathF.Exp(-logit));
 
-    /// <summary>Writes the softmax of <paramref name="logits"/> into <paramref name="probabilities"/>; returns the 0-based index of the most probable class.</summary>
+    /// <summary>Writes the softmax of <paramref name="logits"/> into <paramref name="probabilities"/> (which may be the same span); returns the 0-based index of the most probable class.</summary>
     public static int Softmax(ReadOnlySpan<float> logits, Span<float> probabilities)
     {
         float max = float.NegativeInfinity;
