@@ -18,9 +18,7 @@ internal static class GbnnBoosting
         int n = y.Length, units = options.UnitsPerStep, stepCount = options.TotalHiddenUnits / units;
         // One generator for every draw, so a seed fixes the whole run (the reference code's subsampling ignores its seed).
         var random = new Random(seed);
-        var initial = GbnnLoss.InitialScore(task, y, outputs);
-        if (initial.Any(v => !double.IsFinite(v)))
-            throw new ArgumentException("The label has a single class in the training data; GBNN needs both.", options.LabelColumnName);
+        var initial = GbnnLoss.InitialScore(task, y, outputs); // finite: the trainer has rejected single-class labels
         var scores = new double[n * outputs];
         for (int i = 0; i < n; i++)
         {
