@@ -31,6 +31,47 @@ public sealed class OptimizerSpecCoreTests
         StringAssert.Contains(ex.Message, "Allowed kinds");
     }
 
+    [TestMethod]
+    public void Registry_FromJson_MissingKind_ThrowsArgumentExceptionListingKinds()
+    {
+        var ex = Assert.ThrowsExactly<ArgumentException>(() => OptimizerRegistry.FromJson("""{"LearningRate":0.01}"""));
+        StringAssert.Contains(ex.Message, "\"kind\"");
+        StringAssert.Contains(ex.Message, "adamw");
+        Assert.AreEqual("json", ex.ParamName);
+    }
+
+    [TestMethod]
+    public void Registry_FromJson_KindNotFirst_ReadsSpec()
+    {
+        Assert.AreEqual(new AdamWSpec(LearningRate: 0.02), OptimizerRegistry.FromJson("""{"LearningRate":0.02,"kind":"adamw"}"""));
+        var clipped = OptimizerRegistry.FromJson("""{"Fraction":0.05,"kind":"coordinate_clipping","Inner":{"LearningRate":0.3,"kind":"sgd"}}""");
+        Assert.AreEqual(new CoordinateClippingSpec(new SgdSpec(LearningRate: 0.3), Fraction: 0.05), clipped);
+    }
+
+    [TestMethod]
+    public void Registry_FromJson_MisspelledProperty_ThrowsNamingIt()
+    {
+        var ex = Assert.ThrowsExactly<ArgumentException>(() => OptimizerRegistry.FromJson("""{"kind":"adamw","LearnigRate":0.5}"""));
+        StringAssert.Contains(ex.Message, "LearnigRate");
+        StringAssert.Contains(ex.Message, "LearningRate");   // the allowed members are listed
+        var nested = Assert.ThrowsExactly<ArgumentException>(() => OptimizerRegistry.FromJson("""{"kind":"coordinate_clipping","Inner":{"kind":"sgd","Momentun":0.5}}"""));
+        StringAssert.Contains(nested.Message, "Momentun");
+    }
+
+    [TestMethod, DataRow("[1,2]"), DataRow("null"), DataRow("{\"kind\":3}"), DataRow("{\"kind\":\"adamw\",\"kind\":\"sgd\"}"), DataRow("{\"kind\":\"adamw\""), DataRow("")]
+    public void Registry_FromJson_Malformed_ThrowsArgumentException(string json)
+    {
+        var ex = Assert.ThrowsExactly<ArgumentException>(() => OptimizerRegistry.FromJson(json));
+        Assert.AreEqual("json", ex.ParamName);
+    }
+
+    [TestMethod]
+    public void Registry_FromJson_NestedInnerWithoutKind_ThrowsArgumentException()
+    {
+        var ex = Assert.ThrowsExactly<ArgumentException>(() => OptimizerRegistry.FromJson("""{"kind":"coordinate_clipping","Inner":{"LearningRate":0.3}}"""));
+        StringAssert.Contains(ex.Message, "\"kind\"");
+    }
+
     [TestMethod, DataRow(0.0), DataRow(-1e-3), DataRow(double.NaN)]
     public void Validate_NonPositiveLearningRate_ThrowsNamingOption(double lr)
     {
