@@ -7,7 +7,7 @@ namespace MLExtensions.Onnx;
 
 /// <summary>
 /// Turns a fitted pipeline that contains <see cref="IOnnxConvertibleTransformer"/>s into a pipeline of ML.NET's own transformers, which
-/// <c>mlContext.Model.Save</c> stores and <c>mlContext.Model.Load</c> (or <see cref="MLExtensionsRuntime.LoadModel(MLContext, string, out DataViewSchema)"/>)
+/// <c>mlContext.Model.Save</c> stores and <c>mlContext.Model.Load</c> (or <see cref="MLExtensionsRuntime.LoadModel(MLContext, string, out DataViewSchema, ModelLoadOptions?)"/>)
 /// restores without TorchSharp.
 /// </summary>
 /// <remarks>
