@@ -20,6 +20,10 @@ public enum StackingTask
 /// classification). It works with <c>Transform</c>, <c>CreatePredictionEngine</c> and ML.NET's evaluators.
 /// </summary>
 /// <remarks>
+/// A row with a NaN or ±∞ base prediction (any input column, selected by the combiner or not) is scored as missing, in process
+/// and after saving: <c>Score</c> NaN, and for binary classification <c>Probability</c> NaN and <c>PredictedLabel</c> false.
+/// ML.NET's evaluators skip rows with a NaN score.
+/// <para/>
 /// The scoring step is a closure-based <c>CustomMapping</c>, which ML.NET cannot save; <see cref="ICanSaveModel.Save"/> therefore
 /// throws. To save, use <c>mlContext.Model.SaveWithOnnx</c> (package MLExtensions; converts neural base models and the rest of the
 /// pipeline too) or, when the base models are ML.NET transformers, <see cref="Onnx.StackingPersistence.Save"/>. Both go through
@@ -115,8 +119,7 @@ internal static class StackingScoring
             Action<StackingMappingInput, StackingRegressionOutput> map = (input, output) =>
             {
                 Span<double> row = stackalloc double[k];
-                Copy(input.StackingBasePredictions, row);
-                output.Score = model is null ? float.NaN : (float)model.Predict(row);
+                output.Score = Copy(input.StackingBasePredictions, row) && model is not null ? (float)model.Predict(row) : float.NaN;
             };
             return concat.Append(ml.Transforms.CustomMapping(map, contractName: null, inputSchemaDefinition: inputDefinition));
         }
@@ -124,8 +127,7 @@ internal static class StackingScoring
         Action<StackingMappingInput, StackingBinaryOutput> mapBinary = (input, output) =>
         {
             Span<double> row = stackalloc double[k];
-            Copy(input.StackingBasePredictions, row);
-            double p = model is null ? double.NaN : model.Predict(row);
+            double p = Copy(input.StackingBasePredictions, row) && model is not null ? model.Predict(row) : double.NaN;
             p = Math.Clamp(p, 1e-15, 1 - 1e-15);
             output.Probability = (float)p;
             output.Score = (float)Math.Log(p / (1 - p));
@@ -139,17 +141,22 @@ internal static class StackingScoring
         ? ml.Transforms.CustomMapping<StackingNoInput, StackingRegressionOutput>((_, _) => { }, contractName: null).GetOutputSchema(input)
         : ml.Transforms.CustomMapping<StackingNoInput, StackingBinaryOutput>((_, _) => { }, contractName: null).GetOutputSchema(input);
 
-    private static void Copy(float[] source, Span<double> destination)
+    /// <summary>Copies the base predictions; returns false when one is NaN or ±∞ (the row is then scored as missing: NaN).</summary>
+    private static bool Copy(float[] source, Span<double> destination)
     {
         if (source.Length != destination.Length)
         {
             throw new InvalidOperationException($"Expected {destination.Length} base predictions, got {source.Length}.");
         }
 
+        bool finite = true;
         for (int i = 0; i < source.Length; i++)
         {
             destination[i] = source[i];
+            finite &= float.IsFinite(source[i]);
         }
+
+        return finite;
     }
 
     /// <summary>Reads a Single (or Double) scalar column into doubles, naming the column on a schema mismatch.</summary>

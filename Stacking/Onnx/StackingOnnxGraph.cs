@@ -7,7 +7,8 @@ namespace MLExtensions.Stacking.Onnx;
 /// Writes the meta part of a <see cref="StackingModel"/> (input selection, meta-features, linear meta-models, blend) as one ONNX
 /// graph (opset 17, computed in double precision like the managed model): input <see cref="StackingColumnNames.BasePredictions"/>
 /// float [N, K], output <see cref="OutputName"/> float [N] (the prediction for regression, the blended probability for binary
-/// classification). The median uses TopK over all selected inputs and gathers the middle element(s).
+/// classification). The median uses TopK over all selected inputs and gathers the middle element(s). A row with a NaN or ±∞ input
+/// gives NaN.
 /// </summary>
 public static class StackingOnnxGraph
 {
@@ -68,6 +69,10 @@ public static class StackingOnnxGraph
             }
         }
 
+        // A row with a NaN or ±∞ base prediction (in any input column) is scored as missing, as in process: the sum of the inputs
+        // times 0 is 0 for a finite row and NaN otherwise, and adding it makes the row's output NaN.
+        string poison = builder.Node("ReduceSum", [builder.Node("Mul", [input, builder.Doubles([0], [])]), builder.Int64s([1], [1])], new() { ["keepdims"] = 1 });
+        result = builder.Node("Add", [result, poison]);
         string flat = builder.Node("Reshape", [result, builder.Int64s([-1], [1])]);
         graph.Node.Add(new NodeProto { OpType = "Cast", Name = "output_cast", Input = { flat }, Output = { OutputName }, Attribute = { Attribute("to", Float) } });
 

@@ -15,7 +15,9 @@ namespace MLExtensions.Onnx;
 /// Input: float <c>[N, InputSize]</c> with a dynamic batch dimension. Outputs (see <see cref="OnnxOutputNames"/>):
 /// regression <c>Score</c> float [N]; binary classification <c>Score</c> (logit), <c>Probability</c> float [N] and <c>PredictedLabel</c>
 /// bool [N]; multiclass <c>Score</c> float [N, K] (softmax), <c>PredictedIndex</c> int64 [N] and <c>PredictedLabel</c> string [N].
-/// Outputs are 1-D rather than scalars per row because ML.NET's ONNX transformer cannot read rank-0 outputs.
+/// Outputs are 1-D rather than scalars per row because ML.NET's ONNX transformer cannot read rank-0 outputs. A row with a NaN or
+/// ±∞ feature gets NaN scores and probabilities, <c>PredictedLabel</c> false (binary), or <c>PredictedIndex</c> -1 and
+/// <c>PredictedLabel</c> "" (multiclass; also for any row whose probabilities are NaN), as the in-process transformer scores it.
 /// </remarks>
 public static class MlpOnnxExporter
 {
@@ -84,6 +86,11 @@ public static class MlpOnnxExporter
             // Dropout is the identity at inference.
         }
         string logits = Gemm(g, x, byName, "output");
+        // A row with a NaN or ±∞ feature is scored as missing, as in process: the sum of features × 0 is 0 for a finite row and
+        // NaN otherwise (0 × ±∞ = NaN), and adding it to the logits makes every output of that row NaN.
+        string poison = g.Node("ReduceSum", [g.Node("Mul", [inputName, g.Scalar(0f)]), g.AddInt64s("feature_axis", [1], [1])],
+                               null, OnnxGraphBuilder.Int("keepdims", 1));
+        logits = g.Node("Add", [logits, poison]);
         AddHead(g, logits, task, architecture.OutputSize, names);
         return g.ToModel($"MLExtensions {task} MLP {architecture}; input '{inputName}' float [N, {architecture.InputSize}].");
     }
@@ -107,9 +114,14 @@ public static class MlpOnnxExporter
                 break;
             case PredictionTask.MulticlassClassification:
                 g.Node("Softmax", [logits], OnnxOutputNames.Score, OnnxGraphBuilder.Int("axis", -1));
-                g.Node("ArgMax", [logits], OnnxOutputNames.PredictedIndex, OnnxGraphBuilder.Int("axis", 1), OnnxGraphBuilder.Int("keepdims", 0));
+                string argMax = g.Node("ArgMax", [logits], null, OnnxGraphBuilder.Int("axis", 1), OnnxGraphBuilder.Int("keepdims", 0));
+                // A row whose probabilities are NaN has no class: index -1 and the empty name, which MapValueToKey maps to the missing key.
+                string noClass = g.Node("IsNaN", [g.Node("ReduceSum", [OnnxOutputNames.Score, g.AddInt64s("class_axis", [1], [1])],
+                                                          null, OnnxGraphBuilder.Int("keepdims", 0))]);
+                g.Node("Where", [noClass, g.AddInt64s("no_class_index", [], [-1]), argMax], OnnxOutputNames.PredictedIndex);
                 string names = g.AddStrings("class_names", classNames);
-                g.Node("Gather", [names, OnnxOutputNames.PredictedIndex], OnnxOutputNames.PredictedLabel, OnnxGraphBuilder.Int("axis", 0));
+                string name = g.Node("Gather", [names, argMax], null, OnnxGraphBuilder.Int("axis", 0));
+                g.Node("Where", [noClass, g.AddStrings("no_class_name", [""]), name], OnnxOutputNames.PredictedLabel);
                 g.AddOutput(OnnxOutputNames.Score, DataType.Float, [null, outputs]);
                 g.AddOutput(OnnxOutputNames.PredictedIndex, DataType.Int64, [null]);
                 g.AddOutput(OnnxOutputNames.PredictedLabel, DataType.String, [null]);

@@ -84,7 +84,7 @@ internal sealed class BatchScoringDataView : IDataView
         /// <summary>The block's raw outputs; for multiclass, the class probabilities (softmax applied once per row).</summary>
         private float[] _blockOutputs = [];
 
-        /// <summary>Multiclass: the 0-based most probable class of each row of the block.</summary>
+        /// <summary>Multiclass: the 0-based most probable class of each row of the block, -1 for none (NaN probabilities).</summary>
         private int[] _bestClass = [];
         private int _rowsInBlock;
         private int _offset;
@@ -221,6 +221,7 @@ internal sealed class BatchScoringDataView : IDataView
             value = editor.Commit();
         }
 
-        private void GetPredictedKey(ref uint value) => value = (uint)_bestClass[_offset] + 1;
+        // _bestClass is -1 for a row without a class (NaN probabilities): the missing key 0.
+        private void GetPredictedKey(ref uint value) => value = unchecked((uint)(_bestClass[_offset] + 1));
     }
 }

@@ -13,8 +13,11 @@ namespace MLExtensions.Trainers;
 /// importance work on it.
 /// </summary>
 /// <remarks>
-/// <c>mlContext.Model.Save</c> cannot store a transformer from an external assembly; convert the fitted pipeline to an
-/// ONNX-backed ML.NET pipeline first (see the README, "Saving and deploying").
+/// <para><c>mlContext.Model.Save</c> cannot store a transformer from an external assembly; convert the fitted pipeline to an
+/// ONNX-backed ML.NET pipeline first (see the README, "Saving and deploying").</para>
+/// <para>A row with a NaN or ±∞ feature is scored as missing, on every path (batched <c>Transform</c>, row by row,
+/// <c>PredictionEngine</c>, ONNX-backed): <c>Score</c> NaN (every slot for multiclass), <c>Probability</c> NaN, binary
+/// <c>PredictedLabel</c> false, multiclass <c>PredictedLabel</c> the missing key 0. Training rejects such rows instead.</para>
 /// </remarks>
 public sealed class NeuralNetworkPredictionTransformer : ISingleFeaturePredictionTransformer<NeuralNetworkModelParameters>,
                                                          IOnnxConvertibleTransformer, IDisposable
@@ -141,8 +144,9 @@ public sealed class NeuralNetworkPredictionTransformer : ISingleFeaturePredictio
                     var probabilities = new float[logits.Length];
                     int best = ScoreMath.Softmax(logits, probabilities);
                     output.Score = probabilities;
-                    // CustomMapping stores a key-typed uint field as 0-based (it adds 1 when it writes the key column).
-                    output.PredictedLabel = (uint)best;
+                    // CustomMapping stores a key-typed uint field as 0-based (it adds 1 when it writes the key column), so the
+                    // missing key 0 is uint.MaxValue here (best = -1).
+                    output.PredictedLabel = unchecked((uint)best);
                 }, contractName: null, inputSchemaDefinition: input, outputSchemaDefinition: outputDefinition).Fit(schemaSource);
         }
     }
@@ -154,20 +158,41 @@ public sealed class NeuralNetworkPredictionTransformer : ISingleFeaturePredictio
         column.AddAnnotation("KeyValues", values, type);
     }
 
-    /// <summary>The network's outputs for one row, computed in managed code (cheaper than native calls for a single row).</summary>
+    /// <summary>
+    /// The network's outputs for one row, computed in managed code (cheaper than native calls for a single row); all NaN for a row
+    /// with a non-finite feature.
+    /// </summary>
     private float[] ForwardRow(float[] features)
     {
         var outputs = new float[Model.Architecture.OutputSize];
-        _rowEvaluator.Evaluate(features, outputs);
+        if (!ScoreMath.ApplyNonFinitePolicy(features, outputs))
+        {
+            _rowEvaluator.Evaluate(features, outputs);
+        }
+
         return outputs;
     }
 
-    /// <summary>The network's outputs for <paramref name="rows"/> rows packed row-major in <paramref name="features"/>.</summary>
+    /// <summary>
+    /// The network's outputs for <paramref name="rows"/> rows packed row-major in <paramref name="features"/>; all NaN for rows with a
+    /// non-finite feature.
+    /// </summary>
     private float[] ForwardBatch(float[] features, int rows)
     {
-        using var scope = NewDisposeScope();
-        using var noGrad = no_grad();
-        using var x = tensor(features, new long[] { rows, Model.Architecture.InputSize });
-        return _network.forward(x).data<float>().ToArray();
+        float[] outputs;
+        using (var scope = NewDisposeScope())
+        using (var noGrad = no_grad())
+        using (var x = tensor(features, new long[] { rows, Model.Architecture.InputSize }))
+        {
+            outputs = _network.forward(x).data<float>().ToArray();
+        }
+
+        int inputs = Model.Architecture.InputSize, width = Model.Architecture.OutputSize;
+        for (int r = 0; r < rows; r++)
+        {
+            ScoreMath.ApplyNonFinitePolicy(features.AsSpan(r * inputs, inputs), outputs.AsSpan(r * width, width));
+        }
+
+        return outputs;
     }
 }

@@ -1,12 +1,49 @@
 namespace MLExtensions.Trainers;
 
 /// <summary>How a network's raw outputs become ML.NET's score columns; shared by the row-by-row and the batched scorers.</summary>
+/// <remarks>
+/// Non-finite features: a row with a NaN or ±∞ feature is scored as missing, whatever the network would compute from it (a
+/// saturating unit can turn ∞ into a confident finite score): every raw output is NaN, so Score and Probability are NaN, the
+/// binary PredictedLabel is false (NaN &gt; 0.5 is false, as for ML.NET's own binary trainers) and the multiclass PredictedLabel
+/// is the missing key 0 (<see cref="Softmax"/> returns -1).
+/// </remarks>
 internal static class ScoreMath
 {
+    /// <summary>Whether every feature of a row is finite (neither NaN nor ±∞).</summary>
+    public static bool AllFinite(ReadOnlySpan<float> features)
+    {
+        foreach (float v in features)
+        {
+            if (!float.IsFinite(v))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Sets the row's raw outputs to NaN when one of its features is not finite (the missing-row policy above).</summary>
+    /// <returns>Whether the row was set to NaN.</returns>
+    public static bool ApplyNonFinitePolicy(ReadOnlySpan<float> features, Span<float> outputs)
+    {
+        if (AllFinite(features))
+        {
+            return false;
+        }
+
+        outputs.Fill(float.NaN);
+        return true;
+    }
+
     /// <summary>The probability of a binary logit.</summary>
     public static float Sigmoid(float logit) => 1f / (1f + MathF.Exp(-logit));
 
-    /// <summary>Writes the softmax of <paramref name="logits"/> into <paramref name="probabilities"/> (which may be the same span); returns the 0-based index of the most probable class.</summary>
+    /// <summary>
+    /// Writes the softmax of <paramref name="logits"/> into <paramref name="probabilities"/> (which may be the same span); returns the
+    /// 0-based index of the most probable class, or -1 (no class: the missing key) when the probabilities are NaN (a NaN logit, or
+    /// +∞ logits).
+    /// </summary>
     public static int Softmax(ReadOnlySpan<float> logits, Span<float> probabilities)
     {
         float max = float.NegativeInfinity;
@@ -19,6 +56,12 @@ internal static class ScoreMath
         for (int k = 0; k < logits.Length; k++)
         {
             sum += probabilities[k] = MathF.Exp(logits[k] - max);
+        }
+
+        if (float.IsNaN(sum))
+        {
+            probabilities.Fill(float.NaN);
+            return -1;
         }
 
         int best = 0;

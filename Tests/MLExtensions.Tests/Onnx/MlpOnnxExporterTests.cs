@@ -42,6 +42,51 @@ public sealed class MlpOnnxExporterTests
     }
 
     [TestMethod]
+    public void Export_RowsWithNonFiniteFeatures_ScoredAsMissingOthersUnchanged()
+    {
+        // Tanh units saturate, so without the graph's own check an infinite feature would give a finite, confident score.
+        var arch = new MlpArchitecture(4, [5], ActivationKind.Tanh, NormalizationKind.None, 0.0, 3);
+        var weights = TrainedWeights(arch, 8);
+        var (x, logits) = RunTorch(arch, weights, seed: 8, rows: 6);
+        x[1 * 4 + 0] = float.NaN;
+        x[3 * 4 + 2] = float.PositiveInfinity;
+        x[4 * 4 + 3] = float.NegativeInfinity;
+        int[] bad = [1, 3, 4];
+        var outputs = RunOnnx(MlpOnnxExporter.Export(arch, weights, PredictionTask.MulticlassClassification, classNames: ["a", "b", "c"]), x, 4);
+        var score = outputs[OnnxOutputNames.Score].ToArray();
+        var index = outputs.Index!.ToArray();
+        var names = outputs.ClassNames!.ToArray();
+        for (int r = 0; r < 6; r++)
+        {
+            if (bad.Contains(r))
+            {
+                Assert.IsTrue(score.Skip(3 * r).Take(3).All(float.IsNaN), $"row {r}: score");
+                Assert.AreEqual(-1L, index[r], $"row {r}: index");
+                Assert.AreEqual("", names[r], $"row {r}: class name");
+            }
+            else
+            {
+                var row = logits.Skip(3 * r).Take(3).ToArray();
+                int best = Array.IndexOf(row, row.Max());
+                Assert.AreEqual(best, index[r], $"row {r}: index");
+                Assert.AreEqual(new[] { "a", "b", "c" }[best], names[r], $"row {r}: class name");
+            }
+        }
+
+        var binaryArch = arch with { OutputSize = 1 };
+        var binaryWeights = TrainedWeights(binaryArch, 9);
+        var binary = RunOnnx(MlpOnnxExporter.Export(binaryArch, binaryWeights, PredictionTask.BinaryClassification), x, 4);
+        var labels = ((DenseTensor<bool>)binary.Labels!).ToArray();
+        foreach (int r in bad)
+        {
+            Assert.IsTrue(float.IsNaN(binary[OnnxOutputNames.Score][r]), $"binary row {r}: score");
+            Assert.IsTrue(float.IsNaN(binary[OnnxOutputNames.Probability][r]), $"binary row {r}: probability");
+            Assert.IsFalse(labels[r], $"binary row {r}: label");
+        }
+        Assert.IsTrue(float.IsFinite(binary[OnnxOutputNames.Score][0]));
+    }
+
+    [TestMethod]
     public void Export_BinaryClassification_ScoreProbabilityLabelMatchTorchSharp()
     {
         var arch = new MlpArchitecture(4, [7], ActivationKind.GELU, NormalizationKind.BatchNorm, 0.0, 1);
