@@ -28,6 +28,7 @@ public sealed class NonFiniteFeatureScoringTests
         public bool BoolLabel { get; set; }
         public float FloatLabel { get; set; }
         public string ClassLabel { get; set; } = "";
+        public float ClassNumber { get; set; }
     }
 
     public sealed class BinaryOut { public float Score { get; set; } public float Probability { get; set; } public bool PredictedLabel { get; set; } }
@@ -51,6 +52,7 @@ public sealed class NonFiniteFeatureScoringTests
             {
                 Features = x, Id = i, BoolLabel = x[0] + x[1] > 0, FloatLabel = 3 + 2 * x[0] - x[2],
                 ClassLabel = x[0] > 0.3 ? "high" : x[2] > 0 ? "mid" : "low",
+                ClassNumber = x[0] > 0.3 ? 2.5f : x[2] > 0 ? 1.5f : 0.5f,
             };
         }).ToList();
     }
@@ -66,8 +68,8 @@ public sealed class NonFiniteFeatureScoringTests
 
     public static IEnumerable<object[]> Tasks => Enum.GetValues<PredictionTask>().Select(t => new object[] { t });
 
-    private static IEstimator<ITransformer> Label(MLContext ml, PredictionTask task) => task == PredictionTask.MulticlassClassification
-        ? ml.Transforms.Conversion.MapValueToKey("Label", nameof(Row.ClassLabel))
+    private static IEstimator<ITransformer> Label(MLContext ml, PredictionTask task, bool numericClasses = false) => task == PredictionTask.MulticlassClassification
+        ? ml.Transforms.Conversion.MapValueToKey("Label", numericClasses ? nameof(Row.ClassNumber) : nameof(Row.ClassLabel))
         : ml.Transforms.CopyColumns("Label", task == PredictionTask.BinaryClassification ? nameof(Row.BoolLabel) : nameof(Row.FloatLabel));
 
     /// <summary>A small network with tanh units: an infinite feature saturates them, so only an explicit check gives NaN.</summary>
@@ -102,8 +104,8 @@ public sealed class NonFiniteFeatureScoringTests
         };
     }
 
-    private static ITransformer Fit(MLContext ml, PredictionTask task, bool gbnn) =>
-        Label(ml, task).Append(gbnn ? Gbnn(ml, task) : Network(ml, task)).Fit(ml.Data.LoadFromEnumerable(Rows(TrainRows, 1)));
+    private static ITransformer Fit(MLContext ml, PredictionTask task, bool gbnn, bool numericClasses = false) =>
+        Label(ml, task, numericClasses).Append(gbnn ? Gbnn(ml, task) : Network(ml, task)).Fit(ml.Data.LoadFromEnumerable(Rows(TrainRows, 1)));
 
     [TestMethod]
     [DynamicData(nameof(Tasks))]
@@ -113,10 +115,15 @@ public sealed class NonFiniteFeatureScoringTests
     [DynamicData(nameof(Tasks))]
     public void Gbnn_NonFiniteFeature_ScoredAsMissingOnEveryPath(PredictionTask task) => CheckEveryPath(task, gbnn: true);
 
-    private static void CheckEveryPath(PredictionTask task, bool gbnn)
+    /// <summary>The ONNX-backed multiclass path converts the class name back to the key-value type (here Single) before MapValueToKey.</summary>
+    [TestMethod]
+    public void NeuralNetwork_MulticlassWithNumericKeyValues_NonFiniteFeatureGetsMissingKeyOnEveryPath() =>
+        CheckEveryPath(PredictionTask.MulticlassClassification, gbnn: false, numericClasses: true);
+
+    private static void CheckEveryPath(PredictionTask task, bool gbnn, bool numericClasses = false)
     {
         var ml = new MLContext(1);
-        var model = Fit(ml, task, gbnn);
+        var model = Fit(ml, task, gbnn, numericClasses);
         var (rows, bad) = ScoringRows();
         var data = ml.Data.LoadFromEnumerable(rows);
 
