@@ -64,15 +64,20 @@ public static class StackingPersistence
         ml.ComponentCatalog.RegisterAssembly(typeof(StackingPersistence).Assembly);
     }
 
-    /// <summary>Registers this assembly's output mappings and loads a saved model.</summary>
+    /// <summary>
+    /// Registers this assembly's output mappings and loads a saved model through <see cref="MLExtensionsRuntime.LoadModel(MLContext, string, out DataViewSchema, ModelLoadOptions?)"/>,
+    /// with its checks (entry sizes, no external data in embedded ONNX models). Load only model files you trust.
+    /// </summary>
     /// <param name="ml">The context.</param>
     /// <param name="path">The zip file.</param>
     /// <param name="inputSchema">The input schema stored with the model.</param>
     /// <returns>The loaded transformer.</returns>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="InvalidDataException">The file is not a readable model, exceeds the default size limit, or embeds an ONNX model with external data.</exception>
     public static ITransformer Load(MLContext ml, string path, out DataViewSchema inputSchema)
     {
         Register(ml);
-        return ml.Model.Load(path, out inputSchema);
+        return MLExtensionsRuntime.LoadModel(ml, path, out inputSchema);
     }
 
     /// <summary>

@@ -133,6 +133,52 @@ public sealed class PersistenceTests
         }
     }
 
+    [TestMethod]
+    public void Load_EmbeddedOnnxWithExternalData_ThrowsNamingFileAndTensor()
+    {
+        var ml = new MLContext(seed: 1);
+        var (p, y) = Synthetic.Library(100, [0.3, 0.5, 0.4], seed: 9);
+        var rows = Enumerable.Range(0, 100).Select(i => new FourPredictions
+        {
+            A = (float)p.Columns[0][i], B = (float)p.Columns[1][i], C = (float)p.Columns[2][i], Label = (float)y[i],
+        }).ToList();
+        var data = ml.Data.LoadFromEnumerable(rows);
+        var transformer = ml.Regression.Trainers.StackPredictions(["A", "B", "C"], combiner: new SimpleAverageCombiner()).Fit(data);
+        string path = Path.Combine(Path.GetTempPath(), $"stacking-external-{Guid.NewGuid():N}.zip");
+        string tensorName = "";
+        try
+        {
+            StackingPersistence.Save(ml, transformer, data, path);
+            using (var zip = System.IO.Compression.ZipFile.Open(path, System.IO.Compression.ZipArchiveMode.Update))
+            {
+                var entry = zip.Entries.Single(e => e.FullName.EndsWith("OnnxModel", StringComparison.Ordinal));
+                byte[] bytes;
+                using (var s = entry.Open()) { using var copy = new MemoryStream(); s.CopyTo(copy); bytes = copy.ToArray(); }
+                var model = global::Onnx.ModelProto.Parser.ParseFrom(bytes, 4, bytes.Length - 4);
+                var tensor = model.Graph.Initializer.First(t => t.DataType == 11);   // a double constant of the meta part
+                tensorName = tensor.Name;
+                tensor.DoubleData.Clear();
+                tensor.DataLocation = global::Onnx.TensorProto.Types.DataLocation.External;
+                tensor.ExternalData.Add(new global::Onnx.StringStringEntryProto { Key = "location", Value = "weights.bin" });
+                byte[] rewritten = Google.Protobuf.MessageExtensions.ToByteArray(model);
+                string name = entry.FullName;
+                entry.Delete();
+                using var w = zip.CreateEntry(name).Open();
+                w.Write(BitConverter.GetBytes(rewritten.Length));
+                w.Write(rewritten);
+            }
+
+            var ex = Assert.ThrowsExactly<InvalidDataException>(() => StackingPersistence.Load(new MLContext(seed: 2), path, out _));
+            StringAssert.Contains(ex.Message, path);
+            StringAssert.Contains(ex.Message, "external data");
+            StringAssert.Contains(ex.Message, $"'{tensorName}'");
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
     public sealed class FourPredictions
     {
         public float A { get; set; }
