@@ -9,7 +9,8 @@ namespace MLExtensions.Boosting;
 /// <summary>
 /// Scores a trained GBNN inside an ML.NET pipeline. The boosted steps are assembled into one network with a single hidden
 /// layer, scored like <see cref="NeuralNetworkPredictionTransformer"/> (same output columns, batched <c>Transform</c>, ONNX
-/// conversion for <c>mlContext.Model.SaveWithOnnx</c>). <see cref="Truncate"/> keeps only the first steps.
+/// conversion for <c>mlContext.Model.SaveWithOnnx</c>, rows with a NaN or ±∞ feature scored as missing). <see cref="Truncate"/>
+/// keeps only the first steps.
 /// </summary>
 public sealed class GradientBoostedNeuralNetworkPredictionTransformer
     : ISingleFeaturePredictionTransformer<GradientBoostedNeuralNetworkModelParameters>, IOnnxConvertibleTransformer, IDisposable
