@@ -46,7 +46,7 @@ internal static class ModelArchiveCheck
         {
             declared += entry.Length;
             if (declared > limit)
-                throw TooLarge(sourceName, $"its entries declare more than {limit} bytes uncompressed (at entry '{entry.FullName}', {entry.Length} bytes)", limit);
+                throw TooLarge(sourceName, $"its entries declare {declared} bytes uncompressed up to entry '{entry.FullName}' ({entry.Length} bytes)", limit);
         }
 
         var budget = new Budget(limit, sourceName);
@@ -95,7 +95,7 @@ internal static class ModelArchiveCheck
     }
 
     private static FailedException TooLarge(string sourceName, string what, long limit) =>
-        new($"Cannot load {sourceName}: {what}, more than ModelLoadOptions.MaxUncompressedBytes = {limit}. " +
+        new($"Cannot load {sourceName}: {what}, more than ModelLoadOptions.MaxUncompressedBytes = {limit} bytes. " +
             "Raise that limit only for a model file you trust.");
 
     /// <summary>A check failed; the message is complete (it names the source). <see cref="Check"/> turns it into an InvalidDataException.</summary>
@@ -110,7 +110,7 @@ internal static class ModelArchiveCheck
         {
             _inflated += count;
             if (_inflated > limit)
-                throw TooLarge(sourceName, $"its entries inflate to more than {limit} bytes (at entry '{entry.FullName}', which declares {entry.Length})", limit);
+                throw TooLarge(sourceName, $"its entries inflate to {_inflated} bytes or more up to entry '{entry.FullName}' (which declares {entry.Length})", limit);
         }
 
         public FailedException Mismatch(ZipArchiveEntry entry) =>
