@@ -44,9 +44,10 @@ internal static class ModelArchiveCheck
         long declared = 0;
         foreach (var entry in zip.Entries)
         {
+            // Compared before adding, so that a huge declared size cannot overflow the sum.
+            if (entry.Length < 0 || entry.Length > limit - declared)
+                throw TooLarge(sourceName, $"its entries declare too many bytes uncompressed: entry '{entry.FullName}' declares {entry.Length} after {declared} in the entries before it", limit);
             declared += entry.Length;
-            if (declared > limit)
-                throw TooLarge(sourceName, $"its entries declare {declared} bytes uncompressed up to entry '{entry.FullName}' ({entry.Length} bytes)", limit);
         }
 
         var budget = new Budget(limit, sourceName);
