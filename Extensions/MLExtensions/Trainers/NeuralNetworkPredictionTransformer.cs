@@ -187,12 +187,8 @@ public sealed class NeuralNetworkPredictionTransformer : ISingleFeaturePredictio
             outputs = _network.forward(x).data<float>().ToArray();
         }
 
-        int inputs = Model.Architecture.InputSize, width = Model.Architecture.OutputSize;
-        for (int r = 0; r < rows; r++)
-        {
-            ScoreMath.ApplyNonFinitePolicy(features.AsSpan(r * inputs, inputs), outputs.AsSpan(r * width, width));
-        }
-
+        ScoreMath.ApplyNonFinitePolicy(features.AsSpan(0, rows * Model.Architecture.InputSize), Model.Architecture.InputSize,
+                                       outputs, Model.Architecture.OutputSize);
         return outputs;
     }
 }

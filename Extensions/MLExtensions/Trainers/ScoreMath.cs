@@ -1,3 +1,5 @@
+using System.Numerics.Tensors;
+
 namespace MLExtensions.Trainers;
 
 /// <summary>How a network's raw outputs become ML.NET's score columns; shared by the row-by-row and the batched scorers.</summary>
@@ -9,9 +11,18 @@ namespace MLExtensions.Trainers;
 /// </remarks>
 internal static class ScoreMath
 {
-    /// <summary>Whether every feature of a row is finite (neither NaN nor ±∞).</summary>
+    /// <summary>Whether every feature is finite (neither NaN nor ±∞).</summary>
+    /// <remarks>
+    /// A finite (SIMD) sum proves it: a NaN or ±∞ makes any sum NaN or ±∞. Only a non-finite sum, from such a value or from an
+    /// overflow of finite ones, is checked element by element.
+    /// </remarks>
     public static bool AllFinite(ReadOnlySpan<float> features)
     {
+        if (float.IsFinite(TensorPrimitives.Sum(features)))
+        {
+            return true;
+        }
+
         foreach (float v in features)
         {
             if (!float.IsFinite(v))
@@ -21,6 +32,24 @@ internal static class ScoreMath
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// Applies <see cref="ApplyNonFinitePolicy(ReadOnlySpan{float}, Span{float})"/> to every row of a row-major block:
+    /// <paramref name="features"/> holds rows of <paramref name="inputs"/> values, <paramref name="outputs"/> rows of
+    /// <paramref name="width"/>.
+    /// </summary>
+    public static void ApplyNonFinitePolicy(ReadOnlySpan<float> features, int inputs, Span<float> outputs, int width)
+    {
+        if (AllFinite(features))
+        {
+            return;   // the common case: one sum over the whole block
+        }
+
+        for (int r = 0; r < features.Length / inputs; r++)
+        {
+            ApplyNonFinitePolicy(features.Slice(r * inputs, inputs), outputs.Slice(r * width, width));
+        }
     }
 
     /// <summary>Sets the row's raw outputs to NaN when one of its features is not finite (the missing-row policy above).</summary>

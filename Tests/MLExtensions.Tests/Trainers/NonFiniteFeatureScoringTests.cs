@@ -244,6 +244,19 @@ public sealed class NonFiniteFeatureScoringTests
         }
     }
 
+    [TestMethod]
+    public void AllFinite_SumOverflowsButEveryValueFinite_IsTrue_AndOneInfinityAmongThemIsFalse()
+    {
+        float[] huge = [3e38f, 3e38f, 3e38f, -1f];   // the sum overflows to +∞: the element-wise check must decide
+        Assert.IsTrue(ScoreMath.AllFinite(huge));
+        huge[3] = float.NegativeInfinity;
+        Assert.IsFalse(ScoreMath.AllFinite(huge));
+        var outputs = new float[2 * 3];
+        ScoreMath.ApplyNonFinitePolicy([1f, 2f, float.NaN, 4f], 2, outputs, 3);   // two rows of two features, three outputs each
+        CollectionAssert.AreEqual(new[] { 0f, 0f, 0f }, outputs[..3]);
+        Assert.IsTrue(outputs[3..].All(float.IsNaN));
+    }
+
     /// <summary>ML.NET's evaluators skip rows whose score is NaN: the metrics equal those of the finite rows alone.</summary>
     [TestMethod]
     [DynamicData(nameof(Tasks))]
