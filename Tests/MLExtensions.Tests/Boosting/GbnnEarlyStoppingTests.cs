@@ -115,6 +115,37 @@ public sealed class GbnnEarlyStoppingTests
     }
 
     [TestMethod]
+    public void Fit_ValidationFraction_TrainsOnTheRowsNotHeldOutOnly()
+    {
+        // The held-out rows are ValidationSplit's (seeded by the options' seed, stratified): a fit on exactly the other rows,
+        // without validation, gives the same steps.
+        var ml = new MLContext(1);
+        var rows = SyntheticData.Binary(200, 3);
+        var options = (GradientBoostedNeuralNetworkBinaryTrainer.Options)Options(PredictionTask.BinaryClassification, units: 12);
+        options.ValidationFraction = 0.2;
+        options.EarlyStoppingPatience = null;
+        var data = ml.Data.LoadFromEnumerable(rows);
+        using var split = ml.BinaryClassification.Trainers.GradientBoostedNeuralNetwork(options).Fit(data);
+
+        var (train, validation) = ValidationSplit.Split(DataPacker.Pack(data, PredictionTask.BinaryClassification, "Features", "Label", null), 0.2, true, 5);
+        Assert.AreEqual(40, validation!.RowCount);
+        var trainRows = Enumerable.Range(0, train.RowCount).Select(i => new SyntheticData.BinaryRow
+        {
+            Features = train.Features.AsSpan(i * SyntheticData.FeatureCount, SyntheticData.FeatureCount).ToArray(), Label = train.Labels[i] > 0,
+        });
+        var alone = options.Clone();
+        alone.ValidationFraction = 0;
+        using var reference = ml.BinaryClassification.Trainers.GradientBoostedNeuralNetwork(alone).Fit(ml.Data.LoadFromEnumerable(trainRows));
+
+        Assert.IsGreaterThanOrEqualTo(1, split.Model.Steps.Count);
+        for (int t = 0; t < split.Model.Steps.Count; t++)
+        {
+            Assert.AreEqual(reference.Model.Steps[t].Rho, split.Model.Steps[t].Rho, $"step {t}");
+            CollectionAssert.AreEqual(reference.Model.Steps[t].OutputWeights.ToArray(), split.Model.Steps[t].OutputWeights.ToArray(), $"step {t}");
+        }
+    }
+
+    [TestMethod]
     public void Fit_ValidationFraction_HoldsOutStratifiedRowsAndDefaultsAreOn()
     {
         var defaults = new GradientBoostedNeuralNetworkBinaryTrainer.Options();
