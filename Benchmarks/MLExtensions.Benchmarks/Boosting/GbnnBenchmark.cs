@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using MLExtensions.Boosting;
@@ -17,6 +18,9 @@ namespace MLExtensions.Benchmarks.Boosting;
 /// </summary>
 public static class GbnnBenchmark
 {
+    private static (double LearningRate, int UnitsPerStep, int TotalHiddenUnits)[] s_variants = [];
+    private static bool s_baselines = true;
+
     /// <summary>Seed of the churn-5% positive subsample (train and test).</summary>
     private const int ImbalancedSeed = 8;
 
@@ -25,6 +29,10 @@ public static class GbnnBenchmark
         string root = Option(args, "--data") ?? Path.Combine(RepositoryRoot(), "..", "shared", "data");
         int seed = int.Parse(Option(args, "--seed") ?? "1");
         string? only = Option(args, "--only");
+        // --variants "0.3:1:200,0.2:2:400": extra rows with the defaults but learning rate : units per step : total units.
+        s_variants = (Option(args, "--variants") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries)
+            .Select(v => v.Split(':')).Select(p => (double.Parse(p[0], CultureInfo.InvariantCulture), int.Parse(p[1]), int.Parse(p[2]))).ToArray();
+        s_baselines = !args.Contains("--no-baselines");
         var ml = new MLContext(seed: seed);
         Console.WriteLine($"GBNN benchmark; data under {Path.GetFullPath(root)}; {Environment.ProcessorCount} cores; seed {seed}");
         Console.WriteLine("| data | model | metric 1 | metric 2 | steps kept of trained | fit s |");
@@ -68,6 +76,7 @@ public static class GbnnBenchmark
                 (Reference, toKey.Append(ml.MulticlassClassification.Trainers.GradientBoostedNeuralNetwork(Seeded(GradientBoostedNeuralNetworkMulticlassTrainer.Options.Reference(), seed)))),
                 ("GBNN defaults", toKey.Append(ml.MulticlassClassification.Trainers.GradientBoostedNeuralNetwork(new GradientBoostedNeuralNetworkMulticlassTrainer.Options { Seed = seed }))),
                 ("LightGBM defaults", toKey.Append(ml.MulticlassClassification.Trainers.LightGbm())),
+                .. Variants(seed, o => toKey.Append(ml.MulticlassClassification.Trainers.GradientBoostedNeuralNetwork(Vary(new GradientBoostedNeuralNetworkMulticlassTrainer.Options(), o, seed)))),
             ], data =>
             {
                 var m = ml.MulticlassClassification.Evaluate(data);
@@ -80,6 +89,18 @@ public static class GbnnBenchmark
 
     /// <summary>The row of the reference preset: the settings the defaults were before early stopping and the Newton cap.</summary>
     private const string Reference = "GBNN Options.Reference() (= the defaults before)";
+
+    /// <summary>The rows of --variants, named by what differs from the defaults.</summary>
+    private static IEnumerable<(string, IEstimator<ITransformer>)> Variants(int seed, Func<(double, int, int), IEstimator<ITransformer>> make) =>
+        s_variants.Select(v => ($"GBNN defaults but η={v.LearningRate}, J={v.UnitsPerStep}, {v.TotalHiddenUnits} units", make(v)));
+
+    private static T Vary<T>(T options, (double LearningRate, int UnitsPerStep, int TotalHiddenUnits) variant, int seed) where T : GradientBoostedNeuralNetworkOptionsBase
+    {
+        options.LearningRate = variant.LearningRate;
+        options.UnitsPerStep = variant.UnitsPerStep;
+        options.TotalHiddenUnits = variant.TotalHiddenUnits;
+        return Seeded(options, seed);
+    }
 
     private static T Seeded<T>(T options, int seed) where T : GradientBoostedNeuralNetworkOptionsBase
     {
@@ -101,6 +122,7 @@ public static class GbnnBenchmark
             (Reference, ml.Regression.Trainers.GradientBoostedNeuralNetwork(Seeded(GradientBoostedNeuralNetworkRegressionTrainer.Options.Reference(), seed))),
             ("GBNN defaults", ml.Regression.Trainers.GradientBoostedNeuralNetwork(new GradientBoostedNeuralNetworkRegressionTrainer.Options { Seed = seed })),
             ("LightGBM defaults", ml.Regression.Trainers.LightGbm()),
+            .. Variants(seed, o => ml.Regression.Trainers.GradientBoostedNeuralNetwork(Vary(new GradientBoostedNeuralNetworkRegressionTrainer.Options(), o, seed))),
         ], data =>
         {
             var m = ml.Regression.Evaluate(data);
@@ -113,6 +135,7 @@ public static class GbnnBenchmark
             (Reference, ml.BinaryClassification.Trainers.GradientBoostedNeuralNetwork(Seeded(GradientBoostedNeuralNetworkBinaryTrainer.Options.Reference(), seed))),
             ("GBNN defaults", ml.BinaryClassification.Trainers.GradientBoostedNeuralNetwork(new GradientBoostedNeuralNetworkBinaryTrainer.Options { Seed = seed })),
             ("LightGBM defaults", ml.BinaryClassification.Trainers.LightGbm()),
+            .. Variants(seed, o => ml.BinaryClassification.Trainers.GradientBoostedNeuralNetwork(Vary(new GradientBoostedNeuralNetworkBinaryTrainer.Options(), o, seed))),
         ], data =>
         {
             var m = ml.BinaryClassification.Evaluate(data);
@@ -126,6 +149,11 @@ public static class GbnnBenchmark
         var normalize = ml.Transforms.NormalizeMeanVariance("Features", fixZero: false);
         foreach (var (name, trainer) in models)
         {
+            if (!s_baselines && !name.Contains(" but "))
+            {
+                continue;
+            }
+
             var clock = Stopwatch.StartNew();
             var model = normalize.Append(trainer).Fit(train);
             clock.Stop();
