@@ -3,6 +3,8 @@ using System.Globalization;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using MLExtensions.Boosting;
+using MLExtensions.Networks;
+using MLExtensions.Optimizers;
 using MLExtensions.Trainers;
 using static MLExtensions.Benchmarks.BenchmarkSupport;
 
@@ -20,6 +22,7 @@ public static class GbnnBenchmark
 {
     private static (double LearningRate, int UnitsPerStep, int TotalHiddenUnits)[] s_variants = [];
     private static bool s_baselines = true;
+    private static bool s_networks;
 
     /// <summary>Seed of the churn-5% positive subsample (train and test).</summary>
     private const int ImbalancedSeed = 8;
@@ -33,6 +36,7 @@ public static class GbnnBenchmark
         s_variants = (Option(args, "--variants") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries)
             .Select(v => v.Split(':')).Select(p => (double.Parse(p[0], CultureInfo.InvariantCulture), int.Parse(p[1]), int.Parse(p[2]))).ToArray();
         s_baselines = !args.Contains("--no-baselines");
+        s_networks = args.Contains("--with-networks");
         var ml = new MLContext(seed: seed);
         Console.WriteLine($"GBNN benchmark; data under {Path.GetFullPath(root)}; {Environment.ProcessorCount} cores; seed {seed}");
         Console.WriteLine("| data | model | metric 1 | metric 2 | steps kept of trained | fit s |");
@@ -76,6 +80,8 @@ public static class GbnnBenchmark
                 (Reference, toKey.Append(ml.MulticlassClassification.Trainers.GradientBoostedNeuralNetwork(Seeded(GradientBoostedNeuralNetworkMulticlassTrainer.Options.Reference(), seed)))),
                 ("GBNN defaults", toKey.Append(ml.MulticlassClassification.Trainers.GradientBoostedNeuralNetwork(new GradientBoostedNeuralNetworkMulticlassTrainer.Options { Seed = seed }))),
                 ("LightGBM defaults", toKey.Append(ml.MulticlassClassification.Trainers.LightGbm())),
+                .. Networks(() => toKey.Append(ml.MulticlassClassification.Trainers.NeuralNetwork(Shallow(new NeuralNetworkMulticlassTrainer.Options()))),
+                            () => toKey.Append(ml.MulticlassClassification.Trainers.NeuralNetwork(new NeuralNetworkMulticlassTrainer.Options { Seed = 1, NumberOfThreads = 2 }))),
                 .. Variants(seed, o => toKey.Append(ml.MulticlassClassification.Trainers.GradientBoostedNeuralNetwork(Vary(new GradientBoostedNeuralNetworkMulticlassTrainer.Options(), o, seed)))),
             ], data =>
             {
@@ -89,6 +95,23 @@ public static class GbnnBenchmark
 
     /// <summary>The row of the reference preset: the settings the defaults were before early stopping and the Newton cap.</summary>
     private const string Reference = "GBNN Options.Reference() (= the defaults before)";
+
+    /// <summary>With --with-networks: a one-hidden-layer sigmoid network of 200 units trained by Adam, and the default network.</summary>
+    private static IEnumerable<(string, IEstimator<ITransformer>)> Networks(Func<IEstimator<ITransformer>> shallow, Func<IEstimator<ITransformer>> defaults) =>
+        s_networks
+            ? [("NeuralNetwork [200] sigmoid, Adam 1e-3", shallow()), ("NeuralNetwork defaults ([64, 32] ReLU, AdamW)", defaults())]
+            : [];
+
+    private static T Shallow<T>(T options) where T : NeuralNetworkOptionsBase
+    {
+        options.HiddenLayerSizes = [200];
+        options.Activation = ActivationKind.Sigmoid;
+        options.Dropout = 0;
+        options.Optimizer = new AdamSpec(LearningRate: 1e-3);
+        options.Seed = 1;
+        options.NumberOfThreads = 2;
+        return options;
+    }
 
     /// <summary>The rows of --variants, named by what differs from the defaults.</summary>
     private static IEnumerable<(string, IEstimator<ITransformer>)> Variants(int seed, Func<(double, int, int), IEstimator<ITransformer>> make) =>
@@ -122,6 +145,8 @@ public static class GbnnBenchmark
             (Reference, ml.Regression.Trainers.GradientBoostedNeuralNetwork(Seeded(GradientBoostedNeuralNetworkRegressionTrainer.Options.Reference(), seed))),
             ("GBNN defaults", ml.Regression.Trainers.GradientBoostedNeuralNetwork(new GradientBoostedNeuralNetworkRegressionTrainer.Options { Seed = seed })),
             ("LightGBM defaults", ml.Regression.Trainers.LightGbm()),
+            .. Networks(() => ml.Regression.Trainers.NeuralNetwork(Shallow(new NeuralNetworkRegressionTrainer.Options())),
+                        () => ml.Regression.Trainers.NeuralNetwork(new NeuralNetworkRegressionTrainer.Options { Seed = 1, NumberOfThreads = 2 })),
             .. Variants(seed, o => ml.Regression.Trainers.GradientBoostedNeuralNetwork(Vary(new GradientBoostedNeuralNetworkRegressionTrainer.Options(), o, seed))),
         ], data =>
         {
@@ -135,6 +160,8 @@ public static class GbnnBenchmark
             (Reference, ml.BinaryClassification.Trainers.GradientBoostedNeuralNetwork(Seeded(GradientBoostedNeuralNetworkBinaryTrainer.Options.Reference(), seed))),
             ("GBNN defaults", ml.BinaryClassification.Trainers.GradientBoostedNeuralNetwork(new GradientBoostedNeuralNetworkBinaryTrainer.Options { Seed = seed })),
             ("LightGBM defaults", ml.BinaryClassification.Trainers.LightGbm()),
+            .. Networks(() => ml.BinaryClassification.Trainers.NeuralNetwork(Shallow(new NeuralNetworkBinaryTrainer.Options())),
+                        () => ml.BinaryClassification.Trainers.NeuralNetwork(new NeuralNetworkBinaryTrainer.Options { Seed = 1, NumberOfThreads = 2 })),
             .. Variants(seed, o => ml.BinaryClassification.Trainers.GradientBoostedNeuralNetwork(Vary(new GradientBoostedNeuralNetworkBinaryTrainer.Options(), o, seed))),
         ], data =>
         {
