@@ -7,7 +7,7 @@ namespace MLExtensions.Boosting;
 /// Settings shared by the GBNN trainers ("Sequential Training of Neural Networks with Gradient Boosting", Emami and
 /// Martínez-Muñoz): a network with one hidden layer grown in T = ⌊<see cref="TotalHiddenUnits"/> / <see cref="UnitsPerStep"/>⌋
 /// boosting steps of J = <see cref="UnitsPerStep"/> units. The defaults guard against overfitting (learning rate 0.1, Newton steps
-/// capped at 2, early stopping on 10% held-out rows); <c>Options.Reference()</c> of each trainer gives the reference implementation's
+/// capped at 2, early stopping on 10% held-out rows; up to 400 steps of 2 units); <c>Options.Reference()</c> of each trainer gives the reference implementation's
 /// settings.
 /// </summary>
 public abstract class GradientBoostedNeuralNetworkOptionsBase
@@ -15,11 +15,11 @@ public abstract class GradientBoostedNeuralNetworkOptionsBase
     /// <summary>Default values of the options.</summary>
     public static class Defaults
     {
-        /// <summary>Hidden units of the final network.</summary>
-        public const int TotalHiddenUnits = 200;
+        /// <summary>Hidden units of the final network when boosting never stops early (the reference implementation uses 200).</summary>
+        public const int TotalHiddenUnits = 800;
 
-        /// <summary>Hidden units added per step.</summary>
-        public const int UnitsPerStep = 1;
+        /// <summary>Hidden units added per step (the reference implementation uses 1).</summary>
+        public const int UnitsPerStep = 2;
 
         /// <summary>Shrinkage of every step (the reference implementation uses 1).</summary>
         public const double LearningRate = 0.1;
@@ -51,12 +51,15 @@ public abstract class GradientBoostedNeuralNetworkOptionsBase
     /// <value>Default "Label".</value>
     public string LabelColumnName { get; set; } = ColumnNames.Label;
 
-    /// <summary>Hidden units of the final network; rounded down to a multiple of <see cref="UnitsPerStep"/>.</summary>
-    /// <value>Default 200. At least <see cref="UnitsPerStep"/>.</value>
+    /// <summary>
+    /// Hidden units of the final network if boosting runs every step; rounded down to a multiple of <see cref="UnitsPerStep"/>. Early
+    /// stopping usually keeps far fewer.
+    /// </summary>
+    /// <value>Default 800 (400 steps of 2 units; with learning rate 0.1, 200 one-unit steps underfit satellite and diamonds). At least <see cref="UnitsPerStep"/>.</value>
     public int TotalHiddenUnits { get; set; } = Defaults.TotalHiddenUnits;
 
     /// <summary>Hidden units trained per boosting step (J).</summary>
-    /// <value>Default 1. At least 1.</value>
+    /// <value>Default 2 (the reference implementation's 1 is in <c>Options.Reference()</c>). At least 1.</value>
     public int UnitsPerStep { get; set; } = Defaults.UnitsPerStep;
 
     /// <summary>Shrinkage η: each step adds η times its (Newton-scaled, for classification) output.</summary>

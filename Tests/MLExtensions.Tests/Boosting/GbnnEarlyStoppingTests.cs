@@ -23,6 +23,7 @@ public sealed class GbnnEarlyStoppingTests
             _ => new GradientBoostedNeuralNetworkMulticlassTrainer.Options(),
         };
         options.TotalHiddenUnits = units;
+        options.UnitsPerStep = 1;
         options.MaxIterations = 30;
         options.Seed = 5;
         return options;
@@ -152,6 +153,7 @@ public sealed class GbnnEarlyStoppingTests
         Assert.AreEqual(0.1, defaults.ValidationFraction);
         Assert.AreEqual(20, defaults.EarlyStoppingPatience);
         Assert.AreEqual(0.1, defaults.LearningRate);
+        Assert.AreEqual((800, 2), (defaults.TotalHiddenUnits, defaults.UnitsPerStep));
         Assert.AreEqual(2, defaults.MaxNewtonStep);
         Assert.IsTrue(new GradientBoostedNeuralNetworkRegressionTrainer.Options().StandardizeTarget);
 

@@ -79,7 +79,7 @@ public sealed class GbnnScalingTests
         var data = ml.Data.LoadFromEnumerable(rows);
         var standardized = new GradientBoostedNeuralNetworkRegressionTrainer.Options
         {
-            TotalHiddenUnits = 1, LearningRate = 1, MaxIterations = 100, Seed = 2, Subsample = 1, ValidationFraction = 0, EarlyStoppingPatience = null,
+            TotalHiddenUnits = 1, UnitsPerStep = 1, LearningRate = 1, MaxIterations = 100, Seed = 2, Subsample = 1, ValidationFraction = 0, EarlyStoppingPatience = null,
         };
         var raw = standardized.Clone();
         raw.StandardizeTarget = false;
