@@ -53,6 +53,7 @@ public static class GbnnBenchmark
         if (Wanted("ames"))
         {
             var (train, test) = TabularCsv.Load(Path.Combine(root, "ames"), "Sale_Price");
+            Console.WriteLine($"ames: train {train.Count} rows, test {test.Count}, {train[0].X.Length} features");
             Regression(ml, "ames (Sale_Price, $)", TabularCsv.Regression(ml, train), TabularCsv.Regression(ml, test), seed);
         }
 
