@@ -40,15 +40,16 @@ public static class BinaryClassificationCatalogExtensions
     }
 
     /// <summary>
-    /// GBNN: a one-hidden-layer network grown in gradient-boosting steps of <paramref name="unitsPerStep"/> units (the
-    /// reference implementation's defaults); other options keep their defaults.
+    /// GBNN: a one-hidden-layer network grown in gradient-boosting steps of <paramref name="unitsPerStep"/> units; other options
+    /// keep their defaults (Newton steps capped, early stopping on 10% held-out rows). <c>Options.Reference()</c> of the trainer
+    /// gives the reference implementation's settings.
     /// </summary>
     /// <param name="catalog">The trainer catalog.</param>
     /// <param name="labelColumnName">The label column.</param>
     /// <param name="featureColumnName">The feature column: a known-size vector of Single.</param>
     /// <param name="totalHiddenUnits">Hidden units of the final network (rounded down to a multiple of <paramref name="unitsPerStep"/>).</param>
     /// <param name="unitsPerStep">Hidden units trained per step.</param>
-    /// <param name="learningRate">Shrinkage of every step.</param>
+    /// <param name="learningRate">Shrinkage of every step (default 0.1).</param>
     /// <param name="subsample">Share of rows each step trains on.</param>
     /// <param name="seed">Seed for reproducible training; <c>null</c> draws one.</param>
     public static GradientBoostedNeuralNetworkBinaryTrainer GradientBoostedNeuralNetwork(this BinaryClassificationCatalog.BinaryClassificationTrainers catalog,

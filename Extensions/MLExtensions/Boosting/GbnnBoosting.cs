@@ -9,21 +9,25 @@ namespace MLExtensions.Boosting;
 internal static class GbnnBoosting
 {
     /// <summary>
-    /// Trains ⌊TotalHiddenUnits / UnitsPerStep⌋ steps. <paramref name="x"/> is row-major [n×inputs]; <paramref name="y"/> holds
-    /// regression values, binary ±1 or 0-based class indices; <paramref name="outputs"/> is 1 or the class count.
+    /// Trains up to ⌊TotalHiddenUnits / UnitsPerStep⌋ steps. <paramref name="x"/> is row-major [n×inputs]; <paramref name="y"/> holds
+    /// regression values (already standardized when <paramref name="target"/> is not (0, 1)), binary ±1 or 0-based class indices;
+    /// <paramref name="outputs"/> is 1 or the class count. With <paramref name="validation"/>, the validation loss is measured
+    /// after every step, boosting stops after <c>EarlyStoppingPatience</c> steps without a lower one, and only the steps up to the
+    /// lowest one are returned. The returned initial score, step lengths and losses are in the label's units:
+    /// F_label = target.Mean + target.Scale·F (regression only).
     /// </summary>
-    public static (double[] InitialScore, List<BoostingStep> Steps) Train(PredictionTask task, double[] x, double[] y, int inputs, int outputs,
-        GradientBoostedNeuralNetworkOptionsBase options, int seed, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
+    public static (double[] InitialScore, List<BoostingStep> Steps, int StepsTrained) Train(PredictionTask task, double[] x, double[] y, int inputs,
+        int outputs, GradientBoostedNeuralNetworkOptionsBase options, int seed, (double[] X, double[] Y)? validation, (double Mean, double Scale) target,
+        IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
     {
         int n = y.Length, units = options.UnitsPerStep, stepCount = options.TotalHiddenUnits / units;
         // One generator for every draw, so a seed fixes the whole run (the reference code's subsampling ignores its seed).
         var random = new Random(seed);
         var initial = GbnnLoss.InitialScore(task, y, outputs); // finite: the trainer has rejected single-class labels
-        var scores = new double[n * outputs];
-        for (int i = 0; i < n; i++)
-        {
-            initial.CopyTo(scores, i * outputs);
-        }
+        var scores = Repeat(initial, n);
+        int validationRows = validation?.Y.Length ?? 0;
+        var validationScores = Repeat(initial, validationRows);
+        double lossScale = target.Scale * target.Scale;
 
         var residuals = new double[n * outputs];
         int sampleSize = Math.Max(1, (int)(options.Subsample * n)); // int(subsample * n), as the reference code
@@ -31,6 +35,8 @@ internal static class GbnnBoosting
         var sampleX = new double[sampleSize * inputs];
         var sampleR = new double[sampleSize * outputs];
         var steps = new List<BoostingStep>(stepCount);
+        int best = 0; // steps kept: the prefix with the lowest validation loss
+        double bestLoss = double.PositiveInfinity;
         var clock = new Stopwatch();
         for (int t = 0; t < stepCount; t++)
         {
@@ -54,19 +60,64 @@ internal static class GbnnBoosting
             var learner = new ShallowMlp(inputs, units, outputs, options.Activation, random);
             learner.Fit(sampleX, sampleR, sampleSize, options.L2Regularization, options.MaxIterations);
             var h = learner.Predict(x, n); // on every row, not just the subsample
-            double rho = options.LearningRate * GbnnLoss.NewtonStep(task, y, scores, h, residuals, outputs);
+            double newton = GbnnLoss.NewtonStep(task, y, scores, h, residuals, outputs);
+            if (options.MaxNewtonStep is { } cap)
+            {
+                newton = Math.Clamp(newton, -cap, cap);
+            }
+
+            double rho = options.LearningRate * newton;
             for (int i = 0; i < scores.Length; i++)
             {
                 scores[i] += rho * h[i];
             }
 
-            double loss = GbnnLoss.MeanLoss(task, y, scores, outputs);
+            double loss = GbnnLoss.MeanLoss(task, y, scores, outputs) * lossScale;
+            double? validationLoss = null;
+            if (validation is { } v)
+            {
+                var hv = learner.Predict(v.X, validationRows);
+                for (int i = 0; i < validationScores.Length; i++)
+                {
+                    validationScores[i] += rho * hv[i];
+                }
+
+                validationLoss = GbnnLoss.MeanLoss(task, v.Y, validationScores, outputs) * lossScale;
+                if (validationLoss < bestLoss)
+                {
+                    bestLoss = validationLoss.Value;
+                    best = t + 1;
+                }
+            }
+
             steps.Add(new BoostingStep(learner.HiddenWeights.ToArray(), learner.HiddenBias.ToArray(), learner.OutputWeights.ToArray(),
-                learner.OutputBias.ToArray(), rho, loss));
+                learner.OutputBias.ToArray(), rho * target.Scale, loss, validationLoss));
             // One report per step: Epoch is the step, LearningRate the step length rho; there is no gradient norm to report.
-            progress?.Report(new TrainingProgress(t + 1, stepCount, loss, null, rho, 0, clock.Elapsed.TotalSeconds));
+            progress?.Report(new TrainingProgress(t + 1, stepCount, loss, validationLoss, rho * target.Scale, 0, clock.Elapsed.TotalSeconds));
+            if (validation is not null && options.EarlyStoppingPatience is { } patience && t + 1 - best >= patience)
+            {
+                break;
+            }
         }
 
-        return (initial, steps);
+        int trained = steps.Count;
+        if (validation is not null)
+        {
+            // A non-finite validation loss never becomes the best; then keep the first step (a model has at least one).
+            steps.RemoveRange(Math.Max(best, 1), trained - Math.Max(best, 1));
+        }
+
+        return (initial.Select(f => target.Mean + target.Scale * f).ToArray(), steps, trained);
+    }
+
+    private static double[] Repeat(double[] initial, int rows)
+    {
+        var scores = new double[rows * initial.Length];
+        for (int i = 0; i < rows; i++)
+        {
+            initial.CopyTo(scores, i * initial.Length);
+        }
+
+        return scores;
     }
 }

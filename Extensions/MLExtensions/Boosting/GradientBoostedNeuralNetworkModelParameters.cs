@@ -11,7 +11,8 @@ namespace MLExtensions.Boosting;
 public sealed class GradientBoostedNeuralNetworkModelParameters
 {
     internal GradientBoostedNeuralNetworkModelParameters(PredictionTask task, int inputSize, ActivationKind activation, IReadOnlyList<double> initialScore,
-                                                         IReadOnlyList<BoostingStep> steps, int seed, IReadOnlyList<string>? classNames)
+                                                         IReadOnlyList<BoostingStep> steps, int seed, IReadOnlyList<string>? classNames,
+                                                         int? stepsTrained = null)
     {
         Task = task;
         InputSize = inputSize;
@@ -20,6 +21,7 @@ public sealed class GradientBoostedNeuralNetworkModelParameters
         Steps = steps;
         Seed = seed;
         ClassNames = classNames;
+        StepsTrained = stepsTrained ?? steps.Count;
     }
 
     /// <summary>The task.</summary>
@@ -31,11 +33,17 @@ public sealed class GradientBoostedNeuralNetworkModelParameters
     /// <summary>The hidden activation of every step.</summary>
     public ActivationKind Activation { get; }
 
-    /// <summary>F0: the mean (regression), half the log-odds of the base rate (binary), or zeros (multiclass), one per output.</summary>
+    /// <summary>F0: the mean of the training target (regression), half the log-odds of the base rate (binary), or zeros (multiclass), one per output.</summary>
     public IReadOnlyList<double> InitialScore { get; }
 
-    /// <summary>The boosting steps in training order.</summary>
+    /// <summary>
+    /// The boosting steps in training order. With validation, only the steps up to the lowest validation loss (the best prefix);
+    /// the later ones of <see cref="StepsTrained"/> are dropped.
+    /// </summary>
     public IReadOnlyList<BoostingStep> Steps { get; }
+
+    /// <summary>How many steps training ran before it stopped (early, or after all of them); at least <see cref="Steps"/>' count.</summary>
+    public int StepsTrained { get; }
 
     /// <summary>Hidden units added per step (J).</summary>
     public int UnitsPerStep => Steps[0].HiddenBias.Count;

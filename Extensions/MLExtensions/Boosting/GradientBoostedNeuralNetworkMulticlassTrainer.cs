@@ -14,6 +14,18 @@ public sealed class GradientBoostedNeuralNetworkMulticlassTrainer : GradientBoos
     {
         /// <summary>A copy whose later edits do not affect this instance.</summary>
         public Options Clone() => (Options)CloneBase();
+
+        /// <summary>
+        /// The reference implementation's settings (GAA-UAM/GBNN's defaults, which the paper uses): 200 units, J = 1, learning
+        /// rate 1, subsample 0.5, 200 L-BFGS iterations, L2 1e-4, logistic units, unbounded Newton steps, no validation or early
+        /// stopping. They overfit small and imbalanced data sets; use them to replay the paper.
+        /// </summary>
+        public static Options Reference()
+        {
+            var options = new Options();
+            options.ApplyReferenceSettings();
+            return options;
+        }
     }
 
     /// <summary>Creates the trainer from a validated copy of <paramref name="options"/>.</summary>

@@ -1,3 +1,4 @@
+using Microsoft.ML;
 using MLExtensions.Networks;
 
 namespace MLExtensions.Boosting;
@@ -5,21 +6,32 @@ namespace MLExtensions.Boosting;
 /// <summary>
 /// Settings shared by the GBNN trainers ("Sequential Training of Neural Networks with Gradient Boosting", Emami and
 /// Martínez-Muñoz): a network with one hidden layer grown in T = ⌊<see cref="TotalHiddenUnits"/> / <see cref="UnitsPerStep"/>⌋
-/// boosting steps of J = <see cref="UnitsPerStep"/> units. The defaults are the reference implementation's.
+/// boosting steps of J = <see cref="UnitsPerStep"/> units. The defaults guard against overfitting (learning rate 0.1, Newton steps
+/// capped at 2, early stopping on 10% held-out rows; up to 400 steps of 2 units); <c>Options.Reference()</c> of each trainer gives the reference implementation's
+/// settings.
 /// </summary>
 public abstract class GradientBoostedNeuralNetworkOptionsBase
 {
     /// <summary>Default values of the options.</summary>
     public static class Defaults
     {
-        /// <summary>Hidden units of the final network.</summary>
-        public const int TotalHiddenUnits = 200;
+        /// <summary>Hidden units of the final network when boosting never stops early (the reference implementation uses 200).</summary>
+        public const int TotalHiddenUnits = 800;
 
-        /// <summary>Hidden units added per step.</summary>
-        public const int UnitsPerStep = 1;
+        /// <summary>Hidden units added per step (the reference implementation uses 1).</summary>
+        public const int UnitsPerStep = 2;
 
-        /// <summary>Shrinkage of every step.</summary>
-        public const double LearningRate = 1.0;
+        /// <summary>Shrinkage of every step (the reference implementation uses 1).</summary>
+        public const double LearningRate = 0.1;
+
+        /// <summary>Largest magnitude of a classification step's Newton step length (the reference implementation has no bound).</summary>
+        public const double MaxNewtonStep = 2;
+
+        /// <summary>Share of the training rows held out for early stopping (the reference implementation holds out none).</summary>
+        public const double ValidationFraction = 0.1;
+
+        /// <summary>Steps without a lower validation loss before boosting stops (the reference implementation never stops early).</summary>
+        public const int EarlyStoppingPatience = 20;
 
         /// <summary>Share of rows each step trains on.</summary>
         public const double Subsample = 0.5;
@@ -39,17 +51,46 @@ public abstract class GradientBoostedNeuralNetworkOptionsBase
     /// <value>Default "Label".</value>
     public string LabelColumnName { get; set; } = ColumnNames.Label;
 
-    /// <summary>Hidden units of the final network; rounded down to a multiple of <see cref="UnitsPerStep"/>.</summary>
-    /// <value>Default 200. At least <see cref="UnitsPerStep"/>.</value>
+    /// <summary>
+    /// Hidden units of the final network if boosting runs every step; rounded down to a multiple of <see cref="UnitsPerStep"/>. Early
+    /// stopping usually keeps far fewer.
+    /// </summary>
+    /// <value>Default 800 (400 steps of 2 units; with learning rate 0.1, 200 one-unit steps underfit satellite and diamonds). At least <see cref="UnitsPerStep"/>.</value>
     public int TotalHiddenUnits { get; set; } = Defaults.TotalHiddenUnits;
 
     /// <summary>Hidden units trained per boosting step (J).</summary>
-    /// <value>Default 1. At least 1.</value>
+    /// <value>Default 2 (the reference implementation's 1 is in <c>Options.Reference()</c>). At least 1.</value>
     public int UnitsPerStep { get; set; } = Defaults.UnitsPerStep;
 
     /// <summary>Shrinkage η: each step adds η times its (Newton-scaled, for classification) output.</summary>
-    /// <value>Default 1.0. Greater than 0.</value>
+    /// <value>Default 0.1 (the reference implementation's 1 overfits small and imbalanced sets from the first steps). Greater than 0.</value>
     public double LearningRate { get; set; } = Defaults.LearningRate;
+
+    /// <summary>
+    /// Classification: the Newton step length of each step is clamped to [−<c>MaxNewtonStep</c>, <c>MaxNewtonStep</c>] before the
+    /// learning rate multiplies it, so a step whose learner barely moves the curvature-weighted loss cannot take a huge stride
+    /// (imbalanced labels give Newton steps of 5–10). Regression has no line search: its step length is the learning rate.
+    /// </summary>
+    /// <value>Default 2. Greater than 0 when set; <c>null</c> leaves the Newton step unbounded (the reference implementation).</value>
+    public double? MaxNewtonStep { get; set; } = Defaults.MaxNewtonStep;
+
+    /// <summary>Share of the training rows held out (seeded, stratified for classification) to measure the validation loss after every step.</summary>
+    /// <value>Default 0.1. In [0, 0.5]; ignored when <see cref="ValidationData"/> is set; 0 disables validation.</value>
+    public double ValidationFraction { get; set; } = Defaults.ValidationFraction;
+
+    /// <summary>A separate validation set with the same columns as the training data; its rows are never trained on.</summary>
+    /// <value>Default <c>null</c>: use <see cref="ValidationFraction"/>.</value>
+    public IDataView? ValidationData { get; set; }
+
+    /// <summary>
+    /// Stop after this many steps without a lower validation loss. With validation, the model keeps the steps up to the lowest
+    /// validation loss (the best prefix) whether or not it stopped early.
+    /// </summary>
+    /// <value>
+    /// Default 20. At least 1 when set, and then validation is required (a <see cref="ValidationFraction"/> above 0 or
+    /// <see cref="ValidationData"/>); <c>null</c> trains every step.
+    /// </value>
+    public int? EarlyStoppingPatience { get; set; } = Defaults.EarlyStoppingPatience;
 
     /// <summary>Share of the rows, drawn without replacement, that each step's network is trained on.</summary>
     /// <value>Default 0.5. In (0, 1].</value>
@@ -67,7 +108,7 @@ public abstract class GradientBoostedNeuralNetworkOptionsBase
     /// <value>Default <see cref="ActivationKind.Sigmoid"/> (the paper's logistic units). Sigmoid, Tanh or ReLU.</value>
     public ActivationKind Activation { get; set; } = ActivationKind.Sigmoid;
 
-    /// <summary>Seed of the weight initialization and the row subsamples; null draws one (reported on the model).</summary>
+    /// <summary>Seed of the weight initialization, the row subsamples and the validation split; null draws one (reported on the model).</summary>
     /// <value>Default null.</value>
     public int? Seed { get; set; }
 
@@ -86,6 +127,19 @@ public abstract class GradientBoostedNeuralNetworkOptionsBase
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxIterations, 1, nameof(MaxIterations));
         if (!(L2Regularization >= 0) || double.IsInfinity(L2Regularization))
             throw new ArgumentOutOfRangeException(nameof(L2Regularization), L2Regularization, "Must be a finite number of at least 0.");
+        if (MaxNewtonStep is { } maxStep && !(maxStep > 0))
+            throw new ArgumentOutOfRangeException(nameof(MaxNewtonStep), maxStep, "Must be greater than 0, or null for no bound.");
+        if (!(ValidationFraction >= 0 && ValidationFraction <= 0.5))
+            throw new ArgumentOutOfRangeException(nameof(ValidationFraction), ValidationFraction, "Must be in [0, 0.5].");
+        if (EarlyStoppingPatience is { } patience)
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(patience, 1, nameof(EarlyStoppingPatience));
+            if (ValidationData is null && ValidationFraction == 0)
+                throw new ArgumentException(
+                    "EarlyStoppingPatience needs validation rows: set ValidationFraction above 0 or ValidationData, or set EarlyStoppingPatience to null.",
+                    nameof(EarlyStoppingPatience));
+        }
+
         if (Activation is not (ActivationKind.Sigmoid or ActivationKind.Tanh or ActivationKind.ReLU))
             throw new ArgumentOutOfRangeException(nameof(Activation), Activation, "Allowed: Sigmoid, Tanh, ReLU.");
     }
@@ -104,6 +158,25 @@ public abstract class GradientBoostedNeuralNetworkOptionsBase
         Seed = seed,
     };
 
-    /// <summary>A shallow copy (every option is a value).</summary>
+    /// <summary>
+    /// Sets the reference implementation's settings (GAA-UAM/GBNN's defaults): 200 units, J = 1, learning rate 1, subsample 0.5,
+    /// 200 L-BFGS iterations, L2 1e-4, logistic units, unbounded Newton steps, no validation or early stopping.
+    /// </summary>
+    private protected void ApplyReferenceSettings()
+    {
+        TotalHiddenUnits = 200;
+        UnitsPerStep = 1;
+        LearningRate = 1;
+        Subsample = 0.5;
+        MaxIterations = 200;
+        L2Regularization = 1e-4;
+        Activation = ActivationKind.Sigmoid;
+        MaxNewtonStep = null;
+        ValidationFraction = 0;
+        ValidationData = null;
+        EarlyStoppingPatience = null;
+    }
+
+    /// <summary>A shallow copy (every option is a value; <see cref="ValidationData"/> is shared, not copied).</summary>
     private protected GradientBoostedNeuralNetworkOptionsBase CloneBase() => (GradientBoostedNeuralNetworkOptionsBase)MemberwiseClone();
 }

@@ -37,7 +37,10 @@ public sealed class GradientBoostedNeuralNetworkPredictionTransformer
     /// <summary>The boosting steps, initial score and seed.</summary>
     public GradientBoostedNeuralNetworkModelParameters Model { get; }
 
-    /// <summary>How many of the model's steps this transformer scores with (all, unless made by <see cref="Truncate"/>).</summary>
+    /// <summary>
+    /// How many of the model's steps this transformer scores with: all of <see cref="GradientBoostedNeuralNetworkModelParameters.Steps"/>
+    /// (with validation, the best prefix of the steps trained), unless made by <see cref="Truncate"/>.
+    /// </summary>
     public int StepsUsed { get; }
 
     /// <summary>The assembled network this transformer scores with (architecture and weights as named arrays).</summary>

@@ -27,26 +27,77 @@ public abstract class GradientBoostedNeuralNetworkTrainerBase : IEstimator<Gradi
     /// <exception cref="ArgumentException">A column is missing or mistyped, the data is empty or holds NaN/∞, or a label is invalid.</exception>
     public GradientBoostedNeuralNetworkPredictionTransformer Fit(IDataView input) => Fit(input, CancellationToken.None);
 
-    /// <summary>Boosts a network on <paramref name="input"/>, checking <paramref name="cancellationToken"/> before every step.</summary>
+    /// <summary>
+    /// Boosts a network on <paramref name="input"/>, checking <paramref name="cancellationToken"/> before every step. With validation
+    /// (the default), a seeded share of the rows is held out and the model keeps the steps up to the lowest validation loss.
+    /// </summary>
+    /// <exception cref="ArgumentException">As <see cref="Fit(IDataView)"/>; also when ValidationData does not match the training data,
+    /// or ValidationFraction holds out no row.</exception>
     public GradientBoostedNeuralNetworkPredictionTransformer Fit(IDataView input, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(input);
         var o = _options;
-        var data = DataPacker.Pack(input, Task, o.FeatureColumnName, o.LabelColumnName, weightColumn: null);
         var (_, classCount) = DataPacker.CheckSchema(input.Schema, Task, o.FeatureColumnName, o.LabelColumnName, null);
-        TrainerSchema.CheckLabelVariety(data, Task, classCount, o.LabelColumnName);
+        var all = DataPacker.Pack(input, Task, o.FeatureColumnName, o.LabelColumnName, weightColumn: null);
+        TrainerSchema.CheckLabelVariety(all, Task, classCount, o.LabelColumnName);
         int outputs = Task == PredictionTask.MulticlassClassification ? classCount : 1;
-        var x = Array.ConvertAll(data.Features, v => (double)v);
-        var y = Task == PredictionTask.BinaryClassification
-            ? Array.ConvertAll(data.Labels, v => 2.0 * v - 1)
-            : Array.ConvertAll(data.Labels, v => (double)v);
         int seed = o.Seed ?? Random.Shared.Next();
-        var (initial, steps) = GbnnBoosting.Train(Task, x, y, data.FeatureCount, outputs, o, seed, _progress, cancellationToken);
+
+        // Validation rows (held out or given) are never trained on; early stopping and the best prefix use them only.
+        PackedData train = all;
+        PackedData? validation = null;
+        if (o.ValidationData is { } validationView)
+        {
+            var (validationFeatures, validationClasses) = DataPacker.CheckSchema(validationView.Schema, Task, o.FeatureColumnName, o.LabelColumnName, null);
+            if (validationFeatures != all.FeatureCount || validationClasses != classCount)
+                throw new ArgumentException(
+                    $"ValidationData has {validationFeatures} features and {validationClasses} classes; the training data has {all.FeatureCount} and {classCount}.",
+                    nameof(GradientBoostedNeuralNetworkOptionsBase.ValidationData));
+            validation = DataPacker.Pack(validationView, Task, o.FeatureColumnName, o.LabelColumnName, weightColumn: null);
+        }
+        else if (o.ValidationFraction > 0)
+        {
+            (train, validation) = ValidationSplit.Split(all, o.ValidationFraction, Task != PredictionTask.Regression, seed);
+            if (validation is null)
+                throw new ArgumentException(
+                    $"ValidationFraction {o.ValidationFraction} of {all.RowCount} rows holds out no row of some class or leaves none to train on; " +
+                    "use more rows, pass ValidationData, or set ValidationFraction to 0 and EarlyStoppingPatience to null.",
+                    nameof(GradientBoostedNeuralNetworkOptionsBase.ValidationFraction));
+            TrainerSchema.CheckLabelVariety(train, Task, classCount, o.LabelColumnName);
+        }
+
+        // The neural trainers' target scaling: mean and population sd of the training rows (a constant target is not rescaled).
+        var target = Task == PredictionTask.Regression && o is GradientBoostedNeuralNetworkRegressionTrainer.Options { StandardizeTarget: true }
+            ? TargetScaling(train.Labels)
+            : (Mean: 0.0, Scale: 1.0);
+        var (x, y) = ToBoosting(train, target);
+        var validationRows = validation is null ? ((double[] X, double[] Y)?)null : ToBoosting(validation, target);
+        var (initial, steps, trained) = GbnnBoosting.Train(Task, x, y, all.FeatureCount, outputs, o, seed, validationRows, target, _progress,
+            cancellationToken);
         var label = input.Schema[o.LabelColumnName];
-        var model = new GradientBoostedNeuralNetworkModelParameters(Task, data.FeatureCount, o.Activation, initial, steps, seed,
-            Task == PredictionTask.MulticlassClassification ? TrainerSchema.KeyNames(label, classCount) : null);
+        var model = new GradientBoostedNeuralNetworkModelParameters(Task, all.FeatureCount, o.Activation, initial, steps, seed,
+            Task == PredictionTask.MulticlassClassification ? TrainerSchema.KeyNames(label, classCount) : null, trained);
         return new GradientBoostedNeuralNetworkPredictionTransformer(model, o.FeatureColumnName, input,
             Task == PredictionTask.MulticlassClassification ? label.Annotations : null, steps.Count);
+    }
+
+    /// <summary>Features in double precision and labels as boosting uses them: (standardized) values, ±1, or class indices.</summary>
+    private (double[] X, double[] Y) ToBoosting(PackedData data, (double Mean, double Scale) target) =>
+        (Array.ConvertAll(data.Features, v => (double)v), Task switch
+        {
+            PredictionTask.BinaryClassification => Array.ConvertAll(data.Labels, v => 2.0 * v - 1),
+            PredictionTask.Regression => Array.ConvertAll(data.Labels, v => (v - target.Mean) / target.Scale),
+            _ => Array.ConvertAll(data.Labels, v => (double)v),
+        });
+
+    private static (double Mean, double Scale) TargetScaling(float[] labels)
+    {
+        double mean = 0, sumSq = 0;
+        foreach (float v in labels) mean += v;
+        mean /= labels.Length;
+        foreach (float v in labels) sumSq += (v - mean) * (v - mean);
+        double sd = Math.Sqrt(sumSq / labels.Length);
+        return (mean, sd > 1e-12 ? sd : 1.0);
     }
 
     /// <summary>The input columns plus the task's output columns.</summary>

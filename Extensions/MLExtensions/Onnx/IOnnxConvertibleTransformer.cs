@@ -14,7 +14,7 @@ namespace MLExtensions.Onnx;
 /// The conversion checks these types against the ONNX-backed replacement and throws when they differ.
 /// <para>
 /// For the reloaded pipeline to agree with the original, compute what the ONNX head computes (see <see cref="MlpOnnxExporter"/>): binary
-/// <c>Probability</c> = sigmoid(<c>Score</c>) in float and <c>PredictedLabel</c> = <c>Probability &gt; 0.5</c>; multiclass <c>Score</c> =
+/// <c>Probability</c> = sigmoid(<c>Score</c>) in float, clamped to [1e-7, 1 − 1e-7], and <c>PredictedLabel</c> = <c>Probability &gt; 0.5</c>; multiclass <c>Score</c> =
 /// softmax of the logits and <c>PredictedLabel</c> = key of the first largest logit.
 /// </para>
 /// <para>

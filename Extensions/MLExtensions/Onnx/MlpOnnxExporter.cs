@@ -13,8 +13,8 @@ namespace MLExtensions.Onnx;
 /// </summary>
 /// <remarks>
 /// Input: float <c>[N, InputSize]</c> with a dynamic batch dimension. Outputs (see <see cref="OnnxOutputNames"/>):
-/// regression <c>Score</c> float [N]; binary classification <c>Score</c> (logit), <c>Probability</c> float [N] and <c>PredictedLabel</c>
-/// bool [N]; multiclass <c>Score</c> float [N, K] (softmax), <c>PredictedIndex</c> int64 [N] and <c>PredictedLabel</c> string [N].
+/// regression <c>Score</c> float [N]; binary classification <c>Score</c> (logit), <c>Probability</c> float [N] (sigmoid clipped to
+/// [1e-7, 1 − 1e-7]) and <c>PredictedLabel</c> bool [N]; multiclass <c>Score</c> float [N, K] (softmax), <c>PredictedIndex</c> int64 [N] and <c>PredictedLabel</c> string [N].
 /// Outputs are 1-D rather than scalars per row because ML.NET's ONNX transformer cannot read rank-0 outputs. A row with a NaN or
 /// ±∞ feature gets NaN scores and probabilities, <c>PredictedLabel</c> false (binary), or <c>PredictedIndex</c> -1 and
 /// <c>PredictedLabel</c> "" (multiclass; also for any row whose probabilities are NaN), as the in-process transformer scores it.
@@ -105,7 +105,9 @@ public static class MlpOnnxExporter
                 break;
             case PredictionTask.BinaryClassification:
                 g.Node("Reshape", [logits, g.AddInt64s("flat_shape", [1], [-1])], OnnxOutputNames.Score);
-                g.Node("Sigmoid", [OnnxOutputNames.Score], OnnxOutputNames.Probability);
+                // Clamped like ScoreMath.Sigmoid, so a saturated logit never gives a probability of exactly 0 or 1.
+                g.Node("Clip", [g.Node("Sigmoid", [OnnxOutputNames.Score]), g.Scalar(ScoreMath.ProbabilityFloor), g.Scalar(ScoreMath.ProbabilityCeiling)],
+                    OnnxOutputNames.Probability);
                 string half = g.Scalar(0.5f);
                 g.Node("Greater", [OnnxOutputNames.Probability, half], OnnxOutputNames.PredictedLabel);
                 g.AddOutput(OnnxOutputNames.Score, DataType.Float, [null]);

@@ -11,6 +11,19 @@ namespace MLExtensions.Trainers;
 /// </remarks>
 internal static class ScoreMath
 {
+    /// <summary>
+    /// The smallest binary probability reported; the largest is 1 − this (0.99999988f). A saturated logit (|logit| above about 16)
+    /// would round to exactly 0 or 1 in float, and one wrong such row makes a log-loss infinite. The logit (Score) is not clamped,
+    /// so rankings (AUC) keep their order.
+    /// </summary>
+    public const float ProbabilityFloor = 1e-7f;
+
+    /// <summary>The largest binary probability reported: 1 − <see cref="ProbabilityFloor"/> in float.</summary>
+    public const float ProbabilityCeiling = 1f - ProbabilityFloor;
+
+    /// <summary>The probability of a binary logit, clamped to [<see cref="ProbabilityFloor"/>, <see cref="ProbabilityCeiling"/>] (NaN stays NaN).</summary>
+    public static float Sigmoid(float logit) => Math.Clamp(1f / (1f + MathF.Exp(-logit)), ProbabilityFloor, ProbabilityCeiling);
+
     /// <summary>Whether every feature is finite (neither NaN nor ±∞).</summary>
     /// <remarks>
     /// A finite (SIMD) sum proves it: a NaN or ±∞ makes any sum NaN or ±∞. Only a non-finite sum, from such a value or from an
@@ -65,8 +78,6 @@ internal static class ScoreMath
         return true;
     }
 
-    /// <summary>The probability of a binary logit.</summary>
-    public static float Sigmoid(float logit) => 1f / (1f + MathF.Exp(-logit));
 
     /// <summary>
     /// Writes the softmax of <paramref name="logits"/> into <paramref name="probabilities"/> (which may be the same span); returns the

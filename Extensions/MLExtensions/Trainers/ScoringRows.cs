@@ -15,7 +15,7 @@ public sealed class BinaryScoreRow
 {
     /// <summary>The logit.</summary>
     public float Score { get; set; }
-    /// <summary>Sigmoid of the logit.</summary>
+    /// <summary>Sigmoid of the logit, clamped to [1e-7, 1 − 1e-7].</summary>
     public float Probability { get; set; }
     /// <summary>Whether <see cref="Probability"/> exceeds 0.5.</summary>
     public bool PredictedLabel { get; set; }

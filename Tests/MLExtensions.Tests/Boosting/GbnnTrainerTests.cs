@@ -20,6 +20,9 @@ public sealed class GbnnTrainerTests
         options.LearningRate = 0.5;
         options.MaxIterations = 50;
         options.Seed = 3;
+        // Every step kept, so the mechanics below see exactly TotalHiddenUnits / UnitsPerStep steps.
+        options.ValidationFraction = 0;
+        options.EarlyStoppingPatience = null;
         return options;
     }
 
@@ -147,6 +150,7 @@ public sealed class GbnnTrainerTests
         var options = new GradientBoostedNeuralNetworkRegressionTrainer.Options
         {
             TotalHiddenUnits = 3, UnitsPerStep = 3, LearningRate = 1, Subsample = 1, MaxIterations = 100, Seed = 9,
+            StandardizeTarget = false, ValidationFraction = 0, EarlyStoppingPatience = null,
         };
         using var model = ml.Regression.Trainers.GradientBoostedNeuralNetwork(options).Fit(ml.Data.LoadFromEnumerable(rows));
 
