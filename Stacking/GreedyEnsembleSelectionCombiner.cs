@@ -145,13 +145,14 @@ public sealed class GreedyEnsembleSelectionCombiner : StackingCombiner
         var ties = new List<int>();
         for (int step = 0; step < _options.Iterations; step++)
         {
-            double best = double.PositiveInfinity;
+            // The first candidate sets the bar; an infinite start would make every comparison below NaN or a tie.
+            double best = 0;
             ties.Clear();
             double next = size + 1;
             for (int m = 0; m < k; m++)
             {
                 double loss = (cGc + 2 * gc[m] + g[m * k + m]) / (next * next);
-                if (loss < best - 1e-15 * Math.Abs(best))
+                if (ties.Count == 0 || loss < best - 1e-15 * Math.Abs(best))
                 {
                     best = loss;
                     ties.Clear();
