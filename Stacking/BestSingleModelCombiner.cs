@@ -32,7 +32,7 @@ public sealed class BestSingleModelCombiner : StackingCombiner
         return new StackingModel(predictions.Names, [best], false,
             [new StackingComponent(predictions.Names[best], 1.0, new LinearModel([1.0], 0), OutOfFoldError: bestRmse)])
         {
-            Diagnostics = new StackingDiagnostics(null, watch.Elapsed),
+            Diagnostics = new StackingDiagnostics(null, watch.Elapsed) { OutOfFoldError = bestRmse },
         };
     }
 }

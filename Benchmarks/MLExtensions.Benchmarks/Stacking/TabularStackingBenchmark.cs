@@ -86,14 +86,21 @@ public static class TabularStackingBenchmark
         var label = stacked.OutOfFoldLabel!;
         var testColumns = stacked.BaseModels.Select(m => m.Transform(test).GetColumn<float>("Score").Select(v => (double)v).ToArray()).ToArray();
         var testMatrix = new PredictionMatrix(oof.Names, testColumns);
-        foreach (var combiner in new StackingCombiner[] { new SimpleAverageCombiner(), new RidgeStackingCombiner(), new GreedyEnsembleSelectionCombiner(), new RegularizedMetaLearningCombiner() })
+        foreach (var combiner in new StackingCombiner[]
+        {
+            new BestSingleModelCombiner(), new SimpleAverageCombiner(), new RidgeStackingCombiner(), new GreedyEnsembleSelectionCombiner(),
+            new RegularizedMetaLearningCombiner(), new SelectBestCombiner(),
+        })
         {
             var watch = Stopwatch.StartNew();
             var model = combiner.Fit(oof, label);
             double fit = watch.Elapsed.TotalSeconds;
             var p = model.Predict(testMatrix);
             double rmse = Math.Sqrt(p.Select((v, r) => (v - yTest[r]) * (v - yTest[r])).Average());
-            rows.Add($"| same OOF, {combiner.Name} | {F(rmse)} | {fit:0.000} s (combiner only) |");
+            string detail = model.Diagnostics?.Selection is { } s
+                ? $" (chose {s.ChosenName}; nested CV RMSE {string.Join(", ", s.Candidates.Select((c, k) => $"{c} {F(s.CrossValidationErrors[k])}"))})"
+                : model.SelectedInputs.Count == 1 ? $" ({oof.Names[model.SelectedInputs[0]]})" : "";
+            rows.Add($"| same OOF, {combiner.Name}{detail} | {F(rmse)} | {fit:0.000} s (combiner only) |");
             Console.WriteLine(rows[^1]);
         }
 
