@@ -31,7 +31,7 @@ switch (benchmark)
         Console.WriteLine("  optimizers [--data DIR] (see Benchmarks/MLExtensions.Benchmarks/Optimizers)");
         Console.WriteLine("  scoring [--data DIR] [--repeat N] [--hidden 256,128]");
         Console.WriteLine("  stacking [--data DIR] [--repeat N] [--only TEXT] [--with-cd]");
-        Console.WriteLine("  stacking-tabular [--data DIR]");
+        Console.WriteLine("  stacking-tabular [--data DIR] [--no-network]");
         Console.WriteLine("  stacking-ames [--data DIR]");
         return benchmark.Length == 0 ? 0 : 1;
 }
