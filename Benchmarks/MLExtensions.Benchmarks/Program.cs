@@ -32,6 +32,6 @@ switch (benchmark)
         Console.WriteLine("  scoring [--data DIR] [--repeat N] [--hidden 256,128]");
         Console.WriteLine("  stacking [--data DIR] [--repeat N] [--only TEXT] [--with-cd]");
         Console.WriteLine("  stacking-tabular [--data DIR] [--no-network]");
-        Console.WriteLine("  stacking-ames [--data DIR]");
+        Console.WriteLine("  stacking-ames [--data DIR] [--no-network]");
         return benchmark.Length == 0 ? 0 : 1;
 }

@@ -15,7 +15,9 @@ namespace MLExtensions.Benchmarks.Stacking;
 /// 33 numeric): FastTree, LightGBM, SDCA and our neural network, stacked with <see cref="SelectBestCombiner"/> (5-fold OOF
 /// predictions, base models refitted on all rows). Prints every base model alone, the selector's choice, and for every candidate
 /// its nested CV RMSE (what the selector chose by, training rows only) beside its test RMSE.
-/// Usage: <c>stacking-ames [--data DIR]</c> (DIR holds ames train.csv/test.csv; default ../shared/data/ames relative to the repository root).
+/// Also the same candidates on the OOF predictions and label divided by the label's standard deviation (the combiners' alpha grids
+/// are in target units). Usage: <c>stacking-ames [--data DIR] [--no-network]</c> (DIR holds ames train.csv/test.csv; default
+/// ../shared/data/ames relative to the repository root; <c>--no-network</c> stacks the three ML.NET trainers only).
 /// </summary>
 public static class AmesStackingBenchmark
 {
@@ -66,6 +68,11 @@ public static class AmesStackingBenchmark
                 }))),
         };
 
+        if (args.Contains("--no-network"))
+        {
+            bases = bases.Where(b => b.Name != "NeuralNetwork").ToArray();
+        }
+
         var rows = new List<string>();
         foreach (var (name, estimator) in bases)
         {
@@ -86,7 +93,7 @@ public static class AmesStackingBenchmark
         double stackFit = stackingWatch.Elapsed.TotalSeconds;
         var stackedMetrics = ml.Regression.Evaluate(stacked.Transform(test));
         var report = stacked.Model.Diagnostics!.Selection!;
-        rows.Add($"| **Stacking ensemble (all four), Select best combiner: chose {report.ChosenName}** | {F(report.CrossValidationErrors[report.Chosen])} | " +
+        rows.Add($"| **Stacking ensemble ({string.Join(" + ", bases.Select(b => b.Name))}), Select best combiner: chose {report.ChosenName}** | {F(report.CrossValidationErrors[report.Chosen])} | " +
             $"**{F(stackedMetrics.RootMeanSquaredError)}** | {stackedMetrics.RSquared:0.000} | {stackFit:0.0} s |");
         Console.WriteLine(rows[^1]);
 
@@ -104,6 +111,36 @@ public static class AmesStackingBenchmark
             double r2 = 1 - p.Select((v, r) => (v - yTest[r]) * (v - yTest[r])).Sum() / yTest.Select(v => (v - yTest.Average()) * (v - yTest.Average())).Sum();
             string detail = model.SelectedInputs.Count == 1 ? $" ({oof.Names[model.SelectedInputs[0]]})" : "";
             rows.Add($"| candidate: {candidates[c].Name}{detail}{(c == report.Chosen ? " (chosen)" : "")} | {F(report.CrossValidationErrors[c])} | {F(rmse)} | {r2:0.000} | - |");
+            Console.WriteLine(rows[^1]);
+        }
+
+        // The same, on a target of unit variance: predictions and label divided by the label's SD, errors scaled back to dollars.
+        double sd = Math.Sqrt(label.Select(v => (v - label.Average()) * (v - label.Average())).Average());
+        PredictionMatrix Scaled(PredictionMatrix m) => new(m.Names, m.Columns.Select(c => c.Select(v => v / sd).ToArray()).ToArray());
+        var scaledLabel = label.Select(v => v / sd).ToArray();
+        var scaledReport = new SelectBestCombiner().Fit(Scaled(oof), scaledLabel).Diagnostics!.Selection!;
+        for (int c = 0; c < candidates.Length; c++)
+        {
+            var p = candidates[c].Fit(Scaled(oof), scaledLabel).Predict(Scaled(testMatrix));
+            double rmse = sd * Math.Sqrt(p.Select((v, r) => (v - yTest[r] / sd) * (v - yTest[r] / sd)).Average());
+            rows.Add($"| target / SD ({sd:0}): {candidates[c].Name}{(c == scaledReport.Chosen ? " (chosen)" : "")} | {F(sd * scaledReport.CrossValidationErrors[c])} | {F(rmse)} | - | - |");
+            Console.WriteLine(rows[^1]);
+        }
+
+        // Which step of the pipeline makes its nested CV error large: the pipeline with the projection or the meta-features off.
+        var ablations = new StackingCombiner[]
+        {
+            new RegularizedMetaLearningCombiner(new() { UseMetaFeatures = false }),
+            new RegularizedMetaLearningCombiner(new() { UseRedundancyProjection = false }),
+            new RegularizedMetaLearningCombiner(new() { UseMetaFeatures = false, UseRedundancyProjection = false }),
+        };
+        string[] ablationNames = ["no meta-features", "no projection", "neither"];
+        var ablationReport = new SelectBestCombiner(new() { Candidates = ablations }).Fit(oof, label).Diagnostics!.Selection!;
+        for (int c = 0; c < ablations.Length; c++)
+        {
+            var p = ablations[c].Fit(oof, label).Predict(testMatrix);
+            double rmse = Math.Sqrt(p.Select((v, r) => (v - yTest[r]) * (v - yTest[r])).Average());
+            rows.Add($"| ablation: regularized meta-learning, {ablationNames[c]} | {F(ablationReport.CrossValidationErrors[c])} | {F(rmse)} | - | - |");
             Console.WriteLine(rows[^1]);
         }
 
