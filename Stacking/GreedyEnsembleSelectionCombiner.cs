@@ -8,7 +8,8 @@ namespace MLExtensions.Stacking;
 /// single models (sorted initialisation, N chosen on the hill-climbing set), then repeatedly add, with replacement, the model whose
 /// addition gives the lowest RMSE of the averaged ensemble, breaking exact ties at random (seeded); return the prefix of the
 /// selection sequence with the best RMSE. Weights are selection counts over the prefix length, so they are ≥ 0 and sum to 1.
-/// Each step costs O(models) using the residual Gram matrix.
+/// Each step costs O(models) using the residual Gram matrix. The hill-climbing set is all rows given (no cross-validation), so a
+/// fold assignment is only checked.
 /// </summary>
 public sealed class GreedyEnsembleSelectionCombiner : StackingCombiner
 {
@@ -65,14 +66,16 @@ public sealed class GreedyEnsembleSelectionCombiner : StackingCombiner
     /// <inheritdoc/>
     public override string Name => "Greedy ensemble selection";
 
-    /// <summary>The selection sequence of the last <see cref="Fit"/> (model indices, initialisation first), for inspection.</summary>
+    /// <summary>
+    /// The selection sequence of the last fit (model indices, initialisation first, up to the best prefix), for inspection; with
+    /// fits running at once on one instance it holds one of them.
+    /// </summary>
     public IReadOnlyList<int> LastSelection { get; private set; } = [];
 
     /// <inheritdoc/>
-    public override StackingModel Fit(PredictionMatrix predictions, IReadOnlyList<double> label)
+    protected override StackingModel FitCore(PredictionMatrix predictions, double[] label, int[]? folds)
     {
-        ArgumentNullException.ThrowIfNull(predictions);
-        var y = StackingData.CheckLabel(label, predictions.Rows);
+        var y = label;
         var watch = Stopwatch.StartNew();
         int k = predictions.Count, n = predictions.Rows;
 
@@ -145,13 +148,14 @@ public sealed class GreedyEnsembleSelectionCombiner : StackingCombiner
         var ties = new List<int>();
         for (int step = 0; step < _options.Iterations; step++)
         {
-            double best = double.PositiveInfinity;
+            // The first candidate sets the bar; an infinite start would make every comparison below NaN or a tie.
+            double best = 0;
             ties.Clear();
             double next = size + 1;
             for (int m = 0; m < k; m++)
             {
                 double loss = (cGc + 2 * gc[m] + g[m * k + m]) / (next * next);
-                if (loss < best - 1e-15 * Math.Abs(best))
+                if (ties.Count == 0 || loss < best - 1e-15 * Math.Abs(best))
                 {
                     best = loss;
                     ties.Clear();

@@ -56,7 +56,9 @@ internal sealed class MetaDesign
             inner[i] = CrossProducts.Sum(_blocks, g => g / InnerCount != excludedOuter && g % InnerCount == fold);
         }
 
-        return (train, inner, train.StandardDeviations());
+        // A fold assignment given by the user serves as both outer and inner folds: the excluded outer fold's inner block is then
+        // empty, and the inner CV runs over the remaining folds.
+        return (train, inner.Where(c => c.Count > 0).ToArray(), train.StandardDeviations());
     }
 
     public (LinearModel Model, double Alpha) FitRidgeCv(int excludedOuter, IReadOnlyList<double> alphas)

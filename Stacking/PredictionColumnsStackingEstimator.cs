@@ -20,6 +20,16 @@ public sealed class PredictionColumnsStackingEstimator : IEstimator<StackingTran
         /// <value>No default; at least one, unique.</value>
         public string[] PredictionColumnNames { get; set; } = [];
 
+        /// <summary>
+        /// The column giving each row's fold, usually the folds the out-of-fold predictions were made with: every cross-validation
+        /// of the combiner (alpha searches, outer folds, the choice among combiners) then uses these folds instead of its own.
+        /// </summary>
+        /// <value>
+        /// Default null (the combiner's own seeded folds). Otherwise a scalar integer, key, Single or Double column of whole numbers
+        /// ≥ 0 with at least 2 distinct values (the meta-learning pipeline needs 3).
+        /// </value>
+        public string? FoldColumnName { get; set; }
+
         /// <summary>How the predictions are combined.</summary>
         /// <value>Default: <see cref="RegularizedMetaLearningCombiner"/> for regression, <see cref="RegularizedLogisticMetaLearningCombiner"/> for binary classification.</value>
         public StackingCombiner? Combiner { get; set; }
@@ -34,6 +44,7 @@ public sealed class PredictionColumnsStackingEstimator : IEstimator<StackingTran
         {
             LabelColumnName = LabelColumnName,
             PredictionColumnNames = (string[])PredictionColumnNames?.Clone()!,
+            FoldColumnName = FoldColumnName,
             Combiner = Combiner,
             Task = Task,
         };
@@ -55,6 +66,11 @@ public sealed class PredictionColumnsStackingEstimator : IEstimator<StackingTran
             if (!Enum.IsDefined(Task))
             {
                 throw new ArgumentOutOfRangeException(nameof(Task), Task, "must be Regression or BinaryClassification.");
+            }
+
+            if (FoldColumnName is not null && (string.IsNullOrWhiteSpace(FoldColumnName) || FoldColumnName == LabelColumnName || PredictionColumnNames.Contains(FoldColumnName)))
+            {
+                throw new ArgumentException("FoldColumnName must be null or a non-empty name other than the label and prediction columns.", nameof(FoldColumnName));
             }
         }
     }
@@ -96,8 +112,9 @@ public sealed class PredictionColumnsStackingEstimator : IEstimator<StackingTran
             throw new ArgumentException("The training data has no rows.", nameof(input));
         }
 
+        var folds = _options.FoldColumnName is null ? null : FoldColumn.Read(input, _options.FoldColumnName);
         var combiner = _options.Combiner ?? StackingDefaults.Combiner(_options.Task);
-        var model = combiner.Fit(new PredictionMatrix(_options.PredictionColumnNames, columns), y);
+        var model = combiner.Fit(new PredictionMatrix(_options.PredictionColumnNames, columns), y, folds);
         var scoring = StackingScoring.Estimator(_ml, model, _options.PredictionColumnNames, _options.Task).Fit(input);
         return new StackingTransformer(model, _options.Task, [], scoring, [], _options.PredictionColumnNames);
     }
@@ -108,6 +125,11 @@ public sealed class PredictionColumnsStackingEstimator : IEstimator<StackingTran
         foreach (var name in _options.PredictionColumnNames)
         {
             StackingScoring.CheckShape(inputSchema, name, "prediction", boolean: false, singleOnly: true);
+        }
+
+        if (_options.FoldColumnName is not null)
+        {
+            FoldColumn.CheckShape(inputSchema, _options.FoldColumnName);
         }
 
         return StackingScoring.OutputShape(_ml, inputSchema, _options.Task);

@@ -8,6 +8,7 @@ namespace MLExtensions.Stacking;
 /// probabilities (residuals y − p by default), the six meta-features over the probabilities, L2-, L1- and elastic-net-regularized
 /// logistic meta-models (standardization fitted on training folds only, alpha and l1 ratio chosen by inner K-fold log-loss),
 /// out-of-fold meta-probabilities from an outer K-fold, and a blend of the meta-models' probabilities with weights ∝ 1/log-loss.
+/// A fold assignment serves as outer and inner folds, as in <see cref="RegularizedMetaLearningCombiner"/>.
 /// </summary>
 public sealed class RegularizedLogisticMetaLearningCombiner : StackingCombiner
 {
@@ -53,10 +54,9 @@ public sealed class RegularizedLogisticMetaLearningCombiner : StackingCombiner
     public override string Name => "Regularized logistic meta-learning";
 
     /// <inheritdoc/>
-    public override StackingModel Fit(PredictionMatrix predictions, IReadOnlyList<double> label)
+    protected override StackingModel FitCore(PredictionMatrix predictions, double[] label, int[]? folds)
     {
-        ArgumentNullException.ThrowIfNull(predictions);
-        var y = StackingData.CheckLabel(label, predictions.Rows);
+        var y = label;
         if (y.Any(v => v is not (0.0 or 1.0)))
         {
             throw new ArgumentException("Binary stacking needs labels 0 or 1 (false/true).", nameof(label));
@@ -68,10 +68,7 @@ public sealed class RegularizedLogisticMetaLearningCombiner : StackingCombiner
         }
 
         int n = predictions.Rows;
-        if (n < _options.OuterFolds * _options.InnerFolds)
-        {
-            throw new ArgumentException($"Stacking needs at least {_options.OuterFolds * _options.InnerFolds} rows; got {n}.", nameof(predictions));
-        }
+        var (outer, outerCount, inner, innerCount) = StackingData.NestedFolds(n, folds, _options.OuterFolds, _options.InnerFolds, _options.Seed, Name);
 
         var watch = Stopwatch.StartNew();
         var report = _options.UseRedundancyProjection ? new RedundancyProjector(_options.Redundancy).Fit(predictions, y) : null;
@@ -89,8 +86,6 @@ public sealed class RegularizedLogisticMetaLearningCombiner : StackingCombiner
             }
         }
 
-        var outer = StackingData.ShuffledFolds(n, _options.OuterFolds, _options.Seed);
-        var inner = StackingData.ShuffledFolds(n, _options.InnerFolds, _options.Seed + 1);
         var components = new List<(string Name, Linear.LinearModel Model, double Alpha, double L1, double LogLoss)>();
         var outOfFold = new List<double[]>();
         foreach (var kind in new[] { MetaModelKinds.Ridge, MetaModelKinds.Lasso, MetaModelKinds.ElasticNet })
@@ -104,11 +99,11 @@ public sealed class RegularizedLogisticMetaLearningCombiner : StackingCombiner
             double[] ratios = kind switch { MetaModelKinds.Ridge => [0.0], MetaModelKinds.Lasso => [1.0], _ => _options.L1Ratios };
             double oofLoss = 0;
             var oofProbability = new double[n];
-            for (int f = 0; f < _options.OuterFolds; f++)
+            for (int f = 0; f < outerCount; f++)
             {
                 int fold = f;
                 var trainIdx = Enumerable.Range(0, n).Where(i => outer[i] != fold).ToArray();
-                var model = LogisticElasticNetCV.Fit(rows, y, trainIdx, inner, _options.InnerFolds, alphas, ratios).Model;
+                var model = LogisticElasticNetCV.Fit(rows, y, trainIdx, inner, innerCount, alphas, ratios).Model;
                 for (int i = 0; i < n; i++)
                 {
                     if (outer[i] == fold)
@@ -120,7 +115,7 @@ public sealed class RegularizedLogisticMetaLearningCombiner : StackingCombiner
                 }
             }
 
-            var (final, alpha, ratio, _) = LogisticElasticNetCV.Fit(rows, y, Enumerable.Range(0, n).ToArray(), inner, _options.InnerFolds, alphas, ratios);
+            var (final, alpha, ratio, _) = LogisticElasticNetCV.Fit(rows, y, Enumerable.Range(0, n).ToArray(), inner, innerCount, alphas, ratios);
             components.Add((kind.ToString(), final, alpha, ratio, oofLoss / n));
             outOfFold.Add(oofProbability);
         }

@@ -29,6 +29,9 @@ public enum MetaModelKinds
 /// (<see cref="MetaFeatures"/>), Ridge, Lasso and ElasticNet meta-models with standardization fitted on training folds only and
 /// alpha (and l1 ratio) chosen by inner K-fold cross-validation, out-of-fold meta-predictions from an outer shuffled K-fold, and
 /// an inverse-RMSE blend of the meta-models. The final meta-models are refitted on all rows with their own inner CV.
+/// With a fold assignment (<see cref="StackingCombiner.Fit(PredictionMatrix, IReadOnlyList{double}, IReadOnlyList{int})"/>) its folds
+/// are the outer folds and, within each outer training set, the inner folds (at least 3 folds; <see cref="MetaLearningOptionsBase.OuterFolds"/>,
+/// <see cref="MetaLearningOptionsBase.InnerFolds"/> and <see cref="MetaLearningOptionsBase.Seed"/> are then not used).
 /// </summary>
 /// <remarks>
 /// <para>All solvers work on Gram matrices of the meta design: one pass over the rows computes X^T X per (outer fold, inner fold)
@@ -121,26 +124,19 @@ public sealed class RegularizedMetaLearningCombiner : StackingCombiner
     public override string Name => "Regularized meta-learning";
 
     /// <inheritdoc/>
-    public override StackingModel Fit(PredictionMatrix predictions, IReadOnlyList<double> label)
+    protected override StackingModel FitCore(PredictionMatrix predictions, double[] label, int[]? folds)
     {
-        ArgumentNullException.ThrowIfNull(predictions);
-        var y = StackingData.CheckLabel(label, predictions.Rows);
+        var y = label;
         var watch = Stopwatch.StartNew();
         int n = predictions.Rows;
-        if (n < _options.OuterFolds * _options.InnerFolds)
-        {
-            throw new ArgumentException(
-                $"Stacking needs at least OuterFolds x InnerFolds = {_options.OuterFolds * _options.InnerFolds} rows; got {n}.", nameof(predictions));
-        }
+        var (outer, outerCount, inner, innerCount) = StackingData.NestedFolds(n, folds, _options.OuterFolds, _options.InnerFolds, _options.Seed, Name);
 
         var report = _options.UseRedundancyProjection ? new RedundancyProjector(_options.Redundancy).Fit(predictions, y) : null;
         var selected = report?.Kept.ToArray() ?? Enumerable.Range(0, predictions.Count).ToArray();
         var kept = predictions.Select(selected);
         var columns = _options.UseMetaFeatures ? MetaFeatures.Augment(kept) : kept.Columns.ToArray();
 
-        var outer = StackingData.ShuffledFolds(n, _options.OuterFolds, _options.Seed);
-        var inner = StackingData.ShuffledFolds(n, _options.InnerFolds, _options.Seed + 1);
-        var design = new MetaDesign(columns, y, inner, _options.InnerFolds, outer, _options.OuterFolds);
+        var design = new MetaDesign(columns, y, inner, innerCount, outer, outerCount);
 
         var fitted = new List<(string Name, LinearModel Model, double Alpha, double? L1, double Rmse)>();
         var outOfFold = new List<double[]>();
@@ -152,7 +148,7 @@ public sealed class RegularizedMetaLearningCombiner : StackingCombiner
             }
 
             var oof = new double[n];
-            for (int f = 0; f < _options.OuterFolds; f++)
+            for (int f = 0; f < outerCount; f++)
             {
                 design.PredictFold(f, FitOne(design, kind, f).Model, oof);
             }

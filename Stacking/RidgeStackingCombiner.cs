@@ -5,7 +5,8 @@ namespace MLExtensions.Stacking;
 
 /// <summary>
 /// Classic ridge stacking: a ridge regression on all (standardized) base predictions, its alpha chosen by shuffled K-fold
-/// cross-validation (mean fold MSE) over a log grid, refitted on all rows. No de-duplication, no meta-features.
+/// cross-validation (mean fold MSE) over a log grid, refitted on all rows. No de-duplication, no meta-features. With a fold
+/// assignment the alpha search runs over those folds instead (<see cref="Options.Folds"/> and <see cref="Options.Seed"/> are then not used).
 /// </summary>
 public sealed class RidgeStackingCombiner : StackingCombiner
 {
@@ -60,13 +61,13 @@ public sealed class RidgeStackingCombiner : StackingCombiner
     public override string Name => "Ridge stacking";
 
     /// <inheritdoc/>
-    public override StackingModel Fit(PredictionMatrix predictions, IReadOnlyList<double> label)
+    protected override StackingModel FitCore(PredictionMatrix predictions, double[] label, int[]? folds)
     {
-        ArgumentNullException.ThrowIfNull(predictions);
-        var y = StackingData.CheckLabel(label, predictions.Rows);
+        var y = label;
         var watch = Stopwatch.StartNew();
-        var folds = StackingData.ShuffledFolds(predictions.Rows, _options.Folds, _options.Seed);
-        var design = new MetaDesign(predictions.Columns, y, folds, _options.Folds, new int[predictions.Rows], 1);
+        var assignment = folds ?? StackingData.ShuffledFolds(predictions.Rows, _options.Folds, _options.Seed);
+        int count = folds is null ? _options.Folds : StackingData.FoldCount(folds);
+        var design = new MetaDesign(predictions.Columns, y, assignment, count, new int[predictions.Rows], 1);
         var (model, alpha) = design.FitRidgeCv(design.AllRows, _options.Alphas);
         return new StackingModel(predictions.Names, Enumerable.Range(0, predictions.Count).ToArray(), false, [new StackingComponent("Ridge", 1.0, model, alpha)])
         {

@@ -39,11 +39,12 @@ public static class StackingCatalogExtensions
     /// <param name="predictionColumnNames">Single prediction columns, one per base model.</param>
     /// <param name="labelColumnName">The label column.</param>
     /// <param name="combiner">How predictions are combined; null for <see cref="RegularizedMetaLearningCombiner"/> with defaults.</param>
+    /// <param name="foldColumnName">Each row's fold (the folds the predictions were made with), used by every cross-validation of the combiner; null for the combiner's own folds.</param>
     /// <returns>The estimator.</returns>
     public static PredictionColumnsStackingEstimator StackPredictions(
         this RegressionCatalog.RegressionTrainers catalog, string[] predictionColumnNames,
-        string labelColumnName = StackingColumnNames.Label, StackingCombiner? combiner = null) =>
-        new(new() { PredictionColumnNames = predictionColumnNames, LabelColumnName = labelColumnName, Combiner = combiner });
+        string labelColumnName = StackingColumnNames.Label, StackingCombiner? combiner = null, string? foldColumnName = null) =>
+        new(new() { PredictionColumnNames = predictionColumnNames, LabelColumnName = labelColumnName, Combiner = combiner, FoldColumnName = foldColumnName });
 
     /// <summary>Stacks base binary classifiers (their <c>Probability</c> columns).</summary>
     /// <param name="catalog">The binary classification trainers catalog.</param>
@@ -64,9 +65,14 @@ public static class StackingCatalogExtensions
     /// <param name="probabilityColumnNames">Single probability columns, one per base model.</param>
     /// <param name="labelColumnName">The Boolean label column.</param>
     /// <param name="combiner">How probabilities are combined; null for <see cref="RegularizedLogisticMetaLearningCombiner"/> with defaults.</param>
+    /// <param name="foldColumnName">Each row's fold (the folds the probabilities were made with), used by every cross-validation of the combiner; null for the combiner's own folds.</param>
     /// <returns>The estimator.</returns>
     public static PredictionColumnsStackingEstimator StackPredictions(
         this BinaryClassificationCatalog.BinaryClassificationTrainers catalog, string[] probabilityColumnNames,
-        string labelColumnName = StackingColumnNames.Label, StackingCombiner? combiner = null) =>
-        new(new() { PredictionColumnNames = probabilityColumnNames, LabelColumnName = labelColumnName, Combiner = combiner, Task = StackingTask.BinaryClassification });
+        string labelColumnName = StackingColumnNames.Label, StackingCombiner? combiner = null, string? foldColumnName = null) =>
+        new(new()
+        {
+            PredictionColumnNames = probabilityColumnNames, LabelColumnName = labelColumnName, Combiner = combiner, FoldColumnName = foldColumnName,
+            Task = StackingTask.BinaryClassification,
+        });
 }

@@ -24,6 +24,78 @@ internal static class StackingData
         return y;
     }
 
+    /// <summary>
+    /// Checks a fold assignment (one integer ≥ 0 per row, at least 2 distinct values) and renumbers the folds 0 … K − 1 in
+    /// increasing order of their labels, so every fold is non-empty.
+    /// </summary>
+    public static int[] CheckFolds(IReadOnlyList<long> folds, int rows, string what, string paramName)
+    {
+        if (folds.Count != rows)
+        {
+            throw new ArgumentException($"{what} has {folds.Count} values but the predictions have {rows} rows.", paramName);
+        }
+
+        for (int i = 0; i < folds.Count; i++)
+        {
+            if (folds[i] < 0)
+            {
+                throw new ArgumentException(
+                    $"{what} has a negative fold ({folds[i]}) at row {i}; folds are integers >= 0 (drop rows outside the cross-validation, such as test rows marked -1).", paramName);
+            }
+        }
+
+        var labels = folds.Distinct().Order().ToArray();
+        if (labels.Length < 2)
+        {
+            throw new ArgumentException($"{what} has a single fold ({labels[0]}); at least 2 distinct folds are needed.", paramName);
+        }
+
+        var index = new Dictionary<long, int>();
+        for (int f = 0; f < labels.Length; f++)
+        {
+            index[labels[f]] = f;
+        }
+
+        return folds.Select(f => index[f]).ToArray();
+    }
+
+    /// <summary>Some rows of a prediction matrix, in the given order.</summary>
+    public static PredictionMatrix Rows(PredictionMatrix predictions, int[] rows) =>
+        new(predictions.Names, predictions.Columns.Select(c => rows.Select(i => c[i]).ToArray()).ToArray());
+
+    /// <summary>Number of folds of a checked (dense) assignment.</summary>
+    public static int FoldCount(int[] folds) => folds.Max() + 1;
+
+    /// <summary>The rows of <paramref name="folds"/> outside fold <paramref name="excluded"/>, in order.</summary>
+    public static int[] RowsOutside(int[] folds, int excluded) => Enumerable.Range(0, folds.Length).Where(i => folds[i] != excluded).ToArray();
+
+    /// <summary>
+    /// The outer and inner folds of a nested cross-validation: seeded shuffles of the given sizes, or, with a fold assignment, that
+    /// assignment as outer folds and again as inner folds (the inner CV of outer fold f runs over the other folds), which needs
+    /// at least 3 folds.
+    /// </summary>
+    public static (int[] Outer, int OuterCount, int[] Inner, int InnerCount) NestedFolds(int rows, int[]? folds, int outerFolds, int innerFolds, int seed, string combiner)
+    {
+        if (folds is null)
+        {
+            if (rows < outerFolds * innerFolds)
+            {
+                throw new ArgumentException($"{combiner} needs at least OuterFolds x InnerFolds = {outerFolds * innerFolds} rows; got {rows}.", "predictions");
+            }
+
+            return (ShuffledFolds(rows, outerFolds, seed), outerFolds, ShuffledFolds(rows, innerFolds, seed + 1), innerFolds);
+        }
+
+        int count = FoldCount(folds);
+        if (count < 3)
+        {
+            throw new ArgumentException(
+                $"{combiner} with a fold assignment needs at least 3 folds (its inner cross-validation runs over the folds left after each outer fold); got {count}.", "folds");
+        }
+
+        return (folds, count, folds, count);
+    }
+
     /// <summary>Shuffled K-fold assignment (like KFold(shuffle=True)): a seeded permutation cut into contiguous blocks of sizes n/K (+1 for the first n % K).</summary>
     public static int[] ShuffledFolds(int n, int k, int seed)
     {

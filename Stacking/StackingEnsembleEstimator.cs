@@ -39,6 +39,17 @@ public sealed class StackingEnsembleEstimator : IEstimator<StackingTransformer>
         /// <value>Default 42.</value>
         public int Seed { get; set; } = Defaults.Seed;
 
+        /// <summary>
+        /// The column giving each row's fold: the out-of-fold predictions then come from these folds (fold f predicted by base models
+        /// trained on the other folds), <see cref="Folds"/> and the seeded split are not used, and the combiner's own
+        /// cross-validations use the same folds.
+        /// </summary>
+        /// <value>
+        /// Default null (ML.NET's seeded <c>CrossValidationSplit</c> into <see cref="Folds"/> folds). Otherwise a scalar integer,
+        /// key, Single or Double column of whole numbers ≥ 0 with at least 2 distinct values (the meta-learning pipeline needs 3).
+        /// </value>
+        public string? FoldColumnName { get; set; }
+
         /// <summary>How the base predictions are combined.</summary>
         /// <value>Default: <see cref="RegularizedMetaLearningCombiner"/> for regression, <see cref="RegularizedLogisticMetaLearningCombiner"/> for binary classification.</value>
         public StackingCombiner? Combiner { get; set; }
@@ -65,6 +76,11 @@ public sealed class StackingEnsembleEstimator : IEstimator<StackingTransformer>
         {
             ArgumentException.ThrowIfNullOrWhiteSpace(LabelColumnName);
             ArgumentOutOfRangeException.ThrowIfLessThan(Folds, 2);
+            if (FoldColumnName is not null && (string.IsNullOrWhiteSpace(FoldColumnName) || FoldColumnName == LabelColumnName))
+            {
+                throw new ArgumentException("FoldColumnName must be null or a non-empty name other than the label column.", nameof(FoldColumnName));
+            }
+
             if (!Enum.IsDefined(Task))
             {
                 throw new ArgumentOutOfRangeException(nameof(Task), Task, "must be Regression or BinaryClassification.");
@@ -104,18 +120,23 @@ public sealed class StackingEnsembleEstimator : IEstimator<StackingTransformer>
     {
         ArgumentNullException.ThrowIfNull(input);
         var ml = new MLContext(_options.Seed);
-        var splits = ml.Data.CrossValidationSplit(input, _options.Folds, seed: _options.Seed);
+        var splits = _options.FoldColumnName is null
+            ? ml.Data.CrossValidationSplit(input, _options.Folds, seed: _options.Seed).Select(s => (Train: s.TrainSet, Test: s.TestSet)).ToArray()
+            : UserSplits(ml, input, _options.FoldColumnName);
         var label = new List<double>();
+        var folds = new List<int>();
         var columns = _names.Select(_ => new List<double>()).ToArray();
-        foreach (var split in splits)
+        for (int f = 0; f < splits.Length; f++)
         {
-            var y = StackingScoring.ReadLabel(split.TestSet, _options.LabelColumnName, _options.Task);
+            var split = splits[f];
+            var y = StackingScoring.ReadLabel(split.Test, _options.LabelColumnName, _options.Task);
             StackingScoring.CheckFinite(y, _options.LabelColumnName, "label");
             label.AddRange(y);
+            folds.AddRange(Enumerable.Repeat(f, y.Length));
             for (int i = 0; i < _baseEstimators.Length; i++)
             {
-                var model = _baseEstimators[i].Fit(split.TrainSet);
-                var predictions = StackingScoring.ReadNumeric(model.Transform(split.TestSet), BaseOutput, $"base model '{_names[i]}' output");
+                var model = _baseEstimators[i].Fit(split.Train);
+                var predictions = StackingScoring.ReadNumeric(model.Transform(split.Test), BaseOutput, $"base model '{_names[i]}' output");
                 StackingScoring.CheckFinite(predictions, BaseOutput, $"base model '{_names[i]}' output");
                 columns[i].AddRange(predictions);
             }
@@ -128,7 +149,8 @@ public sealed class StackingEnsembleEstimator : IEstimator<StackingTransformer>
 
         var matrix = new PredictionMatrix(_names, columns.Select(c => c.ToArray()).ToArray());
         var labelArray = label.ToArray();
-        var stackingModel = (_options.Combiner ?? StackingDefaults.Combiner(_options.Task)).Fit(matrix, labelArray);
+        var stackingModel = (_options.Combiner ?? StackingDefaults.Combiner(_options.Task))
+            .Fit(matrix, labelArray, _options.FoldColumnName is null ? null : folds);
 
         var chain = new List<ITransformer>();
         var baseModels = new List<ITransformer>();
@@ -156,9 +178,50 @@ public sealed class StackingEnsembleEstimator : IEstimator<StackingTransformer>
         };
     }
 
+    /// <summary>Train/test views per fold of the fold column (checked first), in increasing order of the column's values.</summary>
+    private static (IDataView Train, IDataView Test)[] UserSplits(MLContext ml, IDataView input, string foldColumn)
+    {
+        var dense = FoldColumn.Read(input, foldColumn);
+        var withValue = ml.Transforms.Conversion.ConvertType(FoldValue.Column, foldColumn, DataKind.Double).Fit(input).Transform(input);
+        var values = withValue.GetColumn<double>(FoldValue.Column).ToArray();
+        var splits = new (IDataView Train, IDataView Test)[StackingData.FoldCount(dense)];
+        for (int f = 0; f < splits.Length; f++)
+        {
+            double value = values[Array.IndexOf(dense, f)];
+            var distance = ml.Transforms.CustomMapping<FoldValue, FoldDistance>((i, o) => o.StackingFoldDistance = (float)Math.Abs(i.StackingFoldValue - value), contractName: null)
+                .Fit(withValue).Transform(withValue);
+            IDataView Part(double lower, double upper) => ml.Transforms.DropColumns(FoldValue.Column, FoldDistance.Column)
+                .Fit(distance).Transform(ml.Data.FilterRowsByColumn(distance, FoldDistance.Column, lower, upper));
+            splits[f] = (Part(0.5, double.PositiveInfinity), Part(0, 0.5));
+        }
+
+        return splits;
+    }
+
+    /// <summary>The fold column converted to Double (training-time only, never saved).</summary>
+    private sealed class FoldValue
+    {
+        public const string Column = nameof(StackingFoldValue);
+
+        public double StackingFoldValue { get; set; }
+    }
+
+    /// <summary>Distance of a row's fold value from the fold being held out.</summary>
+    private sealed class FoldDistance
+    {
+        public const string Column = nameof(StackingFoldDistance);
+
+        public float StackingFoldDistance { get; set; }
+    }
+
     /// <inheritdoc/>
     public SchemaShape GetOutputSchema(SchemaShape inputSchema)
     {
+        if (_options.FoldColumnName is not null)
+        {
+            FoldColumn.CheckShape(inputSchema, _options.FoldColumnName);
+        }
+
         var shape = inputSchema;
         foreach (var estimator in _baseEstimators)
         {

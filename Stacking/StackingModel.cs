@@ -187,4 +187,7 @@ public sealed record StackingDiagnostics(RedundancyReport? Redundancy, TimeSpan 
     /// Optimistic: the projection and the blend weights saw every row's target.
     /// </summary>
     public double? OutOfFoldError { get; init; }
+
+    /// <summary>The candidates' cross-validated errors and the choice, when the model comes from <see cref="SelectBestCombiner"/>.</summary>
+    public CombinerSelectionReport? Selection { get; init; }
 }

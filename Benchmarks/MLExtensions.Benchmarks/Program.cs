@@ -22,6 +22,8 @@ switch (benchmark)
         return StackingBenchmark.Run(rest);
     case "stacking-tabular":
         return TabularStackingBenchmark.Run(rest);
+    case "stacking-ames":
+        return AmesStackingBenchmark.Run(rest);
     default:
         Console.WriteLine("Benchmarks:");
         Console.WriteLine("  fashion-mnist [--data DIR] [--epochs N] [--seeds N] [--no-baselines]");
@@ -29,6 +31,7 @@ switch (benchmark)
         Console.WriteLine("  optimizers [--data DIR] (see Benchmarks/MLExtensions.Benchmarks/Optimizers)");
         Console.WriteLine("  scoring [--data DIR] [--repeat N] [--hidden 256,128]");
         Console.WriteLine("  stacking [--data DIR] [--repeat N] [--only TEXT] [--with-cd]");
-        Console.WriteLine("  stacking-tabular [--data DIR]");
+        Console.WriteLine("  stacking-tabular [--data DIR] [--no-network]");
+        Console.WriteLine("  stacking-ames [--data DIR] [--no-network]");
         return benchmark.Length == 0 ? 0 : 1;
 }

@@ -32,6 +32,11 @@ internal static class LogisticElasticNetCV
                 int fold = g;
                 var fitRows = trainIdx.Where(i => inner[i] != fold).ToArray();
                 var testRows = trainIdx.Where(i => inner[i] == fold).ToArray();
+                if (testRows.Length == 0)
+                {
+                    continue; // user folds serve as outer and inner folds: the excluded outer fold has no rows here
+                }
+
                 var xFit = Scaled(fitRows);
                 var yFit = fitRows.Select(i => y[i]).ToArray();
                 var xTest = Scaled(testRows);

@@ -21,31 +21,32 @@ public static class StackingBenchmark
             return 2;
         }
 
-        var (train, yTrain) = Load(Path.Combine(data, "oof_train.csv"));
-        var (test, yTest) = Load(Path.Combine(data, "test.csv"));
+        var (train, yTrain, folds) = Load(Path.Combine(data, "oof_train.csv"));
+        var (test, yTest, _) = Load(Path.Combine(data, "test.csv"));
         Console.WriteLine($"stacking-oof: train {train.Rows} x {train.Count}, test {test.Rows} x {test.Count}; {Environment.ProcessorCount} cores, {RuntimeInfo()}");
 
         var rows = new List<string[]>();
-        int best = Enumerable.Range(0, train.Count).OrderBy(k => Rmse(train.Columns[k], yTrain)).First();
-        var bestWatch = Stopwatch.StartNew();
-        double bestOof = Rmse(train.Columns[best], yTrain);
-        bestWatch.Stop();
-        rows.Add(["Best single model (" + train.Names[best] + ")", F(Rmse(test.Columns[best], yTest)), F(bestOof), "-", "-"]);
 
-        var cases = new List<(string Name, Func<StackingCombiner> Create)>
+        // UserFolds: the combiner gets the data's `fold` column (the folds the OOF predictions were made with) for all its CVs.
+        var cases = new List<(string Name, Func<StackingCombiner> Create, bool UserFolds)>
         {
-            ("Simple average", () => new SimpleAverageCombiner()),
-            ("Inverse-RMSE weighted average", () => new InverseRmseAverageCombiner()),
-            ("Ridge stacking (RidgeCV, 5 folds)", () => new RidgeStackingCombiner()),
-            ("Greedy ensemble selection (100 it.)", () => new GreedyEnsembleSelectionCombiner()),
-            ("Regularized meta-learning (full)", () => new RegularizedMetaLearningCombiner()),
-            ("  ablation: no de-duplication", () => new RegularizedMetaLearningCombiner(new() { UseRedundancyProjection = false })),
-            ("  ablation: no meta-features", () => new RegularizedMetaLearningCombiner(new() { UseMetaFeatures = false })),
-            ("  ablation: neither de-duplication nor meta-features", () => new RegularizedMetaLearningCombiner(new() { UseMetaFeatures = false, UseRedundancyProjection = false })),
-            ("  ablation: de-dup on raw predictions", () => new RegularizedMetaLearningCombiner(new() { Redundancy = new() { Basis = CorrelationBasis.Predictions } })),
-            ("  ablation: Ridge meta-model only", () => new RegularizedMetaLearningCombiner(new() { MetaModels = MetaModelKinds.Ridge })),
-            ("  ablation: Lasso meta-model only", () => new RegularizedMetaLearningCombiner(new() { MetaModels = MetaModelKinds.Lasso })),
-            ("  ablation: ElasticNet meta-model only", () => new RegularizedMetaLearningCombiner(new() { MetaModels = MetaModelKinds.ElasticNet })),
+            ("Best single model (by OOF RMSE)", () => new BestSingleModelCombiner(), false),
+            ("Simple average", () => new SimpleAverageCombiner(), false),
+            ("Inverse-RMSE weighted average", () => new InverseRmseAverageCombiner(), false),
+            ("Ridge stacking (RidgeCV, 5 folds)", () => new RidgeStackingCombiner(), false),
+            ("Greedy ensemble selection (100 it.)", () => new GreedyEnsembleSelectionCombiner(), false),
+            ("Regularized meta-learning (full)", () => new RegularizedMetaLearningCombiner(), false),
+            ("  ablation: no de-duplication", () => new RegularizedMetaLearningCombiner(new() { UseRedundancyProjection = false }), false),
+            ("  ablation: no meta-features", () => new RegularizedMetaLearningCombiner(new() { UseMetaFeatures = false }), false),
+            ("  ablation: neither de-duplication nor meta-features", () => new RegularizedMetaLearningCombiner(new() { UseMetaFeatures = false, UseRedundancyProjection = false }), false),
+            ("  ablation: de-dup on raw predictions", () => new RegularizedMetaLearningCombiner(new() { Redundancy = new() { Basis = CorrelationBasis.Predictions } }), false),
+            ("  ablation: Ridge meta-model only", () => new RegularizedMetaLearningCombiner(new() { MetaModels = MetaModelKinds.Ridge }), false),
+            ("  ablation: Lasso meta-model only", () => new RegularizedMetaLearningCombiner(new() { MetaModels = MetaModelKinds.Lasso }), false),
+            ("  ablation: ElasticNet meta-model only", () => new RegularizedMetaLearningCombiner(new() { MetaModels = MetaModelKinds.ElasticNet }), false),
+            ("Select best combiner (nested 5-fold CV)", () => new SelectBestCombiner(), false),
+            ("Ridge stacking, the data's 5 folds", () => new RidgeStackingCombiner(), true),
+            ("Regularized meta-learning, the data's 5 folds", () => new RegularizedMetaLearningCombiner(), true),
+            ("Select best combiner, the data's 5 folds", () => new SelectBestCombiner(), true),
         };
 
         if (args.Contains("--with-cd"))
@@ -53,7 +54,7 @@ public static class StackingBenchmark
             // scikit-learn's coordinate descent (tol 1e-4, max_iter 1e4) instead of the exact active-set solver: slow on these
             // strongly correlated meta-features, so only on request.
             cases.Add(("  solver: Lasso only, scikit-learn coordinate descent", () => new RegularizedMetaLearningCombiner(
-                new() { MetaModels = MetaModelKinds.Lasso, Solver = MLExtensions.Stacking.Linear.ElasticNetSolver.CoordinateDescent })));
+                new() { MetaModels = MetaModelKinds.Lasso, Solver = MLExtensions.Stacking.Linear.ElasticNetSolver.CoordinateDescent }), false));
         }
 
         string? only = Option(args, "--only");
@@ -64,19 +65,20 @@ public static class StackingBenchmark
 
         // Warm-up (JIT) on a slice so the timings below are steady-state.
         var slice = new PredictionMatrix(train.Names, train.Columns.Select(c => c[..3000]).ToArray());
-        foreach (var (_, create) in cases)
+        foreach (var (_, create, userFolds) in cases)
         {
-            create().Fit(slice, yTrain[..3000]);
+            create().Fit(slice, yTrain[..3000], userFolds ? folds[..3000] : null);
         }
 
-        foreach (var (name, create) in cases)
+        var selections = new List<(string Name, CombinerSelectionReport Report, bool UserFolds)>();
+        foreach (var (name, create, userFolds) in cases)
         {
             StackingModel? model = null;
             var times = new List<double>();
             for (int r = 0; r < repeat; r++)
             {
                 var watch = Stopwatch.StartNew();
-                model = create().Fit(train, yTrain);
+                model = create().Fit(train, yTrain, userFolds ? folds : null);
                 times.Add(watch.Elapsed.TotalSeconds);
             }
 
@@ -85,6 +87,10 @@ public static class StackingBenchmark
             string detail = Detail(model);
             rows.Add([name, F(testRmse), oof, times.Min().ToString("0.000", CultureInfo.InvariantCulture) + " s", detail]);
             Console.WriteLine("  done: " + string.Join(" | ", rows[^1]));
+            if (model.Diagnostics?.Selection is { } selection)
+            {
+                selections.Add((name, selection, userFolds));
+            }
         }
 
         if (only is null)
@@ -111,7 +117,25 @@ public static class StackingBenchmark
         }
 
         Console.WriteLine();
-        Console.WriteLine("* OOF RMSE of the blend from the outer 10-fold CV of the meta-models (optimistic: de-duplication and blend weights saw all rows).");
+        Console.WriteLine("* OOF RMSE of the blend from the outer 10-fold CV of the meta-models (optimistic: de-duplication and blend weights saw all rows);");
+        Console.WriteLine("  for the best single model its OOF RMSE; for the selection the chosen candidate's nested out-of-fold RMSE.");
+        foreach (var (name, report, userFolds) in selections)
+        {
+            // Each candidate refitted on all training rows (as the selector refits the chosen one) and scored on the test rows,
+            // beside the nested CV error the selector chose by.
+            var candidates = new StackingCombiner[] { new RegularizedMetaLearningCombiner(), new RidgeStackingCombiner(), new GreedyEnsembleSelectionCombiner(), new BestSingleModelCombiner() };
+            Console.WriteLine();
+            Console.WriteLine($"{name}: chose {report.ChosenName}");
+            Console.WriteLine("| candidate | nested CV RMSE | test RMSE (refitted on all rows) |");
+            Console.WriteLine("| --- | --- | --- |");
+            for (int c = 0; c < candidates.Length; c++)
+            {
+                double candidateTest = Rmse(candidates[c].Fit(train, yTrain, userFolds ? folds : null).Predict(test), yTest);
+                string mark = c == report.Chosen ? " (chosen)" : "";
+                Console.WriteLine($"| {report.Candidates[c]}{mark} | {F(report.CrossValidationErrors[c])} | {F(candidateTest)} |");
+            }
+        }
+
         foreach (var basis in new[] { CorrelationBasis.Residuals, CorrelationBasis.Predictions })
         {
             var report = new RedundancyProjector(new() { Basis = basis }).Fit(train, yTrain);
@@ -139,15 +163,26 @@ public static class StackingBenchmark
         {
             parts.Add($"{model.Components[0].Model.Coefficients.Count(w => w > 0)} distinct models");
         }
+        else if (model.SelectedInputs.Count == 1)
+        {
+            parts.Add(model.InputNames[model.SelectedInputs[0]]);
+        }
+
+        if (model.Diagnostics?.Selection is { } selection)
+        {
+            parts.Insert(0, "chose " + selection.ChosenName);
+        }
 
         return string.Join("; ", parts);
     }
 
-    private static (PredictionMatrix Matrix, double[] Label) Load(string path)
+    private static (PredictionMatrix Matrix, double[] Label, int[] Folds) Load(string path)
     {
         var lines = File.ReadAllLines(path);
         var header = lines[0].Split(',');
         int labelIndex = Array.IndexOf(header, "log_price");
+        int foldIndex = Array.IndexOf(header, "fold");
+        var folds = new int[lines.Length - 1];
         var modelIndices = Enumerable.Range(0, header.Length).Where(i => header[i] is not ("fold" or "price" or "log_price")).ToArray();
         var columns = modelIndices.Select(_ => new double[lines.Length - 1]).ToArray();
         var label = new double[lines.Length - 1];
@@ -155,13 +190,14 @@ public static class StackingBenchmark
         {
             var parts = lines[r].Split(',');
             label[r - 1] = double.Parse(parts[labelIndex], CultureInfo.InvariantCulture);
+            folds[r - 1] = int.Parse(parts[foldIndex], CultureInfo.InvariantCulture);
             for (int j = 0; j < modelIndices.Length; j++)
             {
                 columns[j][r - 1] = double.Parse(parts[modelIndices[j]], CultureInfo.InvariantCulture);
             }
         }
 
-        return (new PredictionMatrix(modelIndices.Select(i => header[i]).ToArray(), columns), label);
+        return (new PredictionMatrix(modelIndices.Select(i => header[i]).ToArray(), columns), label, folds);
     }
 
     private static double Rmse(IReadOnlyList<double> p, IReadOnlyList<double> y)
