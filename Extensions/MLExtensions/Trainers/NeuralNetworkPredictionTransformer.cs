@@ -24,6 +24,10 @@ public sealed class NeuralNetworkPredictionTransformer : ISingleFeaturePredictio
     private readonly ITransformer _scorer;
     private readonly DataViewSchema.Annotations? _labelAnnotations;
 
+    /// <summary>Batched forward passes hold it for reading; <see cref="Dispose"/> takes it for writing, so it never frees the network mid-pass.</summary>
+    private readonly ReaderWriterLockSlim _networkLock = new();
+    private volatile bool _disposed;
+
     internal NeuralNetworkPredictionTransformer(NeuralNetworkModelParameters model, MlpNetwork network, string featureColumnName,
                                                 IDataView schemaSource, DataViewSchema.Annotations? labelAnnotations)
     {
@@ -54,13 +58,16 @@ public sealed class NeuralNetworkPredictionTransformer : ISingleFeaturePredictio
     /// <inheritdoc />
     public DataViewSchema GetOutputSchema(DataViewSchema inputSchema)
     {
+        ThrowIfDisposed();
         CheckFeatureColumn(inputSchema);
         return _scorer.GetOutputSchema(inputSchema);
     }
 
     /// <inheritdoc />
+    /// <exception cref="ObjectDisposedException">The transformer was disposed.</exception>
     public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema)
     {
+        ThrowIfDisposed();
         CheckFeatureColumn(inputSchema);
         return _scorer.GetRowToRowMapper(inputSchema);
     }
@@ -69,13 +76,18 @@ public sealed class NeuralNetworkPredictionTransformer : ISingleFeaturePredictio
     /// <remarks>
     /// Sequential cursors score blocks of rows with one batched TorchSharp forward pass each; shuffled cursors (and
     /// <see cref="GetRowToRowMapper"/>, which <c>PredictionEngine</c> uses) score row by row in managed code. Both give the
-    /// same values up to float32 summation order.
+    /// same values up to float32 summation order. After <see cref="Dispose"/>, this method, opening a cursor on a view made
+    /// before it, reading an open sequential cursor and a <c>PredictionEngine</c> throw <see cref="ObjectDisposedException"/> (an open
+    /// shuffled cursor gets it wrapped by ML.NET's multi-threaded cursor in an <see cref="InvalidOperationException"/>).
     /// </remarks>
+    /// <exception cref="ObjectDisposedException">The transformer was disposed.</exception>
     public IDataView Transform(IDataView input)
     {
         ArgumentNullException.ThrowIfNull(input);
+        ThrowIfDisposed();
         CheckFeatureColumn(input.Schema);
-        return new BatchScoringDataView(input, _scorer.Transform(input), FeatureColumnName, Model.Task, Model.Architecture.OutputSize, ForwardBatch);
+        return new BatchScoringDataView(input, _scorer.Transform(input), FeatureColumnName, Model.Task, Model.Architecture.OutputSize, ForwardBatch,
+            ThrowIfDisposed);
     }
 
     /// <summary>The network as an ONNX graph with this transformer's feature column and output columns (for <c>ConvertToOnnxBacked</c>).</summary>
@@ -86,8 +98,23 @@ public sealed class NeuralNetworkPredictionTransformer : ISingleFeaturePredictio
         "mlContext.Model.Save cannot store a transformer from an external assembly. Convert the fitted pipeline to an ONNX-backed " +
         "ML.NET pipeline first (mlContext.Model.ConvertToOnnxBacked) and save that.");
 
-    /// <summary>Releases the network's native memory.</summary>
-    public void Dispose() => _network.Dispose();
+    /// <summary>Releases the network's native memory (waiting for batched passes in progress); a second call does nothing.</summary>
+    public void Dispose()
+    {
+        _networkLock.EnterWriteLock();
+        try
+        {
+            if (_disposed) return;
+            _disposed = true;
+            _network.Dispose();
+        }
+        finally
+        {
+            _networkLock.ExitWriteLock();
+        }
+    }
+
+    private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_disposed, this);
 
     private void CheckFeatureColumn(DataViewSchema schema)
     {
@@ -157,6 +184,7 @@ public sealed class NeuralNetworkPredictionTransformer : ISingleFeaturePredictio
     /// <summary>The network's outputs for one row, computed in managed code (cheaper than native calls for a single row).</summary>
     private float[] ForwardRow(float[] features)
     {
+        ThrowIfDisposed();
         var outputs = new float[Model.Architecture.OutputSize];
         _rowEvaluator.Evaluate(features, outputs);
         return outputs;
@@ -165,9 +193,18 @@ public sealed class NeuralNetworkPredictionTransformer : ISingleFeaturePredictio
     /// <summary>The network's outputs for <paramref name="rows"/> rows packed row-major in <paramref name="features"/>.</summary>
     private float[] ForwardBatch(float[] features, int rows)
     {
-        using var scope = NewDisposeScope();
-        using var noGrad = no_grad();
-        using var x = tensor(features, new long[] { rows, Model.Architecture.InputSize });
-        return _network.forward(x).data<float>().ToArray();
+        _networkLock.EnterReadLock();
+        try
+        {
+            ThrowIfDisposed();
+            using var scope = NewDisposeScope();
+            using var noGrad = no_grad();
+            using var x = tensor(features, new long[] { rows, Model.Architecture.InputSize });
+            return _network.forward(x).data<float>().ToArray();
+        }
+        finally
+        {
+            _networkLock.ExitReadLock();
+        }
     }
 }

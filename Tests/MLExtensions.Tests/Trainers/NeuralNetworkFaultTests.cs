@@ -164,12 +164,14 @@ public sealed class NeuralNetworkFaultTests
         var data = ml.Data.LoadFromEnumerable(SyntheticData.Binary(50, 1));
         var model = ml.BinaryClassification.Trainers.NeuralNetwork(Small()).Fit(data);
         var scoredBefore = model.Transform(data);
+        using var openBefore = scoredBefore.GetRowCursor([scoredBefore.Schema["Score"]]);
         model.Dispose();
+        // A sequential cursor opened before Dispose scores its first block on MoveNext.
+        Assert.ThrowsExactly<ObjectDisposedException>(() => openBefore.MoveNext());
         Assert.ThrowsExactly<ObjectDisposedException>(() => model.Transform(data));
         // A view made before Dispose: the batched (sequential) path and the row-by-row (shuffled) path.
         Assert.ThrowsExactly<ObjectDisposedException>(() => scoredBefore.GetColumn<float>("Score").ToArray());
-        var shuffled = ml.Data.ShuffleRows(scoredBefore, seed: 1);
-        Assert.ThrowsExactly<ObjectDisposedException>(() => shuffled.GetColumn<float>("Score").ToArray());
+        Assert.ThrowsExactly<ObjectDisposedException>(() => scoredBefore.GetRowCursor([scoredBefore.Schema["Score"]], new Random(1)));
         model.Dispose(); // a second Dispose is harmless
     }
 
