@@ -102,6 +102,19 @@ public sealed class NeuralNetworkFaultTests
     }
 
     [TestMethod]
+    public void Fit_ValidationDataMissingColumn_ThrowsNamingValidationData()
+    {
+        var ml = new MLContext(1);
+        var validation = ml.Data.LoadFromEnumerable(SyntheticData.Binary(20, 2));
+        var options = Small();
+        options.ValidationData = ml.Transforms.DropColumns("Label").Fit(validation).Transform(validation);
+        var ex = Assert.ThrowsExactly<ArgumentException>(() =>
+            ml.BinaryClassification.Trainers.NeuralNetwork(options).Fit(ml.Data.LoadFromEnumerable(SyntheticData.Binary(50, 1))));
+        StringAssert.StartsWith(ex.Message, "ValidationData: The label column 'Label' was not found");
+        Assert.AreEqual(nameof(NeuralNetworkOptionsBase.ValidationData), ex.ParamName);
+    }
+
+    [TestMethod]
     public void Fit_AllWeightsZero_ThrowsNamingWeightColumn()
     {
         var ml = new MLContext(1);
@@ -111,6 +124,28 @@ public sealed class NeuralNetworkFaultTests
         var ex = Assert.ThrowsExactly<ArgumentException>(() =>
             ml.BinaryClassification.Trainers.NeuralNetwork(options).Fit(ml.Data.LoadFromEnumerable(rows)));
         StringAssert.Contains(ex.Message, "Weight column 'Weight' is 0 on every row of the training data");
+    }
+
+    [TestMethod]
+    public void Fit_ValidationSplitLeavesOnlyZeroWeights_ThrowsNamingValidationFraction()
+    {
+        // Unstratified regression split: only one row has a positive weight, so one side of the split has none.
+        var ml = new MLContext(1);
+        var rows = SyntheticData.Regression(40, 1).Select((r, i) => new WeightedRegressionRow { Features = r.Features, Label = r.Label, Weight = i == 0 ? 1 : 0 });
+        var options = new NeuralNetworkRegressionTrainer.Options
+        {
+            HiddenLayerSizes = [4], Epochs = 2, Seed = 1, ValidationFraction = 0.5, EarlyStoppingPatience = null, ExampleWeightColumnName = "Weight",
+        };
+        var ex = Assert.ThrowsExactly<ArgumentException>(() => ml.Regression.Trainers.NeuralNetwork(options).Fit(ml.Data.LoadFromEnumerable(rows)));
+        Assert.AreEqual(nameof(NeuralNetworkOptionsBase.ValidationFraction), ex.ParamName);
+        StringAssert.Contains(ex.Message, "is 0 on every row of the");
+    }
+
+    public sealed class WeightedRegressionRow
+    {
+        [Microsoft.ML.Data.VectorType(SyntheticData.FeatureCount)] public float[] Features { get; set; } = [];
+        public float Label { get; set; }
+        public float Weight { get; set; }
     }
 
     [TestMethod]
