@@ -118,7 +118,8 @@ public abstract class NeuralNetworkOptionsBase
     /// <summary>Threads TorchSharp uses on the CPU during the fit. LibTorch's thread count is process-wide: it is set when the fit starts
     /// and the count from before is restored when the fit ends (also when it fails or is cancelled). While fits that set it overlap,
     /// the one that started last decides the count for all of them, and the count from before the first is restored when the last
-    /// one ends. The thread count changes speed only: a seeded fit gives the same model with any count.</summary>
+    /// one ends. A seeded fit is reproducible at a given count; another count can change the model in the last bits (the
+    /// order of parallel sums).</summary>
     /// <value>Default <c>null</c>: leave TorchSharp's setting as it is. In [1, <see cref="Environment.ProcessorCount"/>] when set.</value>
     public int? NumberOfThreads { get; set; }
 
