@@ -27,7 +27,7 @@ switch (benchmark)
     default:
         Console.WriteLine("Benchmarks:");
         Console.WriteLine("  fashion-mnist [--data DIR] [--epochs N] [--seeds N] [--no-baselines]");
-        Console.WriteLine("  fit-dispose-memory [--data DIR] [--rows N] [--cycles N]");
+        Console.WriteLine("  fit-dispose-memory [--data DIR] [--rows N] [--cycles N] [--gc]");
         Console.WriteLine("  gbnn [--data DIR-with-spam-satellite-diamonds] [--units N] [--seed N] [--only spam|satellite|diamonds]");
         Console.WriteLine("  optimizers [--data DIR] (see Benchmarks/MLExtensions.Benchmarks/Optimizers)");
         Console.WriteLine("  scoring [--data DIR] [--repeat N] [--hidden 256,128]");
