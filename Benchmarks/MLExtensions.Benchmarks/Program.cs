@@ -12,6 +12,8 @@ switch (benchmark)
 {
     case "fashion-mnist":
         return FashionMnistBenchmark.Run(rest);
+    case "fit-dispose-memory":
+        return FitDisposeMemoryBenchmark.Run(rest);
     case "gbnn":
         return GbnnBenchmark.Run(rest);
     case "optimizers":
@@ -27,6 +29,7 @@ switch (benchmark)
     default:
         Console.WriteLine("Benchmarks:");
         Console.WriteLine("  fashion-mnist [--data DIR] [--epochs N] [--seeds N] [--no-baselines]");
+        Console.WriteLine("  fit-dispose-memory [--data DIR] [--rows N] [--cycles N] [--gc]");
         Console.WriteLine("  gbnn [--data DIR] [--seed N] [--only diamonds,ames,spam,churn-5%,satellite] [--with-networks] [--no-baselines] [--variants eta:J:units,...]");
         Console.WriteLine("  optimizers [--data DIR] (see Benchmarks/MLExtensions.Benchmarks/Optimizers)");
         Console.WriteLine("  scoring [--data DIR] [--repeat N] [--hidden 256,128]");

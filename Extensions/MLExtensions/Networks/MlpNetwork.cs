@@ -41,6 +41,10 @@ public sealed class MlpNetwork : nn.Module<Tensor, Tensor>
     /// <summary>The architecture this network was built from.</summary>
     public MlpArchitecture Architecture => _architecture;
 
+    /// <summary>The generator dropout masks are drawn from in training mode (on the network's device); <c>null</c> uses TorchSharp's
+    /// process-wide generator. The training loop sets its run's own generator, so concurrent fits never share random state.</summary>
+    internal Generator? DropoutGenerator { get; set; }
+
     /// <summary>Computes the raw outputs (logits or regression values), shape [batch, OutputSize].</summary>
     public override Tensor forward(Tensor input)
     {
@@ -50,9 +54,18 @@ public sealed class MlpNetwork : nn.Module<Tensor, Tensor>
             x = block.linear.forward(x);
             if (block.norm is not null) x = block.norm.forward(x);
             x = Activate(x, _architecture.Activation);
-            if (_architecture.Dropout > 0) x = nn.functional.dropout(x, _architecture.Dropout, training);
+            if (_architecture.Dropout > 0 && training) x = Dropout(x, _architecture.Dropout);
         }
         return output.forward(x);
+    }
+
+    /// <summary>Inverted dropout: zeroes each value with probability <paramref name="p"/> and scales the rest by 1 / (1 - p).</summary>
+    private Tensor Dropout(Tensor x, double p)
+    {
+        if (DropoutGenerator is null) return nn.functional.dropout(x, p, training: true);
+        using var uniform = torch.rand(x.shape, dtype: x.dtype, device: x.device, generator: DropoutGenerator);
+        using var keep = uniform.ge(p);
+        return x.mul(keep).div_(1 - p);
     }
 
     /// <summary>Copies every parameter and normalization statistic to plain arrays (on the CPU, float32).</summary>

@@ -24,6 +24,7 @@ internal sealed class BatchScoringDataView : IDataView
     private readonly PredictionTask _task;
     private readonly int _outputWidth;
     private readonly Func<float[], int, float[]> _forward;
+    private readonly Action? _throwIfUnusable;
 
     /// <param name="input">The data to score.</param>
     /// <param name="rowByRow">The row-by-row scoring of <paramref name="input"/>; gives the schema and serves shuffled cursors.</param>
@@ -31,9 +32,11 @@ internal sealed class BatchScoringDataView : IDataView
     /// <param name="task">Which score columns the schema holds.</param>
     /// <param name="outputs">The network's output width (1, or the class count).</param>
     /// <param name="forward">Maps a row-major block of feature rows and its row count to the row-major network outputs.</param>
+    /// <param name="throwIfUnusable">Called before a cursor is opened; throws when the model behind the view was disposed.</param>
     public BatchScoringDataView(IDataView input, IDataView rowByRow, string featureColumn, PredictionTask task, int outputs,
-                                Func<float[], int, float[]> forward)
+                                Func<float[], int, float[]> forward, Action? throwIfUnusable = null)
     {
+        _throwIfUnusable = throwIfUnusable;
         _input = input;
         _rowByRow = rowByRow;
         _featureColumn = featureColumn;
@@ -55,6 +58,7 @@ internal sealed class BatchScoringDataView : IDataView
     public DataViewRowCursor GetRowCursor(IEnumerable<DataViewSchema.Column> columnsNeeded, Random? rand = null)
     {
         ArgumentNullException.ThrowIfNull(columnsNeeded);
+        _throwIfUnusable?.Invoke();
         var needed = columnsNeeded.ToArray();
         int inputCount = _input.Schema.Count;
         if (rand is not null || needed.All(c => c.Index < inputCount))

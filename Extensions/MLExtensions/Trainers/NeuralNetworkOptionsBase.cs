@@ -54,7 +54,8 @@ public abstract class NeuralNetworkOptionsBase
     public ActivationKind Activation { get; set; } = ActivationKind.ReLU;
 
     /// <summary>Normalization layer after each hidden linear layer.</summary>
-    /// <value>Default <see cref="NormalizationKind.None"/>.</value>
+    /// <value>Default <see cref="NormalizationKind.None"/>. <see cref="NormalizationKind.BatchNorm"/> needs <see cref="BatchSize"/> of at
+    /// least 2 and at least 2 training rows; training never forms a one-row batch under it (a last batch of one row joins the batch before).</value>
     public NormalizationKind Normalization { get; set; } = NormalizationKind.None;
 
     /// <summary>Dropout probability after each hidden activation.</summary>
@@ -68,7 +69,8 @@ public abstract class NeuralNetworkOptionsBase
     public int Epochs { get; set; } = Defaults.Epochs;
 
     /// <summary>Rows per optimizer step.</summary>
-    /// <value>Default 64. At least 1.</value>
+    /// <value>Default 64. At least 1 (at least 2 with <see cref="NormalizationKind.BatchNorm"/>). With batch norm, a last batch of one
+    /// row is merged into the batch before it, whose batch statistics would otherwise be NaN.</value>
     [Range(8, 1024, Defaults.BatchSize, true)]
     public int BatchSize { get; set; } = Defaults.BatchSize;
 
@@ -97,11 +99,15 @@ public abstract class NeuralNetworkOptionsBase
     public IDataView? ValidationData { get; set; }
 
     /// <summary>Stop after this many epochs without a lower validation loss, and restore the best epoch's weights.</summary>
-    /// <value>Default 8. At least 1 when set; <c>null</c> trains all <see cref="Epochs"/> (the best weights are still restored when there is validation).</value>
+    /// <value>Default 8. At least 1 when set; <c>null</c> trains all <see cref="Epochs"/> (the best weights are still restored when there is validation).
+    /// Patience needs validation rows: with <see cref="ValidationFraction"/> 0 and no <see cref="ValidationData"/> the trainer's constructor
+    /// throws <see cref="ArgumentException"/>, and <c>Fit</c> throws when the fraction holds out no row of the data; set it to <c>null</c> to train
+    /// without validation.</value>
     public int? EarlyStoppingPatience { get; set; } = Defaults.EarlyStoppingPatience;
 
-    /// <summary>Seed of weight initialization, shuffling, dropout and the validation split. Dropout draws from TorchSharp's
-    /// process-wide generator, which training reseeds with this value.</summary>
+    /// <summary>Seed of weight initialization, shuffling, dropout and the validation split. Each fit draws from its own generators
+    /// seeded with this value (never TorchSharp's process-wide one), so fits running at the same time in one process give the same
+    /// models as when run one after the other.</summary>
     /// <value>Default <c>null</c>: a seed is drawn and reported in the model parameters for replay.</value>
     public int? Seed { get; set; }
 
@@ -109,8 +115,12 @@ public abstract class NeuralNetworkOptionsBase
     /// <value>Default <see cref="DeviceKind.Auto"/>: CUDA when TorchSharp sees a GPU.</value>
     public DeviceKind Device { get; set; } = DeviceKind.Auto;
 
-    /// <summary>Threads TorchSharp uses on the CPU (a process-wide setting).</summary>
-    /// <value>Default <c>null</c>: leave TorchSharp's setting as it is. At least 1 when set.</value>
+    /// <summary>Threads TorchSharp uses on the CPU during the fit. LibTorch's thread count is process-wide: it is set when the fit starts
+    /// and the count from before is restored when the fit ends (also when it fails or is cancelled). While fits that set it overlap,
+    /// the one that started last decides the count for all of them, and the count from before the first is restored when the last
+    /// one ends. A seeded fit is reproducible at a given count; another count can change the model in the last bits (the
+    /// order of parallel sums).</summary>
+    /// <value>Default <c>null</c>: leave TorchSharp's setting as it is. In [1, <see cref="Environment.ProcessorCount"/>] when set.</value>
     public int? NumberOfThreads { get; set; }
 
     /// <summary>Checks every option; throws <see cref="ArgumentOutOfRangeException"/> or <see cref="ArgumentException"/> naming it.</summary>
@@ -134,6 +144,9 @@ public abstract class NeuralNetworkOptionsBase
             throw new ArgumentOutOfRangeException(nameof(Dropout), Dropout, "Dropout must be in [0, 1).");
         ArgumentOutOfRangeException.ThrowIfLessThan(Epochs, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(BatchSize, 1);
+        if (Normalization == NormalizationKind.BatchNorm && BatchSize < 2)
+            throw new ArgumentOutOfRangeException(nameof(BatchSize), BatchSize,
+                "BatchNorm needs at least 2 rows per batch (the variance of one row is undefined); raise BatchSize or use LayerNorm.");
         if (Optimizer is null) throw new ArgumentNullException(nameof(Optimizer), $"Optimizer is required. Registered: {string.Join(", ", OptimizerRegistry.Names)}.");
         Optimizer.Validate();
         if (LearningRateSchedule is null) throw new ArgumentNullException(nameof(LearningRateSchedule), "LearningRateSchedule is required (ConstantSchedule for none).");
@@ -145,11 +158,19 @@ public abstract class NeuralNetworkOptionsBase
         if (!(ValidationFraction >= 0 && ValidationFraction <= 0.5))
             throw new ArgumentOutOfRangeException(nameof(ValidationFraction), ValidationFraction, "ValidationFraction must be in [0, 0.5].");
         if (EarlyStoppingPatience is { } patience)
+        {
             ArgumentOutOfRangeException.ThrowIfLessThan(patience, 1, nameof(EarlyStoppingPatience));
+            if (ValidationFraction == 0 && ValidationData is null)
+                throw new ArgumentException(
+                    $"EarlyStoppingPatience is {patience} but there is no validation data (ValidationFraction is 0 and ValidationData is null), " +
+                    "so it could never stop training. Set EarlyStoppingPatience = null to train all epochs, or set ValidationFraction or ValidationData.",
+                    nameof(EarlyStoppingPatience));
+        }
         if (!Enum.IsDefined(Device))
             throw new ArgumentOutOfRangeException(nameof(Device), Device, $"Allowed: {string.Join(", ", Enum.GetNames<DeviceKind>())}.");
-        if (NumberOfThreads is { } threads)
-            ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1, nameof(NumberOfThreads));
+        if (NumberOfThreads is { } threads && (threads < 1 || threads > Environment.ProcessorCount))
+            throw new ArgumentOutOfRangeException(nameof(NumberOfThreads), threads,
+                $"NumberOfThreads must be in [1, {Environment.ProcessorCount}] (the processor count), or null to leave TorchSharp's setting as it is.");
     }
 
     /// <summary>Options with the few settings the catalogs' simple overloads expose; the rest keep their defaults.</summary>

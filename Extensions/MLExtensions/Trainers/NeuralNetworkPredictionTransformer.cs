@@ -27,6 +27,10 @@ public sealed class NeuralNetworkPredictionTransformer : ISingleFeaturePredictio
     private readonly ITransformer _scorer;
     private readonly DataViewSchema.Annotations? _labelAnnotations;
 
+    /// <summary>Batched forward passes hold it for reading; <see cref="Dispose"/> takes it for writing, so it never frees the network mid-pass.</summary>
+    private readonly ReaderWriterLockSlim _networkLock = new();
+    private volatile bool _disposed;
+
     internal NeuralNetworkPredictionTransformer(NeuralNetworkModelParameters model, MlpNetwork network, string featureColumnName,
                                                 IDataView schemaSource, DataViewSchema.Annotations? labelAnnotations)
     {
@@ -57,13 +61,16 @@ public sealed class NeuralNetworkPredictionTransformer : ISingleFeaturePredictio
     /// <inheritdoc />
     public DataViewSchema GetOutputSchema(DataViewSchema inputSchema)
     {
+        ThrowIfDisposed();
         CheckFeatureColumn(inputSchema);
         return _scorer.GetOutputSchema(inputSchema);
     }
 
     /// <inheritdoc />
+    /// <exception cref="ObjectDisposedException">The transformer was disposed.</exception>
     public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema)
     {
+        ThrowIfDisposed();
         CheckFeatureColumn(inputSchema);
         return _scorer.GetRowToRowMapper(inputSchema);
     }
@@ -72,13 +79,18 @@ public sealed class NeuralNetworkPredictionTransformer : ISingleFeaturePredictio
     /// <remarks>
     /// Sequential cursors score blocks of rows with one batched TorchSharp forward pass each; shuffled cursors (and
     /// <see cref="GetRowToRowMapper"/>, which <c>PredictionEngine</c> uses) score row by row in managed code. Both give the
-    /// same values up to float32 summation order.
+    /// same values up to float32 summation order. After <see cref="Dispose"/>, this method, opening a cursor on a view made
+    /// before it, reading an open sequential cursor and a <c>PredictionEngine</c> throw <see cref="ObjectDisposedException"/> (an open
+    /// shuffled cursor gets it wrapped by ML.NET's multi-threaded cursor in an <see cref="InvalidOperationException"/>).
     /// </remarks>
+    /// <exception cref="ObjectDisposedException">The transformer was disposed.</exception>
     public IDataView Transform(IDataView input)
     {
         ArgumentNullException.ThrowIfNull(input);
+        ThrowIfDisposed();
         CheckFeatureColumn(input.Schema);
-        return new BatchScoringDataView(input, _scorer.Transform(input), FeatureColumnName, Model.Task, Model.Architecture.OutputSize, ForwardBatch);
+        return new BatchScoringDataView(input, _scorer.Transform(input), FeatureColumnName, Model.Task, Model.Architecture.OutputSize, ForwardBatch,
+            ThrowIfDisposed);
     }
 
     /// <summary>The network as an ONNX graph with this transformer's feature column and output columns (for <c>ConvertToOnnxBacked</c>).</summary>
@@ -89,8 +101,23 @@ public sealed class NeuralNetworkPredictionTransformer : ISingleFeaturePredictio
         "mlContext.Model.Save cannot store a transformer from an external assembly. Convert the fitted pipeline to an ONNX-backed " +
         "ML.NET pipeline first (mlContext.Model.ConvertToOnnxBacked) and save that.");
 
-    /// <summary>Releases the network's native memory.</summary>
-    public void Dispose() => _network.Dispose();
+    /// <summary>Releases the network's native memory (waiting for batched passes in progress); a second call does nothing.</summary>
+    public void Dispose()
+    {
+        _networkLock.EnterWriteLock();
+        try
+        {
+            if (_disposed) return;
+            _disposed = true;
+            _network.Dispose();
+        }
+        finally
+        {
+            _networkLock.ExitWriteLock();
+        }
+    }
+
+    private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_disposed, this);
 
     private void CheckFeatureColumn(DataViewSchema schema)
     {
@@ -164,6 +191,7 @@ public sealed class NeuralNetworkPredictionTransformer : ISingleFeaturePredictio
     /// </summary>
     private float[] ForwardRow(float[] features)
     {
+        ThrowIfDisposed();
         var outputs = new float[Model.Architecture.OutputSize];
         if (!ScoreMath.ApplyNonFinitePolicy(features, outputs))
         {
@@ -180,11 +208,18 @@ public sealed class NeuralNetworkPredictionTransformer : ISingleFeaturePredictio
     private float[] ForwardBatch(float[] features, int rows)
     {
         float[] outputs;
-        using (var scope = NewDisposeScope())
-        using (var noGrad = no_grad())
-        using (var x = tensor(features, new long[] { rows, Model.Architecture.InputSize }))
+        _networkLock.EnterReadLock();
+        try
         {
+            ThrowIfDisposed();
+            using var scope = NewDisposeScope();
+            using var noGrad = no_grad();
+            using var x = tensor(features, new long[] { rows, Model.Architecture.InputSize });
             outputs = _network.forward(x).data<float>().ToArray();
+        }
+        finally
+        {
+            _networkLock.ExitReadLock();
         }
 
         ScoreMath.ApplyNonFinitePolicy(features.AsSpan(0, rows * Model.Architecture.InputSize), Model.Architecture.InputSize,

@@ -25,17 +25,20 @@ public abstract class NeuralNetworkTrainerBase : IEstimator<NeuralNetworkPredict
     public PredictionTask Task { get; }
 
     /// <summary>Trains a network on <paramref name="input"/>.</summary>
-    /// <exception cref="ArgumentException">A column is missing or mistyped, the data is empty or holds NaN/∞, or a label is invalid.</exception>
-    /// <exception cref="InvalidOperationException">The loss diverged, or CUDA was asked for without a GPU.</exception>
+    /// <exception cref="ArgumentException">A column is missing or mistyped, the data (or <c>ValidationData</c>) is empty or holds NaN/∞, a
+    /// label is invalid, every example weight is 0, or early-stopping patience has no validation rows to watch.</exception>
+    /// <exception cref="InvalidOperationException">The training or validation loss diverged, or CUDA was asked for without a GPU.</exception>
     public NeuralNetworkPredictionTransformer Fit(IDataView input) => Fit(input, CancellationToken.None);
 
-    /// <summary>Trains a network on <paramref name="input"/>, checking <paramref name="cancellationToken"/> before every batch.</summary>
+    /// <summary>Trains a network on <paramref name="input"/>, checking <paramref name="cancellationToken"/> while packing the rows and
+    /// before every batch.</summary>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled; no native memory is left behind.</exception>
     public NeuralNetworkPredictionTransformer Fit(IDataView input, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(input);
         var o = _options;
         var (_, classCount) = DataPacker.CheckSchema(input.Schema, Task, o.FeatureColumnName, o.LabelColumnName, o.ExampleWeightColumnName);
-        var all = DataPacker.Pack(input, Task, o.FeatureColumnName, o.LabelColumnName, o.ExampleWeightColumnName);
+        var all = DataPacker.Pack(input, Task, o.FeatureColumnName, o.LabelColumnName, o.ExampleWeightColumnName, cancellationToken: cancellationToken);
         TrainerSchema.CheckLabelVariety(all, Task, classCount, o.LabelColumnName);
         int seed = o.Seed ?? Random.Shared.Next();
 
@@ -43,25 +46,56 @@ public abstract class NeuralNetworkTrainerBase : IEstimator<NeuralNetworkPredict
         PackedData? validation = null;
         if (o.ValidationData is { } validationView)
         {
-            var (validationFeatures, validationClasses) = DataPacker.CheckSchema(validationView.Schema, Task, o.FeatureColumnName,
-                o.LabelColumnName, o.ExampleWeightColumnName);
+            var (validationFeatures, validationClasses) = CheckValidationSchema(validationView.Schema);
             if (validationFeatures != all.FeatureCount || validationClasses != classCount)
                 throw new ArgumentException(
                     $"ValidationData has {validationFeatures} features and {validationClasses} classes; the training data has {all.FeatureCount} and {classCount}.",
                     nameof(NeuralNetworkOptionsBase.ValidationData));
-            validation = DataPacker.Pack(validationView, Task, o.FeatureColumnName, o.LabelColumnName, o.ExampleWeightColumnName);
+            validation = DataPacker.Pack(validationView, Task, o.FeatureColumnName, o.LabelColumnName, o.ExampleWeightColumnName,
+                nameof(NeuralNetworkOptionsBase.ValidationData), cancellationToken);
         }
         else if (o.ValidationFraction > 0)
         {
             (train, validation) = ValidationSplit.Split(all, o.ValidationFraction, Task != PredictionTask.Regression, seed);
+            if (validation is null && o.EarlyStoppingPatience is { } patience)
+                throw new ArgumentException(
+                    $"ValidationFraction {o.ValidationFraction} holds out no row of the {all.RowCount} training rows, so EarlyStoppingPatience ({patience}) " +
+                    "could never stop training. Raise ValidationFraction, give ValidationData, or set EarlyStoppingPatience = null.",
+                    nameof(NeuralNetworkOptionsBase.ValidationFraction));
+            if (validation is not null && o.ExampleWeightColumnName is { } weightColumn)
+            {
+                DataPacker.RequirePositiveWeight(train, weightColumn, "the training rows left after the validation split", nameof(NeuralNetworkOptionsBase.ValidationFraction));
+                DataPacker.RequirePositiveWeight(validation, weightColumn, "the validation rows held out by ValidationFraction", nameof(NeuralNetworkOptionsBase.ValidationFraction));
+            }
         }
 
         var result = new NeuralTrainingLoop(o, Task, classCount).Run(train, validation, seed, _progress, cancellationToken);
-        var labelColumn = input.Schema[o.LabelColumnName];
-        var model = new NeuralNetworkModelParameters(Task, result.Network.Architecture, result.Network.GetWeights(), result.History,
-            result.BestEpoch, result.Seed, result.DeviceName, Task == PredictionTask.MulticlassClassification ? TrainerSchema.KeyNames(labelColumn, classCount) : null);
-        return new NeuralNetworkPredictionTransformer(model, result.Network, o.FeatureColumnName, input,
-            Task == PredictionTask.MulticlassClassification ? labelColumn.Annotations : null);
+        try
+        {
+            var labelColumn = input.Schema[o.LabelColumnName];
+            var model = new NeuralNetworkModelParameters(Task, result.Network.Architecture, result.Network.GetWeights(), result.History,
+                result.BestEpoch, result.Seed, result.DeviceName, Task == PredictionTask.MulticlassClassification ? TrainerSchema.KeyNames(labelColumn, classCount) : null);
+            return new NeuralNetworkPredictionTransformer(model, result.Network, o.FeatureColumnName, input,
+                Task == PredictionTask.MulticlassClassification ? labelColumn.Annotations : null);
+        }
+        catch
+        {
+            result.Network.Dispose();
+            throw;
+        }
+    }
+
+    private (int FeatureCount, int ClassCount) CheckValidationSchema(DataViewSchema schema)
+    {
+        try
+        {
+            return DataPacker.CheckSchema(schema, Task, _options.FeatureColumnName, _options.LabelColumnName, _options.ExampleWeightColumnName);
+        }
+        catch (ArgumentException e)
+        {
+            string message = e.ParamName is null ? e.Message : e.Message.Replace($" (Parameter '{e.ParamName}')", "", StringComparison.Ordinal);
+            throw new ArgumentException($"ValidationData: {message}", nameof(NeuralNetworkOptionsBase.ValidationData), e);
+        }
     }
 
     /// <summary>The input columns plus the task's output columns.</summary>

@@ -43,11 +43,27 @@ public static class DataPacker
         return (vector.Size, classCount);
     }
 
+    /// <summary>Rows packed between two checks of the cancellation token.</summary>
+    public const int CancellationCheckRows = 1024;
+
     /// <summary>Packs every row; see <see cref="CheckSchema"/> for the column rules.</summary>
-    /// <exception cref="ArgumentException">No rows, a non-finite feature, a missing or out-of-range label, or a bad weight.</exception>
-    public static PackedData Pack(IDataView data, PredictionTask task, string featureColumn, string labelColumn, string? weightColumn)
+    /// <param name="data">The rows to pack.</param>
+    /// <param name="task">Decides the label column's type.</param>
+    /// <param name="featureColumn">The feature vector column.</param>
+    /// <param name="labelColumn">The label column.</param>
+    /// <param name="weightColumn">The example-weight column, or <c>null</c>.</param>
+    /// <param name="optionName">The option that holds <paramref name="data"/> (e.g. <c>ValidationData</c>): messages and the exception's
+    /// parameter name use it; <c>null</c> means the training data.</param>
+    /// <param name="cancellationToken">Checked every <see cref="CancellationCheckRows"/> rows.</param>
+    /// <exception cref="ArgumentException">No rows, a non-finite feature, a missing or out-of-range label, a bad weight, or every weight 0.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public static PackedData Pack(IDataView data, PredictionTask task, string featureColumn, string labelColumn, string? weightColumn,
+                                  string? optionName = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(data);
+        cancellationToken.ThrowIfCancellationRequested();
+        string where = optionName ?? "the training data";
+        string parameter = optionName ?? nameof(data);
         var (featureCount, classCount) = CheckSchema(data.Schema, task, featureColumn, labelColumn, weightColumn);
         var featureCol = data.Schema[featureColumn];
         var labelCol = data.Schema[labelColumn];
@@ -68,11 +84,13 @@ public static class DataPacker
         ValueGetter<float>? weightGetter = weightCol is { } w ? cursor.GetGetter<float>(w) : null;
         VBuffer<float> buffer = default;
         long row = 0;
+        double weightSum = 0;
         while (cursor.MoveNext())
         {
+            if (row % CancellationCheckRows == 0) cancellationToken.ThrowIfCancellationRequested();
             featureGetter(ref buffer);
             if (buffer.Length != featureCount)
-                throw new ArgumentException($"Feature column '{featureColumn}' has a vector of length {buffer.Length} at row {row}; expected {featureCount}.", nameof(data));
+                throw new ArgumentException($"Feature column '{featureColumn}' has a vector of length {buffer.Length} at row {row} of {where}; expected {featureCount}.", parameter);
             int start = features.Count;
             if (buffer.IsDense)
                 features.AddRange(buffer.GetValues());
@@ -83,8 +101,8 @@ public static class DataPacker
             {
                 if (!float.IsFinite(features[j]))
                     throw new ArgumentException(
-                        $"Feature column '{featureColumn}' has a {(float.IsNaN(features[j]) ? "NaN" : "infinite")} value at row {row}, slot {j - start}. " +
-                        "Replace missing values first (mlContext.Transforms.ReplaceMissingValues) or filter the rows.", nameof(data));
+                        $"Feature column '{featureColumn}' has a {(float.IsNaN(features[j]) ? "NaN" : "infinite")} value at row {row}, slot {j - start} of {where}. " +
+                        "Replace missing values first (mlContext.Transforms.ReplaceMissingValues) or filter the rows.", parameter);
             }
             float label;
             if (boolGetter is not null)
@@ -99,7 +117,7 @@ public static class DataPacker
                 keyGetter(ref key);
                 if (key == 0 || key > classCount)
                     throw new ArgumentException(
-                        $"Label column '{labelColumn}' has key value {key} at row {row}; expected 1..{classCount} (0 means a missing label).", nameof(data));
+                        $"Label column '{labelColumn}' has key value {key} at row {row} of {where}; expected 1..{classCount} (0 means a missing label).", parameter);
                 label = key - 1;
             }
             else
@@ -107,7 +125,7 @@ public static class DataPacker
                 float f = 0;
                 floatGetter!(ref f);
                 if (!float.IsFinite(f))
-                    throw new ArgumentException($"Label column '{labelColumn}' has a {(float.IsNaN(f) ? "NaN" : "infinite")} value at row {row}.", nameof(data));
+                    throw new ArgumentException($"Label column '{labelColumn}' has a {(float.IsNaN(f) ? "NaN" : "infinite")} value at row {row} of {where}.", parameter);
                 label = f;
             }
             labels.Add(label);
@@ -116,15 +134,28 @@ public static class DataPacker
                 float wt = 0;
                 weightGetter(ref wt);
                 if (!float.IsFinite(wt) || wt < 0)
-                    throw new ArgumentException($"Weight column '{weightColumn}' has the value {wt} at row {row}; expected a finite number >= 0.", nameof(data));
+                    throw new ArgumentException($"Weight column '{weightColumn}' has the value {wt} at row {row} of {where}; expected a finite number >= 0.", parameter);
                 weights!.Add(wt);
+                weightSum += wt;
             }
             row++;
         }
         if (row == 0)
-            throw new ArgumentException("The training data has no rows.", nameof(data));
+            throw new ArgumentException(optionName is null ? "The training data has no rows." : $"{optionName} has no rows.", parameter);
+        if (weights is not null && !(weightSum > 0))
+            throw new ArgumentException(ZeroWeightsMessage(weightColumn!, where), parameter);
         return new PackedData(features.ToArray(), labels.ToArray(), weights?.ToArray(), (int)row, featureCount);
     }
+
+    /// <summary>Throws when <paramref name="data"/> has weights and all of them are 0 (what <paramref name="where"/> names in the message).</summary>
+    internal static void RequirePositiveWeight(PackedData data, string weightColumn, string where, string parameter)
+    {
+        if (data.Weights is { } weights && !weights.Any(w => w > 0))
+            throw new ArgumentException(ZeroWeightsMessage(weightColumn, where), parameter);
+    }
+
+    private static string ZeroWeightsMessage(string weightColumn, string where) =>
+        $"Weight column '{weightColumn}' is 0 on every row of {where}: at least one row needs a positive weight (rows of weight 0 do not count).";
 
     private static DataViewSchema.Column FindColumn(DataViewSchema schema, string name, string role)
     {

@@ -36,19 +36,26 @@ public sealed class NeuralTrainingLoop
     /// <summary>Trains a fresh network on <paramref name="train"/>, measuring the loss on <paramref name="validation"/> when given.</summary>
     /// <param name="train">Packed training rows.</param>
     /// <param name="validation">Packed validation rows, or <c>null</c>.</param>
-    /// <param name="seed">Seed of initialization, shuffling and dropout.</param>
+    /// <param name="seed">Seed of initialization, shuffling and dropout, each drawn from this run's own generators.</param>
     /// <param name="progress">Receives one report per epoch, from the training thread.</param>
     /// <param name="cancellationToken">Checked before every batch.</param>
-    /// <exception cref="InvalidOperationException">The loss became NaN or infinite.</exception>
+    /// <remarks>Nothing here touches TorchSharp's process-wide generator, so concurrent runs give the same networks as sequential
+    /// ones. <see cref="NeuralNetworkOptionsBase.NumberOfThreads"/> is applied for the run and restored after it. On an exception
+    /// (divergence, cancellation) every tensor the run created is released.</remarks>
+    /// <exception cref="ArgumentException">Batch norm with fewer than 2 training rows.</exception>
+    /// <exception cref="InvalidOperationException">The training or validation loss became NaN or infinite.</exception>
     public TrainingResult Run(PackedData train, PackedData? validation, int seed, IProgress<TrainingProgress>? progress = null,
                               CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(train);
-        if (_options.NumberOfThreads is { } threads) torch.set_num_threads(threads);
+        if (_options.Normalization == NormalizationKind.BatchNorm && train.RowCount < 2)
+            throw new ArgumentException(
+                $"BatchNorm needs at least 2 training rows (got {train.RowCount}); the variance of one row is undefined. Give more rows or use LayerNorm.",
+                nameof(train));
+        using var threads = TorchThreadCount.Use(_options.NumberOfThreads);
         var device = DeviceSelector.Resolve(_options.Device);
-        torch.random.manual_seed(seed); // dropout draws from the global generator
-        var generator = new Generator((ulong)seed, device);
-        var initGenerator = new Generator((ulong)seed);
+        using var generator = new Generator((ulong)seed, device);
+        using var initGenerator = new Generator((ulong)seed);
 
         // Regression targets are standardized for training; the scaling is folded into the output layer at the end.
         var (labelMean, labelScale) = _task == PredictionTask.Regression ? TargetScaling(train) : (0.0, 1.0);
@@ -56,8 +63,25 @@ public sealed class NeuralTrainingLoop
         var architecture = new MlpArchitecture(train.FeatureCount, _options.HiddenLayerSizes.ToArray(), _options.Activation,
             _options.Normalization, _options.Dropout, _task == PredictionTask.MulticlassClassification ? _classCount : 1);
         var network = new MlpNetwork(architecture, initGenerator);
-        network.to(device);
+        try
+        {
+            network.to(device);
+            network.DropoutGenerator = generator;
+            var result = Train(network, train, validation, seed, labelMean, labelScale, device, progress, cancellationToken);
+            network.DropoutGenerator = null;
+            return result;
+        }
+        catch
+        {
+            network.Dispose();
+            throw;
+        }
+    }
 
+    private TrainingResult Train(MlpNetwork network, PackedData train, PackedData? validation, int seed, double labelMean, double labelScale,
+                                 Device device, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
+    {
+        var generator = network.DropoutGenerator!;
         using var trainTensors = TensorSet.Create(train, _task, labelMean, labelScale, device);
         using var validTensors = validation is null ? null : TensorSet.Create(validation, _task, labelMean, labelScale, device);
         var parameters = network.parameters().ToList();
@@ -67,6 +91,8 @@ public sealed class NeuralTrainingLoop
 
         int batchSize = Math.Min(_options.BatchSize, train.RowCount);
         int batchesPerEpoch = (train.RowCount + batchSize - 1) / batchSize;
+        // Batch norm's statistics of a one-row batch are NaN: such a last batch joins the one before it.
+        if (_options.Normalization == NormalizationKind.BatchNorm && batchesPerEpoch > 1 && train.RowCount % batchSize == 1) batchesPerEpoch--;
         long totalSteps = (long)batchesPerEpoch * _options.Epochs;
         long step = 0;
 
@@ -91,7 +117,7 @@ public sealed class NeuralTrainingLoop
                     cancellationToken.ThrowIfCancellationRequested();
                     using var scope = NewDisposeScope();
                     int start = b * batchSize;
-                    int count = Math.Min(batchSize, train.RowCount - start);
+                    int count = b == batchesPerEpoch - 1 ? train.RowCount - start : batchSize;
                     var index = permutation.narrow(0, start, count);
                     var x = trainTensors.Features.index_select(0, index);
                     var y = trainTensors.Labels.index_select(0, index);
@@ -138,6 +164,11 @@ public sealed class NeuralTrainingLoop
                     $"Lower the learning rate (now {learningRate:G3}), set GradientClipNorm, or standardize the features.");
 
             double? validationLoss = validTensors is null ? null : Evaluate(network, validTensors);
+            if (validationLoss is { } measured && !double.IsFinite(measured))
+                throw new InvalidOperationException(
+                    $"The validation loss became {(double.IsNaN(measured) ? "NaN" : "infinite")} in epoch {epoch} (the training loss was {trainingLoss:G4}). " +
+                    "Check the validation data for extreme feature values, standardize the features, or lower the learning rate (now " +
+                    $"{learningRate:G3}).");
             clock.Stop();
             history.Add(new EpochRecord(epoch, trainingLoss, validationLoss, learningRate, meanGradNorm, clock.Elapsed.TotalSeconds));
             progress?.Report(new TrainingProgress(epoch, _options.Epochs, trainingLoss, validationLoss, learningRate, meanGradNorm,
@@ -251,22 +282,27 @@ public sealed class NeuralTrainingLoop
 
         public static TensorSet Create(PackedData data, PredictionTask task, double labelMean, double labelScale, Device device)
         {
-            var features = torch.tensor(data.Features, new long[] { data.RowCount, data.FeatureCount }).to(device).DetachFromDisposeScope();
-            Tensor labels;
-            if (task == PredictionTask.MulticlassClassification)
+            // Each tensor is created on the device directly: tensor(...).to(device) would leave the first handle undisposed.
+            var features = torch.tensor(data.Features, new long[] { data.RowCount, data.FeatureCount }, device: device).DetachFromDisposeScope();
+            Tensor? labels = null;
+            try
             {
-                labels = torch.tensor(data.Labels.Select(l => (long)l).ToArray()).to(device);
+                labels = task switch
+                {
+                    PredictionTask.MulticlassClassification => torch.tensor(data.Labels.Select(l => (long)l).ToArray(), device: device),
+                    PredictionTask.Regression => torch.tensor(data.Labels.Select(l => (float)((l - labelMean) / labelScale)).ToArray(), device: device),
+                    _ => torch.tensor(data.Labels, device: device),
+                };
+                labels.DetachFromDisposeScope();
+                var weights = data.Weights is null ? null : torch.tensor(data.Weights, device: device).DetachFromDisposeScope();
+                return new TensorSet(features, labels, weights);
             }
-            else if (task == PredictionTask.Regression)
+            catch
             {
-                labels = torch.tensor(data.Labels.Select(l => (float)((l - labelMean) / labelScale)).ToArray()).to(device);
+                features.Dispose();
+                labels?.Dispose();
+                throw;
             }
-            else
-            {
-                labels = torch.tensor(data.Labels).to(device);
-            }
-            var weights = data.Weights is null ? null : torch.tensor(data.Weights).to(device).DetachFromDisposeScope();
-            return new TensorSet(features, labels.DetachFromDisposeScope(), weights);
         }
 
         public void Dispose()

@@ -162,11 +162,12 @@ public sealed class MlpOnnxExporterTests
         Assert.ThrowsExactly<ArgumentException>(() => MlpOnnxExporter.Export(arch, TrainedWeights(arch, 1), PredictionTask.BinaryClassification));
     }
 
-    /// <summary>Weights of a network whose batch-norm statistics have moved away from their defaults (random: dropout draws from the global generator).</summary>
+    /// <summary>Weights of a network whose batch-norm statistics have moved away from their defaults (seeded, dropout included).</summary>
     internal static IReadOnlyList<NamedTensorData> TrainedWeights(MlpArchitecture arch, int seed)
     {
         using var scope = NewDisposeScope();
-        using var net = new MlpNetwork(arch, new Generator((ulong)seed));
+        using var dropout = new Generator((ulong)seed + 300);
+        using var net = new MlpNetwork(arch, new Generator((ulong)seed)) { DropoutGenerator = dropout };
         net.train();
         using (no_grad()) net.forward(randn([32, arch.InputSize], generator: new Generator((ulong)seed + 100)) * 2 + 0.5);
         net.eval();

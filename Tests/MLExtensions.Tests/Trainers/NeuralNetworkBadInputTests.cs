@@ -9,7 +9,7 @@ namespace MLExtensions.Tests.Trainers;
 [TestClass]
 public sealed class NeuralNetworkBadInputTests
 {
-    private static NeuralNetworkBinaryTrainer.Options Small() => new() { HiddenLayerSizes = [4], Epochs = 2, Seed = 1, ValidationFraction = 0 };
+    private static NeuralNetworkBinaryTrainer.Options Small() => new() { HiddenLayerSizes = [4], Epochs = 2, Seed = 1, ValidationFraction = 0, EarlyStoppingPatience = null };
 
     public sealed class ScalarFeatureRow
     {
@@ -120,7 +120,7 @@ public sealed class NeuralNetworkBadInputTests
         var ml = new MLContext(1);
         var rows = new[] { new KeyRow { Features = [1, 2], Label = 1 }, new KeyRow { Features = [2, 1], Label = 3 } /* LoadFromEnumerable stores key fields 0-based: 3 is out of range and becomes the missing key 0 */ };
         var ex = Assert.ThrowsExactly<ArgumentException>(() => ml.MulticlassClassification.Trainers
-            .NeuralNetwork(new NeuralNetworkMulticlassTrainer.Options { Epochs = 1, ValidationFraction = 0 }).Fit(ml.Data.LoadFromEnumerable(rows)));
+            .NeuralNetwork(new NeuralNetworkMulticlassTrainer.Options { Epochs = 1, ValidationFraction = 0, EarlyStoppingPatience = null }).Fit(ml.Data.LoadFromEnumerable(rows)));
         StringAssert.Contains(ex.Message, "expected 1..3");
     }
 
@@ -131,7 +131,7 @@ public sealed class NeuralNetworkBadInputTests
         var rows = SyntheticData.Regression(200, 1).Select(r => new SyntheticData.RegressionRow { Features = r.Features.Select(f => f * 1e4f).ToArray(), Label = r.Label }).ToList();
         var options = new NeuralNetworkRegressionTrainer.Options
         {
-            HiddenLayerSizes = [32], Epochs = 20, Seed = 1, ValidationFraction = 0,
+            HiddenLayerSizes = [32], Epochs = 20, Seed = 1, ValidationFraction = 0, EarlyStoppingPatience = null,
             Optimizer = new SgdSpec(LearningRate: 10, Momentum: 0.9),
         };
         var ex = Assert.ThrowsExactly<InvalidOperationException>(() => ml.Regression.Trainers.NeuralNetwork(options).Fit(ml.Data.LoadFromEnumerable(rows)));

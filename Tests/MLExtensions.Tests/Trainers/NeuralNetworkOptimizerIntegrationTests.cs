@@ -16,7 +16,7 @@ public sealed class NeuralNetworkOptimizerIntegrationTests
         var ml = new MLContext(1);
         var options = new NeuralNetworkBinaryTrainer.Options
         {
-            HiddenLayerSizes = [16], Epochs = 25, BatchSize = 32, Seed = 1, ValidationFraction = 0, Optimizer = OptimizerRegistry.CreateDefault(name),
+            HiddenLayerSizes = [16], Epochs = 25, BatchSize = 32, Seed = 1, ValidationFraction = 0, EarlyStoppingPatience = null, Optimizer = OptimizerRegistry.CreateDefault(name),
         };
         using var model = ml.BinaryClassification.Trainers.NeuralNetwork(options).Fit(ml.Data.LoadFromEnumerable(SyntheticData.Binary(400, 1)));
         var auc = ml.BinaryClassification.Evaluate(model.Transform(ml.Data.LoadFromEnumerable(SyntheticData.Binary(300, 2)))).AreaUnderRocCurve;

@@ -153,6 +153,7 @@ public sealed class NeuralNetworkTrainerTests
         var options = FastBinary();
         options.ExampleWeightColumnName = "Weight";
         options.ValidationFraction = 0;
+        options.EarlyStoppingPatience = null;
         options.Epochs = 40;
         using var model = ml.BinaryClassification.Trainers.NeuralNetwork(options).Fit(ml.Data.LoadFromEnumerable(poisoned));
         var metrics = ml.BinaryClassification.Evaluate(model.Transform(ml.Data.LoadFromEnumerable(SyntheticData.Binary(300, 3))));
