@@ -38,7 +38,7 @@ public abstract class GradientBoostedNeuralNetworkTrainerBase : IEstimator<Gradi
         ArgumentNullException.ThrowIfNull(input);
         var o = _options;
         var (_, classCount) = DataPacker.CheckSchema(input.Schema, Task, o.FeatureColumnName, o.LabelColumnName, null);
-        var all = DataPacker.Pack(input, Task, o.FeatureColumnName, o.LabelColumnName, weightColumn: null);
+        var all = DataPacker.Pack(input, Task, o.FeatureColumnName, o.LabelColumnName, weightColumn: null, cancellationToken: cancellationToken);
         TrainerSchema.CheckLabelVariety(all, Task, classCount, o.LabelColumnName);
         int outputs = Task == PredictionTask.MulticlassClassification ? classCount : 1;
         int seed = o.Seed ?? Random.Shared.Next();
@@ -48,12 +48,13 @@ public abstract class GradientBoostedNeuralNetworkTrainerBase : IEstimator<Gradi
         PackedData? validation = null;
         if (o.ValidationData is { } validationView)
         {
-            var (validationFeatures, validationClasses) = DataPacker.CheckSchema(validationView.Schema, Task, o.FeatureColumnName, o.LabelColumnName, null);
+            var (validationFeatures, validationClasses) = DataPacker.CheckValidationSchema(validationView.Schema, Task, o.FeatureColumnName, o.LabelColumnName, null);
             if (validationFeatures != all.FeatureCount || validationClasses != classCount)
                 throw new ArgumentException(
                     $"ValidationData has {validationFeatures} features and {validationClasses} classes; the training data has {all.FeatureCount} and {classCount}.",
                     nameof(GradientBoostedNeuralNetworkOptionsBase.ValidationData));
-            validation = DataPacker.Pack(validationView, Task, o.FeatureColumnName, o.LabelColumnName, weightColumn: null);
+            validation = DataPacker.Pack(validationView, Task, o.FeatureColumnName, o.LabelColumnName, weightColumn: null,
+                nameof(GradientBoostedNeuralNetworkOptionsBase.ValidationData), cancellationToken);
         }
         else if (o.ValidationFraction > 0)
         {

@@ -46,7 +46,7 @@ public abstract class NeuralNetworkTrainerBase : IEstimator<NeuralNetworkPredict
         PackedData? validation = null;
         if (o.ValidationData is { } validationView)
         {
-            var (validationFeatures, validationClasses) = CheckValidationSchema(validationView.Schema);
+            var (validationFeatures, validationClasses) = DataPacker.CheckValidationSchema(validationView.Schema, Task, o.FeatureColumnName, o.LabelColumnName, o.ExampleWeightColumnName);
             if (validationFeatures != all.FeatureCount || validationClasses != classCount)
                 throw new ArgumentException(
                     $"ValidationData has {validationFeatures} features and {validationClasses} classes; the training data has {all.FeatureCount} and {classCount}.",
@@ -82,19 +82,6 @@ public abstract class NeuralNetworkTrainerBase : IEstimator<NeuralNetworkPredict
         {
             result.Network.Dispose();
             throw;
-        }
-    }
-
-    private (int FeatureCount, int ClassCount) CheckValidationSchema(DataViewSchema schema)
-    {
-        try
-        {
-            return DataPacker.CheckSchema(schema, Task, _options.FeatureColumnName, _options.LabelColumnName, _options.ExampleWeightColumnName);
-        }
-        catch (ArgumentException e)
-        {
-            string message = e.ParamName is null ? e.Message : e.Message.Replace($" (Parameter '{e.ParamName}')", "", StringComparison.Ordinal);
-            throw new ArgumentException($"ValidationData: {message}", nameof(NeuralNetworkOptionsBase.ValidationData), e);
         }
     }
 

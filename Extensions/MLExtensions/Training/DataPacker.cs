@@ -46,6 +46,25 @@ public static class DataPacker
     /// <summary>Rows packed between two checks of the cancellation token.</summary>
     public const int CancellationCheckRows = 1024;
 
+    /// <summary>
+    /// <see cref="CheckSchema"/> for a trainer's <c>ValidationData</c>: the same checks, with messages and the exception's parameter
+    /// name naming <c>ValidationData</c>.
+    /// </summary>
+    /// <exception cref="ArgumentException">A required column of the validation data is missing or has the wrong kind or type.</exception>
+    public static (int FeatureCount, int ClassCount) CheckValidationSchema(DataViewSchema schema, PredictionTask task, string featureColumn,
+                                                                           string labelColumn, string? weightColumn)
+    {
+        try
+        {
+            return CheckSchema(schema, task, featureColumn, labelColumn, weightColumn);
+        }
+        catch (ArgumentException e)
+        {
+            string message = e.ParamName is null ? e.Message : e.Message.Replace($" (Parameter '{e.ParamName}')", "", StringComparison.Ordinal);
+            throw new ArgumentException($"ValidationData: {message}", "ValidationData", e);
+        }
+    }
+
     /// <summary>Packs every row; see <see cref="CheckSchema"/> for the column rules.</summary>
     /// <param name="data">The rows to pack.</param>
     /// <param name="task">Decides the label column's type.</param>

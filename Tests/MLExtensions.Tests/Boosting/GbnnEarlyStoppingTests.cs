@@ -252,6 +252,43 @@ public sealed class GbnnEarlyStoppingTests
             new GradientBoostedNeuralNetworkBinaryTrainer.Options { ValidationFraction = 0.05 }).Fit(tiny)).ParamName);
     }
 
+    [TestMethod]
+    public void Fit_BadValidationData_IsNamedAsValidationData()
+    {
+        var ml = new MLContext(1);
+        var train = ml.Data.LoadFromEnumerable(SyntheticData.Binary(100, 1));
+        ArgumentException Fit(IDataView validation) => Assert.ThrowsExactly<ArgumentException>(() => ml.BinaryClassification.Trainers.GradientBoostedNeuralNetwork(
+            new GradientBoostedNeuralNetworkBinaryTrainer.Options { ValidationData = validation }).Fit(train));
+
+        var withNaN = SyntheticData.Binary(20, 2);
+        withNaN[3].Features[1] = float.NaN;
+        var nan = Fit(ml.Data.LoadFromEnumerable(withNaN));
+        Assert.AreEqual("ValidationData", nan.ParamName);
+        StringAssert.Contains(nan.Message, "ValidationData");
+
+        var empty = Fit(ml.Data.LoadFromEnumerable(new List<SyntheticData.BinaryRow>()));
+        Assert.AreEqual("ValidationData", empty.ParamName);
+        StringAssert.Contains(empty.Message, "ValidationData has no rows");
+
+        var renamed = ml.Transforms.CopyColumns("Other", "Features").Fit(train).Transform(train);
+        var missing = Fit(ml.Transforms.DropColumns("Features").Fit(renamed).Transform(renamed));
+        Assert.AreEqual("ValidationData", missing.ParamName);
+        StringAssert.StartsWith(missing.Message, "ValidationData:");
+    }
+
+    [TestMethod]
+    public void Fit_CancelledToken_ThrowsBeforeReadingTheData()
+    {
+        var ml = new MLContext(1);
+        int rowsRead = 0;
+        var counted = ml.Data.LoadFromEnumerable(SyntheticData.Binary(3000, 1).Select(r => { rowsRead++; return r; }));
+        using var cancelled = new CancellationTokenSource();
+        cancelled.Cancel();
+        var trainer = ml.BinaryClassification.Trainers.GradientBoostedNeuralNetwork(new GradientBoostedNeuralNetworkBinaryTrainer.Options());
+        Assert.ThrowsExactly<OperationCanceledException>(() => trainer.Fit(counted, cancelled.Token));
+        Assert.AreEqual(0, rowsRead, "a cancelled token must stop the fit before the data is packed");
+    }
+
     /// <summary>
     /// About 5% positives: true when x0 + x1² &gt; 1.15 (4 features in [−1, 1]), 2% of labels flipped, six pure-noise features added.
     /// </summary>
