@@ -11,6 +11,14 @@ namespace MLExtensions.Schedules;
 [JsonDerivedType(typeof(CosineSchedule), "cosine")]
 [JsonDerivedType(typeof(LinearDecaySchedule), "linear")]
 [JsonDerivedType(typeof(WarmupSchedule), "warmup")]
+[JsonDerivedType(typeof(StepSchedule), "step")]
+[JsonDerivedType(typeof(MultiStepSchedule), "multistep")]
+[JsonDerivedType(typeof(ExponentialSchedule), "exponential")]
+[JsonDerivedType(typeof(CosineRestartsSchedule), "cosine-restarts")]
+[JsonDerivedType(typeof(LinearSchedule), "torch-linear")]
+[JsonDerivedType(typeof(PolynomialSchedule), "polynomial")]
+[JsonDerivedType(typeof(OneCycleSchedule), "one-cycle")]
+[JsonDerivedType(typeof(CyclicSchedule), "cyclic")]
 public abstract record LearningRateScheduleSpec
 {
     /// <summary>The multiplier of the base learning rate for optimizer step <paramref name="step"/> (0-based) of <paramref name="totalSteps"/>.</summary>
@@ -22,6 +30,20 @@ public abstract record LearningRateScheduleSpec
     /// <summary>Progress in [0, 1] of step <paramref name="step"/> among <paramref name="totalSteps"/>.</summary>
     protected static double Fraction(long step, long totalSteps) =>
         totalSteps <= 1 ? 0 : Math.Clamp((double)step / (totalSteps - 1), 0, 1);
+
+    /// <summary>Throws when a step count is below 1.</summary>
+    protected static void RequirePositive(long value, string name)
+    {
+        if (value < 1)
+            throw new ArgumentOutOfRangeException(name, value, $"{name} must be at least 1.");
+    }
+
+    /// <summary>Throws when a decay factor is outside (0, 1] or not finite.</summary>
+    protected static void RequireDecay(double value, string name)
+    {
+        if (!(value > 0 && value <= 1))
+            throw new ArgumentOutOfRangeException(name, value, $"{name} must be in (0, 1].");
+    }
 
     /// <summary>Throws when a factor is outside [0, 1] or not finite.</summary>
     protected static void RequireFactor(double value, string name)
@@ -41,16 +63,28 @@ public sealed record ConstantSchedule : LearningRateScheduleSpec
     public override void Validate() { }
 }
 
-/// <summary>Cosine annealing from 1 to <paramref name="FinalFactor"/> over the run (Loshchilov &amp; Hutter, without restarts).</summary>
-/// <param name="FinalFactor">Factor at the last step. Default 0; in [0, 1].</param>
-public sealed record CosineSchedule(double FinalFactor = 0.0) : LearningRateScheduleSpec
+/// <summary>
+/// Cosine annealing from 1 to <paramref name="FinalFactor"/> (Loshchilov &amp; Hutter, without restarts): over the whole run by
+/// default, reaching <paramref name="FinalFactor"/> at the last step; with <paramref name="PeriodSteps"/>, PyTorch's
+/// <c>CosineAnnealingLR</c> (T_max = PeriodSteps, stepped once per optimizer step; the cosine continues past T_max).
+/// </summary>
+/// <param name="FinalFactor">Lowest factor. Default 0; in [0, 1].</param>
+/// <param name="PeriodSteps">Steps from the peak to the lowest factor. Default <c>null</c>: the run's length; at least 1 when set.</param>
+public sealed record CosineSchedule(double FinalFactor = 0.0, long? PeriodSteps = null) : LearningRateScheduleSpec
 {
     /// <inheritdoc />
-    public override double Factor(long step, long totalSteps) =>
-        FinalFactor + (1 - FinalFactor) * 0.5 * (1 + Math.Cos(Math.PI * Fraction(step, totalSteps)));
+    public override double Factor(long step, long totalSteps)
+    {
+        double progress = PeriodSteps is { } period ? (double)step / period : Fraction(step, totalSteps);
+        return FinalFactor + (1 - FinalFactor) * 0.5 * (1 + Math.Cos(Math.PI * progress));
+    }
 
     /// <inheritdoc />
-    public override void Validate() => RequireFactor(FinalFactor, nameof(FinalFactor));
+    public override void Validate()
+    {
+        RequireFactor(FinalFactor, nameof(FinalFactor));
+        if (PeriodSteps is { } period) RequirePositive(period, nameof(PeriodSteps));
+    }
 }
 
 /// <summary>Linear decay from 1 to <paramref name="FinalFactor"/> over the run.</summary>

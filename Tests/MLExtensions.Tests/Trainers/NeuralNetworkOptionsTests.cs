@@ -46,6 +46,28 @@ public sealed class NeuralNetworkOptionsTests
             Assert.AreEqual(0.1 * new CosineSchedule(0.2).Factor(2 * e - 1, 10), model.Model.History[e - 1].LearningRate, 1e-9);
     }
 
+    public static IEnumerable<object[]> PyTorchSchedules =>
+    [
+        [new StepSchedule(3, 0.5)], [new MultiStepSchedule([2, 6])], [new ExponentialSchedule(0.9)], [new CosineSchedule(0.1, PeriodSteps: 4)],
+        [new CosineRestartsSchedule(3, 2)], [new LinearSchedule(0.25, 1, 4)], [new PolynomialSchedule(8, 2)],
+        [new OneCycleSchedule()], [new OneCycleSchedule(0.25, Anneal: AnnealKind.Linear, ThreePhase: true)],
+        [new CyclicSchedule(0.2, 2, Mode: CyclicMode.Triangular2)],
+    ];
+
+    [TestMethod, DynamicData(nameof(PyTorchSchedules))]
+    public void Fit_PyTorchSchedules_HistoryFollowsTheSchedule(LearningRateScheduleSpec schedule)
+    {
+        var ml = new MLContext(1);
+        var options = new NeuralNetworkBinaryTrainer.Options
+        {
+            HiddenLayerSizes = [4], Epochs = 5, BatchSize = 50, Seed = 1, EarlyStoppingPatience = null, ValidationFraction = 0,
+            Optimizer = new SgdSpec(LearningRate: 0.1), LearningRateSchedule = schedule,
+        };
+        using var model = ml.BinaryClassification.Trainers.NeuralNetwork(options).Fit(ml.Data.LoadFromEnumerable(SyntheticData.Binary(100, 1)));
+        for (int e = 1; e <= 5; e++)
+            Assert.AreEqual(0.1 * schedule.Factor(2 * e - 1, 10), model.Model.History[e - 1].LearningRate, 1e-9, $"{schedule}: epoch {e}");
+    }
+
     [TestMethod]
     public void Fit_ValidationData_UsedForValidationLoss()
     {
