@@ -19,6 +19,7 @@ namespace MLExtensions.Schedules;
 [JsonDerivedType(typeof(PolynomialSchedule), "polynomial")]
 [JsonDerivedType(typeof(OneCycleSchedule), "one-cycle")]
 [JsonDerivedType(typeof(CyclicSchedule), "cyclic")]
+[JsonDerivedType(typeof(RefinedSchedule), "refined")]
 public abstract record LearningRateScheduleSpec
 {
     /// <summary>The multiplier of the base learning rate for optimizer step <paramref name="step"/> (0-based) of <paramref name="totalSteps"/>.</summary>
