@@ -7,10 +7,9 @@ namespace MLExtensions.Tests.Schedules;
 [TestClass]
 public sealed class RefinedScheduleTests
 {
-    private static readonly JsonElement s_golden =
-        JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "TestData", "Golden", "schedules", "refined_schedules.json"))).RootElement;
+    private static readonly JsonElement s_golden = ScheduleGolden.Load("refined_schedules.json");
 
-    public static IEnumerable<object[]> Cases => s_golden.GetProperty("cases").EnumerateObject().Select(c => new object[] { c.Name });
+    public static IEnumerable<object[]> Cases => ScheduleGolden.CaseNames(s_golden);
 
     [TestMethod, DynamicData(nameof(Cases))]
     public void FromGradientNorms_MatchesTheScipyReference(string name)

@@ -10,10 +10,9 @@ namespace MLExtensions.Tests.Schedules;
 [TestClass]
 public sealed class TorchSchedulerGoldenTests
 {
-    private static readonly JsonElement s_golden =
-        JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "TestData", "Golden", "schedules", "torch_lr_schedulers.json"))).RootElement;
+    private static readonly JsonElement s_golden = ScheduleGolden.Load("torch_lr_schedulers.json");
 
-    public static IEnumerable<object[]> Cases => s_golden.GetProperty("cases").EnumerateObject().Select(c => new object[] { c.Name });
+    public static IEnumerable<object[]> Cases => ScheduleGolden.CaseNames(s_golden);
 
     [TestMethod]
     public void Golden_HoldsTheElevenSchedules() => Assert.AreEqual(11, Cases.Count());
