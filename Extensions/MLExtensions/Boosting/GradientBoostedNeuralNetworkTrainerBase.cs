@@ -48,13 +48,8 @@ public abstract class GradientBoostedNeuralNetworkTrainerBase : IEstimator<Gradi
         PackedData? validation = null;
         if (o.ValidationData is { } validationView)
         {
-            var (validationFeatures, validationClasses) = DataPacker.CheckValidationSchema(validationView.Schema, Task, o.FeatureColumnName, o.LabelColumnName, null);
-            if (validationFeatures != all.FeatureCount || validationClasses != classCount)
-                throw new ArgumentException(
-                    $"ValidationData has {validationFeatures} features and {validationClasses} classes; the training data has {all.FeatureCount} and {classCount}.",
-                    nameof(GradientBoostedNeuralNetworkOptionsBase.ValidationData));
-            validation = DataPacker.Pack(validationView, Task, o.FeatureColumnName, o.LabelColumnName, weightColumn: null,
-                nameof(GradientBoostedNeuralNetworkOptionsBase.ValidationData), cancellationToken);
+            validation = DataPacker.PackValidationData(validationView, all, classCount, Task, o.FeatureColumnName, o.LabelColumnName,
+                weightColumn: null, cancellationToken);
         }
         else if (o.ValidationFraction > 0)
         {

@@ -46,13 +46,8 @@ public abstract class NeuralNetworkTrainerBase : IEstimator<NeuralNetworkPredict
         PackedData? validation = null;
         if (o.ValidationData is { } validationView)
         {
-            var (validationFeatures, validationClasses) = DataPacker.CheckValidationSchema(validationView.Schema, Task, o.FeatureColumnName, o.LabelColumnName, o.ExampleWeightColumnName);
-            if (validationFeatures != all.FeatureCount || validationClasses != classCount)
-                throw new ArgumentException(
-                    $"ValidationData has {validationFeatures} features and {validationClasses} classes; the training data has {all.FeatureCount} and {classCount}.",
-                    nameof(NeuralNetworkOptionsBase.ValidationData));
-            validation = DataPacker.Pack(validationView, Task, o.FeatureColumnName, o.LabelColumnName, o.ExampleWeightColumnName,
-                nameof(NeuralNetworkOptionsBase.ValidationData), cancellationToken);
+            validation = DataPacker.PackValidationData(validationView, all, classCount, Task, o.FeatureColumnName, o.LabelColumnName,
+                o.ExampleWeightColumnName, cancellationToken);
         }
         else if (o.ValidationFraction > 0)
         {

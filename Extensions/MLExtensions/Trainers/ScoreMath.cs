@@ -78,7 +78,6 @@ internal static class ScoreMath
         return true;
     }
 
-
     /// <summary>
     /// Writes the softmax of <paramref name="logits"/> into <paramref name="probabilities"/> (which may be the same span); returns the
     /// 0-based index of the most probable class, or -1 (no class: the missing key) when the probabilities are NaN (a NaN logit, or

@@ -47,22 +47,39 @@ public static class DataPacker
     public const int CancellationCheckRows = 1024;
 
     /// <summary>
-    /// <see cref="CheckSchema"/> for a trainer's <c>ValidationData</c>: the same checks, with messages and the exception's parameter
-    /// name naming <c>ValidationData</c>.
+    /// Checks and packs a trainer's <c>ValidationData</c> as <see cref="Pack"/> does, with every message and the exception's parameter
+    /// name naming <c>ValidationData</c>, and checks that it has the training data's feature count and classes.
     /// </summary>
-    /// <exception cref="ArgumentException">A required column of the validation data is missing or has the wrong kind or type.</exception>
-    public static (int FeatureCount, int ClassCount) CheckValidationSchema(DataViewSchema schema, PredictionTask task, string featureColumn,
-                                                                           string labelColumn, string? weightColumn)
+    /// <param name="data">The validation data.</param>
+    /// <param name="train">The packed training data it must match.</param>
+    /// <param name="classCount">The training label's class count (0 unless multiclass).</param>
+    /// <param name="task">Decides the label column's type.</param>
+    /// <param name="featureColumn">The feature vector column.</param>
+    /// <param name="labelColumn">The label column.</param>
+    /// <param name="weightColumn">The example-weight column, or <c>null</c>.</param>
+    /// <param name="cancellationToken">Checked every <see cref="CancellationCheckRows"/> rows.</param>
+    /// <exception cref="ArgumentException">A column is missing or mistyped, the features or classes differ from the training data's, or a
+    /// row is invalid, as for <see cref="Pack"/>.</exception>
+    public static PackedData PackValidationData(IDataView data, PackedData train, int classCount, PredictionTask task, string featureColumn,
+                                                string labelColumn, string? weightColumn, CancellationToken cancellationToken = default)
     {
+        const string option = "ValidationData";
+        ArgumentNullException.ThrowIfNull(data);
+        int features, classes;
         try
         {
-            return CheckSchema(schema, task, featureColumn, labelColumn, weightColumn);
+            (features, classes) = CheckSchema(data.Schema, task, featureColumn, labelColumn, weightColumn);
         }
         catch (ArgumentException e)
         {
             string message = e.ParamName is null ? e.Message : e.Message.Replace($" (Parameter '{e.ParamName}')", "", StringComparison.Ordinal);
-            throw new ArgumentException($"ValidationData: {message}", "ValidationData", e);
+            throw new ArgumentException($"{option}: {message}", option, e);
         }
+
+        if (features != train.FeatureCount || classes != classCount)
+            throw new ArgumentException(
+                $"{option} has {features} features and {classes} classes; the training data has {train.FeatureCount} and {classCount}.", option);
+        return Pack(data, task, featureColumn, labelColumn, weightColumn, option, cancellationToken);
     }
 
     /// <summary>Packs every row; see <see cref="CheckSchema"/> for the column rules.</summary>

@@ -67,7 +67,7 @@ public sealed class NeuralTrainingLoop
         {
             network.to(device);
             network.DropoutGenerator = generator;
-            var result = Train(network, train, validation, seed, labelMean, labelScale, device, progress, cancellationToken);
+            var result = Train(network, generator, train, validation, seed, labelMean, labelScale, device, progress, cancellationToken);
             network.DropoutGenerator = null;
             return result;
         }
@@ -78,10 +78,9 @@ public sealed class NeuralTrainingLoop
         }
     }
 
-    private TrainingResult Train(MlpNetwork network, PackedData train, PackedData? validation, int seed, double labelMean, double labelScale,
-                                 Device device, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
+    private TrainingResult Train(MlpNetwork network, Generator generator, PackedData train, PackedData? validation, int seed, double labelMean,
+                                 double labelScale, Device device, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
     {
-        var generator = network.DropoutGenerator!;
         using var trainTensors = TensorSet.Create(train, _task, labelMean, labelScale, device);
         using var validTensors = validation is null ? null : TensorSet.Create(validation, _task, labelMean, labelScale, device);
         var parameters = network.parameters().ToList();
