@@ -1,7 +1,6 @@
 using System.Diagnostics;
-using MLExtensions.Stacking.Linear;
 
-namespace MLExtensions.Stacking;
+namespace MLExtensions;
 
 /// <summary>
 /// The baseline every combiner has to beat: the single base model with the lowest out-of-fold RMSE (the first one on ties), with

@@ -1,4 +1,4 @@
-namespace MLExtensions.Stacking;
+namespace MLExtensions;
 
 /// <summary>What <see cref="SelectBestCombiner"/> compared and which candidate it chose.</summary>
 /// <param name="Candidates">The candidates' names, in the order given.</param>

@@ -1,7 +1,7 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
-namespace MLExtensions.Stacking;
+namespace MLExtensions;
 
 /// <summary>
 /// Reads and checks a fold column: a scalar integer (signed or unsigned), key, Single or Double column holding each row's fold as a

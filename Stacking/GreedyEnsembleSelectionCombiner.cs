@@ -1,7 +1,6 @@
 using System.Diagnostics;
-using MLExtensions.Stacking.Linear;
 
-namespace MLExtensions.Stacking;
+namespace MLExtensions;
 
 /// <summary>
 /// Greedy ensemble selection with replacement (Caruana, Niculescu-Mizil, Crew &amp; Ksikes, ICML 2004): start from the N best

@@ -1,6 +1,5 @@
-using MLExtensions.Stacking.Linear;
 
-namespace MLExtensions.Stacking;
+namespace MLExtensions;
 
 /// <summary>
 /// A meta-level design matrix split into outer folds (for out-of-fold meta-predictions) and inner folds (for the alpha search),

@@ -1,4 +1,4 @@
-namespace MLExtensions.Stacking;
+namespace MLExtensions;
 
 /// <summary>
 /// Row-wise statistics of the base predictions that the regularized meta-models see besides the predictions themselves: mean μ,

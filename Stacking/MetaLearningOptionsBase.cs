@@ -1,4 +1,4 @@
-namespace MLExtensions.Stacking;
+namespace MLExtensions;
 
 /// <summary>
 /// Settings shared by the regression and binary regularized meta-learning combiners: the redundancy projection, the

@@ -1,6 +1,6 @@
 using Microsoft.ML;
 
-namespace MLExtensions.Stacking;
+namespace MLExtensions;
 
 /// <summary>
 /// Stacks prediction columns that are already in the data, such as out-of-fold predictions brought from elsewhere (the Kaggle

@@ -1,4 +1,4 @@
-namespace MLExtensions.Stacking;
+namespace MLExtensions;
 
 /// <summary>
 /// Base-model predictions as named columns (column-major): row i of every column belongs to the same example. For stacking these

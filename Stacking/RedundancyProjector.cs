@@ -1,6 +1,5 @@
-using MLExtensions.Stacking.Linear;
 
-namespace MLExtensions.Stacking;
+namespace MLExtensions;
 
 /// <summary>Which columns the redundancy filter correlates.</summary>
 public enum CorrelationBasis

@@ -1,7 +1,6 @@
 using System.Diagnostics;
-using MLExtensions.Stacking.Linear;
 
-namespace MLExtensions.Stacking;
+namespace MLExtensions;
 
 /// <summary>
 /// The binary-classification variant of <see cref="RegularizedMetaLearningCombiner"/>: redundancy projection of the base
@@ -86,7 +85,7 @@ public sealed class RegularizedLogisticMetaLearningCombiner : StackingCombiner
             }
         }
 
-        var components = new List<(string Name, Linear.LinearModel Model, double Alpha, double L1, double LogLoss)>();
+        var components = new List<(string Name, LinearModel Model, double Alpha, double L1, double LogLoss)>();
         var outOfFold = new List<double[]>();
         foreach (var kind in new[] { MetaModelKinds.Ridge, MetaModelKinds.Lasso, MetaModelKinds.ElasticNet })
         {

@@ -1,7 +1,6 @@
 using System.Diagnostics;
-using MLExtensions.Stacking.Linear;
 
-namespace MLExtensions.Stacking;
+namespace MLExtensions;
 
 /// <summary>The regularized meta-models of <see cref="RegularizedMetaLearningCombiner"/>.</summary>
 [Flags]

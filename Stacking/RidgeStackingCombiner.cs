@@ -1,7 +1,6 @@
 using System.Diagnostics;
-using MLExtensions.Stacking.Linear;
 
-namespace MLExtensions.Stacking;
+namespace MLExtensions;
 
 /// <summary>
 /// Classic ridge stacking: a ridge regression on all (standardized) base predictions, its alpha chosen by shuffled K-fold

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace MLExtensions.Stacking;
+namespace MLExtensions;
 
 /// <summary>
 /// Chooses among candidate combiners by nested out-of-fold error: for every fold, each candidate is fitted (with its own inner

@@ -1,5 +1,4 @@
 using Microsoft.ML;
-using MLExtensions.Stacking;
 
 namespace MLExtensions;
 

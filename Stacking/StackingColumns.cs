@@ -1,6 +1,6 @@
 using Microsoft.ML.Data;
 
-namespace MLExtensions.Stacking;
+namespace MLExtensions;
 
 /// <summary>Column names used and produced by the stacking estimators, as ML.NET's evaluators expect them.</summary>
 public static class StackingColumnNames

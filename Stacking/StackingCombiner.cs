@@ -1,6 +1,5 @@
-using MLExtensions.Stacking.Linear;
 
-namespace MLExtensions.Stacking;
+namespace MLExtensions;
 
 /// <summary>
 /// Learns how to combine base-model predictions from out-of-fold predictions and the target. The regularized meta-learning

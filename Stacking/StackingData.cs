@@ -1,4 +1,4 @@
-namespace MLExtensions.Stacking;
+namespace MLExtensions;
 
 /// <summary>Shared checks and fold assignments.</summary>
 internal static class StackingData

@@ -1,7 +1,7 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
-namespace MLExtensions.Stacking;
+namespace MLExtensions;
 
 /// <summary>
 /// Stacks any ML.NET estimators (regression trainers, or binary classifiers with a <c>Probability</c> column): produces their

@@ -1,6 +1,5 @@
-using MLExtensions.Stacking.Linear;
 
-namespace MLExtensions.Stacking;
+namespace MLExtensions;
 
 /// <summary>How a <see cref="StackingModel"/> turns its components' linear outputs into a prediction.</summary>
 public enum StackingLink

@@ -1,8 +1,7 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
-using MLExtensions.Runtime;
 
-namespace MLExtensions.Stacking;
+namespace MLExtensions;
 
 /// <summary>The machine-learning task of a stacking estimator.</summary>
 public enum StackingTask
@@ -26,7 +25,7 @@ public enum StackingTask
 /// <para/>
 /// The scoring step is a closure-based <c>CustomMapping</c>, which ML.NET cannot save; <see cref="ICanSaveModel.Save"/> therefore
 /// throws. To save, use <c>mlContext.Model.SaveWithOnnx</c> (package MLExtensions; converts neural base models and the rest of the
-/// pipeline too) or, when the base models are ML.NET transformers, <see cref="Onnx.StackingPersistence.Save"/>. Both go through
+/// pipeline too) or, when the base models are ML.NET transformers, <see cref="StackingPersistence.Save"/>. Both go through
 /// <see cref="ToSavable"/>: the base models stay native (or are converted), the meta part becomes an ONNX graph.
 /// </remarks>
 public sealed class StackingTransformer : ISavableConversion
@@ -93,7 +92,7 @@ public sealed class StackingTransformer : ISavableConversion
     /// <returns>A chain with the same output columns that <c>mlContext.Model.Save</c> can write.</returns>
     /// <exception cref="ArgumentException">A base prediction column is missing or not Single after the converted base models.</exception>
     public ITransformer ToSavable(MLContext mlContext, DataViewSchema inputSchema, Func<ITransformer, DataViewSchema, ITransformer> convertNested) =>
-        Onnx.StackingPersistence.Build(mlContext, this, inputSchema, convertNested);
+        StackingPersistence.Build(mlContext, this, inputSchema, convertNested);
 
     /// <inheritdoc/>
     void ICanSaveModel.Save(ModelSaveContext ctx) =>

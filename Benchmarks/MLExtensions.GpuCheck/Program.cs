@@ -4,9 +4,6 @@ using System.Diagnostics;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using MLExtensions;
-using MLExtensions.Optimizers;
-using MLExtensions.Trainers;
-using MLExtensions.Training;
 using TorchSharp;
 
 int failures = 0;
@@ -44,8 +41,8 @@ Step("randperm with a cuda generator", () => { var g = new torch.Generator(1, cu
 Step("randperm with a cpu generator", () => { var g = new torch.Generator(1); using var p = torch.randperm(100, generator: g); });
 Step("MLP forward/backward + AdamW step on cuda", () =>
 {
-    using var net = new MLExtensions.Networks.MlpNetwork(new MLExtensions.Networks.MlpArchitecture(8, [16], MLExtensions.Networks.ActivationKind.ReLU,
-        MLExtensions.Networks.NormalizationKind.BatchNorm, 0.1, 1));
+    using var net = new MLExtensions.MlpNetwork(new MLExtensions.MlpArchitecture(8, [16], MLExtensions.ActivationKind.ReLU,
+        MLExtensions.NormalizationKind.BatchNorm, 0.1, 1));
     net.to(cuda);
     using var optimizer = new AdamWSpec().Create(net.parameters());
     using var x = torch.randn(32, 8, device: cuda);
@@ -68,7 +65,7 @@ foreach (var device in new[] { DeviceKind.Cuda, DeviceKind.Cpu })
     var options = new NeuralNetworkBinaryTrainer.Options
     {
         HiddenLayerSizes = [256, 128], Epochs = 10, BatchSize = 256, Seed = 1, Device = device, Dropout = 0.1,
-        Normalization = MLExtensions.Networks.NormalizationKind.BatchNorm, Optimizer = new AdamWSpec(2e-3), GradientClipNorm = 5,
+        Normalization = MLExtensions.NormalizationKind.BatchNorm, Optimizer = new AdamWSpec(2e-3), GradientClipNorm = 5,
     };
     var clock = Stopwatch.StartNew();
     using var model = ml.BinaryClassification.Trainers.NeuralNetwork(options).Fit(train);

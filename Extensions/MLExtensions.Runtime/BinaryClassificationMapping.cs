@@ -1,7 +1,7 @@
 using Microsoft.ML.Data;
 using Microsoft.ML.Transforms;
 
-namespace MLExtensions.Runtime;
+namespace MLExtensions;
 
 /// <summary>
 /// Stateless, saveable mapping from the three ONNX outputs of a binary classifier (1-element vectors per row) to ML.NET's scalar

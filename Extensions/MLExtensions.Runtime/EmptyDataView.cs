@@ -1,7 +1,7 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
-namespace MLExtensions.Runtime;
+namespace MLExtensions;
 
 /// <summary>
 /// A data view with a given schema and no rows: what ML.NET's stateless estimators (column copies, concatenation,

@@ -1,6 +1,6 @@
 using Microsoft.ML;
 
-namespace MLExtensions.Runtime;
+namespace MLExtensions;
 
 /// <summary>
 /// A fitted transformer that <c>mlContext.Model.Save</c> cannot store itself but can rebuild from parts it can, possibly around

@@ -1,7 +1,7 @@
 using System.Reflection;
 using Microsoft.ML;
 
-namespace MLExtensions.Runtime;
+namespace MLExtensions;
 
 /// <summary>
 /// Entry points for apps that serve models saved by MLExtensions: register the mappings with an <see cref="MLContext"/> and load

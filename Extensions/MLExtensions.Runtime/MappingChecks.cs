@@ -1,4 +1,4 @@
-namespace MLExtensions.Runtime;
+namespace MLExtensions;
 
 /// <summary>Shared checks of the mappings.</summary>
 internal static class MappingChecks

@@ -1,6 +1,6 @@
 using System.IO.Compression;
 
-namespace MLExtensions.Runtime;
+namespace MLExtensions;
 
 /// <summary>
 /// The checks <see cref="MLExtensionsRuntime.LoadModel(Microsoft.ML.MLContext, Stream, string, out Microsoft.ML.DataViewSchema, ModelLoadOptions?)"/>

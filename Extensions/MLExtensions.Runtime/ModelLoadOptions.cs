@@ -1,4 +1,4 @@
-namespace MLExtensions.Runtime;
+namespace MLExtensions;
 
 /// <summary>
 /// Limits that <see cref="MLExtensionsRuntime.LoadModel(Microsoft.ML.MLContext, string, out Microsoft.ML.DataViewSchema, ModelLoadOptions?)"/>

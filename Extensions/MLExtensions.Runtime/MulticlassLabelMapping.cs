@@ -1,7 +1,7 @@
 using Microsoft.ML.Data;
 using Microsoft.ML.Transforms;
 
-namespace MLExtensions.Runtime;
+namespace MLExtensions;
 
 /// <summary>
 /// Stateless, saveable mapping from the ONNX predicted-class output of a multiclass classifier (a 1-element text vector per row) to a

@@ -1,4 +1,4 @@
-namespace MLExtensions.Runtime;
+namespace MLExtensions;
 
 /// <summary>
 /// Names of the intermediate columns an ONNX-backed pipeline carries between ML.NET's <c>ApplyOnnxModel</c> transformer and the

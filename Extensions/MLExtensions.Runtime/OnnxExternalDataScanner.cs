@@ -1,4 +1,4 @@
-namespace MLExtensions.Runtime;
+namespace MLExtensions;
 
 /// <summary>
 /// Walks a serialized ONNX <c>ModelProto</c> and finds tensors whose data is stored outside the model (<c>data_location</c>

@@ -1,4 +1,4 @@
-namespace MLExtensions.Runtime;
+namespace MLExtensions;
 
 /// <summary>
 /// A minimal forward-only reader of the protobuf wire format over a stream: tags, varints, lengths and skipping. It holds no more

@@ -1,7 +1,7 @@
 using Microsoft.ML.Data;
 using Microsoft.ML.Transforms;
 
-namespace MLExtensions.Runtime;
+namespace MLExtensions;
 
 /// <summary>
 /// Stateless, saveable mapping from the ONNX regression output (a 1-element vector per row) to ML.NET's scalar <c>Score</c> column.

@@ -1,7 +1,4 @@
 using Microsoft.ML;
-using MLExtensions.Boosting;
-using MLExtensions.Trainers;
-using MLExtensions.Training;
 
 namespace MLExtensions;
 

@@ -5,9 +5,6 @@ using System.Diagnostics;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using MLExtensions;
-using MLExtensions.Onnx;
-using MLExtensions.Runtime;
-using MLExtensions.Trainers;
 using QuickStart;
 
 string dataDir = args.Length >= 2 && args[0] == "--data" ? args[1] : Path.Combine(AppContext.BaseDirectory, "Data", "wa_churn");

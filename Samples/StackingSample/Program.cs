@@ -5,7 +5,6 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Trainers.LightGbm;
 using MLExtensions;
-using MLExtensions.Stacking;
 using StackingSample;
 
 var ml = new MLContext(seed: 1);
@@ -80,8 +79,8 @@ Console.WriteLine($"  first test diamond: predicted ${Math.Exp(predicted):0}, ac
 
 // Save with mlContext.Model.Save (base models native, meta part as ONNX) and reload.
 string path = Path.Combine(Path.GetTempPath(), "stacking-sample.zip");
-MLExtensions.Stacking.Onnx.StackingPersistence.Save(ml, stacked, train, path);
-var reloaded = MLExtensions.Stacking.Onnx.StackingPersistence.Load(new MLContext(), path, out _);
+MLExtensions.StackingPersistence.Save(ml, stacked, train, path);
+var reloaded = MLExtensions.StackingPersistence.Load(new MLContext(), path, out _);
 var reloadedScores = reloaded.Transform(test).GetColumn<float>("Score").ToArray();
 var scores = stacked.Transform(test).GetColumn<float>("Score").ToArray();
 double maxDifference = scores.Select((s, i) => Math.Abs(s - reloadedScores[i])).Max();

@@ -1,4 +1,4 @@
-namespace MLExtensions.Stacking.Linear;
+namespace MLExtensions;
 
 /// <summary>
 /// Exact elastic-net solver on a Gram matrix by feature-sign (active-set) search (Lee, Battle, Raina &amp; Ng, NIPS 2006): guess the

@@ -1,4 +1,4 @@
-namespace MLExtensions.Stacking.Linear;
+namespace MLExtensions;
 
 /// <summary>
 /// Covariance-update cyclic coordinate descent for the elastic net on a Gram matrix, the same iteration, stopping rule (largest

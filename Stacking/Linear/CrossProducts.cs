@@ -1,4 +1,4 @@
-namespace MLExtensions.Stacking.Linear;
+namespace MLExtensions;
 
 /// <summary>
 /// Sufficient statistics of a set of rows for least-squares problems: count, sums, X^T X, X^T y and y^T y, all on data shifted by a

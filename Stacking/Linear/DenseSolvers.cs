@@ -1,4 +1,4 @@
-namespace MLExtensions.Stacking.Linear;
+namespace MLExtensions;
 
 /// <summary>Small dense solvers on row-major p x p matrices (double precision throughout).</summary>
 internal static class DenseSolvers

@@ -1,4 +1,4 @@
-namespace MLExtensions.Stacking.Linear;
+namespace MLExtensions;
 
 /// <summary>A fitted linear model <c>y = Intercept + x · Coefficients</c> on the original (unscaled) feature scale.</summary>
 /// <param name="Coefficients">One weight per feature.</param>

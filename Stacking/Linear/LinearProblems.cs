@@ -1,4 +1,4 @@
-namespace MLExtensions.Stacking.Linear;
+namespace MLExtensions;
 
 /// <summary>
 /// Fits ridge and elastic-net models from <see cref="CrossProducts"/> (shifted coordinates) with optional standardization fitted on

@@ -1,4 +1,4 @@
-namespace MLExtensions.Stacking.Linear;
+namespace MLExtensions;
 
 /// <summary>
 /// Penalized logistic regression by iteratively reweighted least squares: each Newton step is a weighted elastic-net problem on a

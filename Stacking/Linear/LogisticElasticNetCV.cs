@@ -1,4 +1,4 @@
-namespace MLExtensions.Stacking.Linear;
+namespace MLExtensions;
 
 /// <summary>
 /// The inner search of the logistic meta-models: standardize with the statistics of the training rows, pick (alpha, l1 ratio) by

@@ -1,4 +1,4 @@
-namespace MLExtensions.Stacking.Linear;
+namespace MLExtensions;
 
 /// <summary>
 /// Ridge, Lasso and ElasticNet regression with an intercept and their K-fold cross-validated variants, written to reproduce

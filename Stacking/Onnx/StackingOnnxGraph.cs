@@ -1,7 +1,7 @@
 using Google.Protobuf;
 using Onnx;
 
-namespace MLExtensions.Stacking.Onnx;
+namespace MLExtensions;
 
 /// <summary>
 /// Writes the meta part of a <see cref="StackingModel"/> (input selection, meta-features, linear meta-models, blend) as one ONNX

@@ -1,9 +1,8 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Transforms;
-using MLExtensions.Runtime;
 
-namespace MLExtensions.Stacking.Onnx;
+namespace MLExtensions;
 
 /// <summary>
 /// Saving fitted stacking pipelines with <c>mlContext.Model.Save</c>. ML.NET cannot save transformer types from other assemblies,

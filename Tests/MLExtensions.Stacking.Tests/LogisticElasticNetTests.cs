@@ -1,4 +1,3 @@
-using MLExtensions.Stacking.Linear;
 
 namespace MLExtensions.Stacking.Tests;
 

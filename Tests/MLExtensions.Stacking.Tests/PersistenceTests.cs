@@ -1,6 +1,5 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
-using MLExtensions.Stacking.Onnx;
 
 namespace MLExtensions.Stacking.Tests;
 

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using MLExtensions.Stacking.Linear;
 
 namespace MLExtensions.Stacking.Tests;
 

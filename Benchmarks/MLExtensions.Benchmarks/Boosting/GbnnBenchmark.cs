@@ -2,10 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using Microsoft.ML;
 using Microsoft.ML.Data;
-using MLExtensions.Boosting;
-using MLExtensions.Networks;
-using MLExtensions.Optimizers;
-using MLExtensions.Trainers;
 using static MLExtensions.Benchmarks.BenchmarkSupport;
 
 namespace MLExtensions.Benchmarks.Boosting;

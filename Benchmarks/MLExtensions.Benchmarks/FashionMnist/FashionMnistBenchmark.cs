@@ -1,8 +1,5 @@
 using System.Diagnostics;
 using Microsoft.ML;
-using MLExtensions.Networks;
-using MLExtensions.Optimizers;
-using MLExtensions.Trainers;
 using TorchSharp;
 using static MLExtensions.Benchmarks.BenchmarkSupport;
 using static TorchSharp.torch;

@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using Microsoft.ML;
-using MLExtensions.Optimizers;
-using MLExtensions.Trainers;
 using TorchSharp;
 using static MLExtensions.Benchmarks.BenchmarkSupport;
 

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using MLExtensions.Benchmarks.FashionMnist;
-using MLExtensions.Optimizers;
 using static MLExtensions.Benchmarks.BenchmarkSupport;
 using TorchSharp;
 using static TorchSharp.torch;

@@ -1,10 +1,6 @@
 using System.Diagnostics;
 using Microsoft.ML;
 using MLExtensions.Benchmarks.FashionMnist;
-using MLExtensions.Networks;
-using MLExtensions.Onnx;
-using MLExtensions.Optimizers;
-using MLExtensions.Trainers;
 using TorchSharp;
 using static MLExtensions.Benchmarks.BenchmarkSupport;
 using static TorchSharp.torch;

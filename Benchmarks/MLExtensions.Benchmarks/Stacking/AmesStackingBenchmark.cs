@@ -3,10 +3,6 @@ using System.Globalization;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Trainers.LightGbm;
-using MLExtensions.Optimizers;
-using MLExtensions.Schedules;
-using MLExtensions.Stacking;
-using MLExtensions.Trainers;
 
 namespace MLExtensions.Benchmarks.Stacking;
 

@@ -1,7 +1,6 @@
 using static MLExtensions.Benchmarks.BenchmarkSupport;
 using System.Diagnostics;
 using System.Globalization;
-using MLExtensions.Stacking;
 
 namespace MLExtensions.Benchmarks.Stacking;
 
@@ -54,7 +53,7 @@ public static class StackingBenchmark
             // scikit-learn's coordinate descent (tol 1e-4, max_iter 1e4) instead of the exact active-set solver: slow on these
             // strongly correlated meta-features, so only on request.
             cases.Add(("  solver: Lasso only, scikit-learn coordinate descent", () => new RegularizedMetaLearningCombiner(
-                new() { MetaModels = MetaModelKinds.Lasso, Solver = MLExtensions.Stacking.Linear.ElasticNetSolver.CoordinateDescent }), false));
+                new() { MetaModels = MetaModelKinds.Lasso, Solver = MLExtensions.ElasticNetSolver.CoordinateDescent }), false));
         }
 
         string? only = Option(args, "--only");
@@ -98,7 +97,7 @@ public static class StackingBenchmark
             // The linear ceiling: unregularized least squares on every column. No linear meta-model over these columns (or a subset
             // of them, with or without the meta-features' linear terms) fits the training rows better.
             var trainRows = Enumerable.Range(0, train.Rows).Select(i => train.Columns.Select(c => c[i]).ToArray()).ToArray();
-            var ols = MLExtensions.Stacking.Linear.RegularizedLinearRegression.Ridge(trainRows, yTrain, alpha: 0);
+            var ols = MLExtensions.RegularizedLinearRegression.Ridge(trainRows, yTrain, alpha: 0);
             var olsTest = Enumerable.Range(0, test.Rows).Select(i => ols.Predict(test.Columns.Select(c => c[i]).ToArray())).ToArray();
             rows.Add(["Reference: least squares on all columns (no regularization)", F(Rmse(olsTest, yTest)), "-", "-", "-"]);
             Console.WriteLine("  done: " + string.Join(" | ", rows[^1]));

@@ -4,10 +4,6 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Trainers.LightGbm;
 using MLExtensions;
-using MLExtensions.Optimizers;
-using MLExtensions.Schedules;
-using MLExtensions.Stacking;
-using MLExtensions.Trainers;
 
 namespace MLExtensions.Benchmarks.Stacking;
 

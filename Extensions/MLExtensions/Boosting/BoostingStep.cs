@@ -1,4 +1,4 @@
-namespace MLExtensions.Boosting;
+namespace MLExtensions;
 
 /// <summary>
 /// One GBNN step: a one-hidden-layer network with J units fitted to the pseudo-residuals, and its step length. It adds

@@ -1,9 +1,6 @@
-using MLExtensions.Networks;
 using System.Diagnostics;
-using MLExtensions.Trainers;
-using MLExtensions.Training;
 
-namespace MLExtensions.Boosting;
+namespace MLExtensions;
 
 /// <summary>The GBNN boosting loop on packed rows (ALGORITHMS.md §A.1), independent of ML.NET.</summary>
 internal static class GbnnBoosting

@@ -1,6 +1,5 @@
-using MLExtensions.Trainers;
 
-namespace MLExtensions.Boosting;
+namespace MLExtensions;
 
 /// <summary>
 /// The losses GBNN boosts, on raw scores F (row-major, <c>k</c> per row): initial score, pseudo-residuals (the negative

@@ -1,7 +1,5 @@
-using MLExtensions.Trainers;
-using MLExtensions.Training;
 
-namespace MLExtensions.Boosting;
+namespace MLExtensions;
 
 /// <summary>
 /// GBNN for binary (label: Boolean): a one-hidden-layer network grown in boosting steps of a few units each; outputs the

@@ -1,7 +1,5 @@
-using MLExtensions.Networks;
-using MLExtensions.Trainers;
 
-namespace MLExtensions.Boosting;
+namespace MLExtensions;
 
 /// <summary>
 /// A trained GBNN: the initial score and every boosting step. The steps together are one network with a single hidden layer of

@@ -1,7 +1,6 @@
 using Microsoft.ML;
-using MLExtensions.Networks;
 
-namespace MLExtensions.Boosting;
+namespace MLExtensions;
 
 /// <summary>
 /// Settings shared by the GBNN trainers ("Sequential Training of Neural Networks with Gradient Boosting", Emami and

@@ -1,10 +1,7 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
-using MLExtensions.Networks;
-using MLExtensions.Onnx;
-using MLExtensions.Trainers;
 
-namespace MLExtensions.Boosting;
+namespace MLExtensions;
 
 /// <summary>
 /// Scores a trained GBNN inside an ML.NET pipeline. The boosted steps are assembled into one network with a single hidden

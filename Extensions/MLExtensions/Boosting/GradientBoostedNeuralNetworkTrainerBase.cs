@@ -1,9 +1,6 @@
 using Microsoft.ML;
-using MLExtensions.Networks;
-using MLExtensions.Trainers;
-using MLExtensions.Training;
 
-namespace MLExtensions.Boosting;
+namespace MLExtensions;
 
 /// <summary>What the regression, binary and multiclass GBNN trainers share: schema checks, packing, boosting, assembly.</summary>
 public abstract class GradientBoostedNeuralNetworkTrainerBase : IEstimator<GradientBoostedNeuralNetworkPredictionTransformer>

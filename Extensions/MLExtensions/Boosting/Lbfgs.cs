@@ -1,4 +1,4 @@
-namespace MLExtensions.Boosting;
+namespace MLExtensions;
 
 /// <summary>
 /// Limited-memory BFGS with a strong-Wolfe line search (bracketing and cubic-interpolation zoom, Nocedal and Wright's

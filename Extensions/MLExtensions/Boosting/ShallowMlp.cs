@@ -1,7 +1,6 @@
 using System.Numerics.Tensors;
-using MLExtensions.Networks;
 
-namespace MLExtensions.Boosting;
+namespace MLExtensions;
 
 /// <summary>
 /// The base learner of one GBNN step: a one-hidden-layer network (inputs → J units → K linear outputs) fitted by L-BFGS to

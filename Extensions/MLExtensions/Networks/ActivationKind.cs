@@ -1,4 +1,4 @@
-namespace MLExtensions.Networks;
+namespace MLExtensions;
 
 /// <summary>The nonlinearity applied after each hidden layer.</summary>
 public enum ActivationKind

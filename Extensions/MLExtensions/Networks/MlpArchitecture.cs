@@ -1,4 +1,4 @@
-namespace MLExtensions.Networks;
+namespace MLExtensions;
 
 /// <summary>
 /// The shape of a multilayer perceptron: <c>InputSize → [Linear → Normalization → Activation → Dropout] per hidden size → Linear → OutputSize</c>.

@@ -2,7 +2,7 @@ using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace MLExtensions.Networks;
+namespace MLExtensions;
 
 /// <summary>
 /// A TorchSharp multilayer perceptron built from an <see cref="MlpArchitecture"/>. Its parameter and buffer names are the

@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Numerics.Tensors;
 
-namespace MLExtensions.Networks;
+namespace MLExtensions;
 
 /// <summary>
 /// Evaluates a trained <see cref="MlpNetwork"/> (eval mode) on one row in managed code, with SIMD dot products. Used where rows

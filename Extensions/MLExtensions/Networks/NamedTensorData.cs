@@ -1,4 +1,4 @@
-namespace MLExtensions.Networks;
+namespace MLExtensions;
 
 /// <summary>One named weight tensor as plain data: its shape and its values in row-major order.</summary>
 /// <param name="Name">The parameter or buffer name, e.g. <c>hidden.0.linear.weight</c>.</param>

@@ -1,4 +1,4 @@
-namespace MLExtensions.Networks;
+namespace MLExtensions;
 
 /// <summary>The normalization layer placed between each hidden linear layer and its activation.</summary>
 public enum NormalizationKind

@@ -1,10 +1,8 @@
 using Google.Protobuf;
-using MLExtensions.Networks;
-using MLExtensions.Trainers;
 using Onnx;
 using DataType = Onnx.TensorProto.Types.DataType;
 
-namespace MLExtensions.Onnx;
+namespace MLExtensions;
 
 /// <summary>
 /// Writes a trained <see cref="MlpNetwork"/> (its <see cref="MlpArchitecture"/> and named weights) as an ONNX model (opset 17) with

@@ -1,7 +1,7 @@
 using Google.Protobuf;
 using Onnx;
 
-namespace MLExtensions.Onnx;
+namespace MLExtensions;
 
 /// <summary>Small helper that assembles an ONNX graph (default domain) from OnnxSharp's protobuf classes.</summary>
 internal sealed class OnnxGraphBuilder

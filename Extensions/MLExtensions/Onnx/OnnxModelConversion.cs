@@ -1,9 +1,7 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
-using MLExtensions.Runtime;
-using MLExtensions.Trainers;
 
-namespace MLExtensions.Onnx;
+namespace MLExtensions;
 
 /// <summary>
 /// Turns a fitted pipeline that contains <see cref="IOnnxConvertibleTransformer"/>s into a pipeline of ML.NET's own transformers, which

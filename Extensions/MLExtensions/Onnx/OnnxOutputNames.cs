@@ -1,4 +1,4 @@
-namespace MLExtensions.Onnx;
+namespace MLExtensions;
 
 /// <summary>
 /// Output names of ONNX models exported by MLExtensions, named like ML.NET's own columns. Every output is 1-D with one element

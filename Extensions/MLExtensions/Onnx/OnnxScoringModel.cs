@@ -1,7 +1,5 @@
-using MLExtensions.Networks;
-using MLExtensions.Trainers;
 
-namespace MLExtensions.Onnx;
+namespace MLExtensions;
 
 /// <summary>
 /// What an <see cref="IOnnxConvertibleTransformer"/> hands to the conversion: an ONNX model in the format of <see cref="MlpOnnxExporter"/>

@@ -1,10 +1,8 @@
 using Google.Protobuf;
-using MLExtensions.Runtime;
-using MLExtensions.Trainers;
 using Onnx;
 using DataType = Onnx.TensorProto.Types.DataType;
 
-namespace MLExtensions.Onnx;
+namespace MLExtensions;
 
 /// <summary>
 /// Checks an <see cref="OnnxScoringModel"/> and rewrites its ONNX graph for ML.NET: the input takes the feature column's name and the

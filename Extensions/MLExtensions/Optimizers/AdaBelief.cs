@@ -2,7 +2,7 @@ using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace MLExtensions.Optimizers;
+namespace MLExtensions;
 
 /// <summary>
 /// AdaBelief (Zhuang et al. 2020, arXiv 2010.07468): Adam whose second moment tracks the "belief" <c>(g - m)²</c>, as in

@@ -1,7 +1,7 @@
 using TorchSharp;
 using TorchSharp.Modules;
 
-namespace MLExtensions.Optimizers;
+namespace MLExtensions;
 
 /// <summary>Spec of <see cref="AdaBelief"/> (Zhuang et al. 2020): Adam with the second moment of the gradient's deviation from its EMA. Defaults are adabelief-pytorch 0.2.1's.</summary>
 /// <param name="LearningRate">Step size. Default 1e-3; greater than 0.</param>

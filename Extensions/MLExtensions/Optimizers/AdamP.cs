@@ -2,7 +2,7 @@ using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace MLExtensions.Optimizers;
+namespace MLExtensions;
 
 /// <summary>
 /// AdamP (Heo et al. 2021, arXiv 2006.08217), as in clovaai/AdamP 0.3.0: Adam that removes the radial part of the update of

@@ -2,7 +2,7 @@ using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace MLExtensions.Optimizers;
+namespace MLExtensions;
 
 /// <summary>
 /// Adan, adaptive Nesterov momentum (Xie et al. 2022, arXiv 2208.06677), as in sail-sg/Adan <c>adan.py</c>: moments of the

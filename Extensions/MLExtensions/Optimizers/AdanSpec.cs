@@ -1,7 +1,7 @@
 using TorchSharp;
 using TorchSharp.Modules;
 
-namespace MLExtensions.Optimizers;
+namespace MLExtensions;
 
 /// <summary>Spec of <see cref="Adan"/> (Xie et al. 2022): adaptive Nesterov momentum.</summary>
 /// <param name="LearningRate">Step size. Default 1e-3; greater than 0.</param>

@@ -1,7 +1,7 @@
 using TorchSharp;
 using TorchSharp.Modules;
 
-namespace MLExtensions.Optimizers;
+namespace MLExtensions;
 
 /// <summary>Spec of <see cref="AdaptiveMemoryAdamW"/> (AM-AdamW: AdamW whose first-moment coefficient adapts per tensor and step).</summary>
 /// <param name="LearningRate">Step size. Default 1e-3; greater than 0.</param>

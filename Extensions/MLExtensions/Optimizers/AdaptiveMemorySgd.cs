@@ -2,7 +2,7 @@ using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace MLExtensions.Optimizers;
+namespace MLExtensions;
 
 /// <summary>
 /// AM-SGD, heavy-ball SGD with adaptive memory (Topollai &amp; Choromanska 2025, arXiv 2510.04988, Algorithm 1): every step

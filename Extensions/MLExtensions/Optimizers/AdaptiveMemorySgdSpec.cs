@@ -1,7 +1,7 @@
 using TorchSharp;
 using TorchSharp.Modules;
 
-namespace MLExtensions.Optimizers;
+namespace MLExtensions;
 
 /// <summary>Spec of <see cref="AdaptiveMemorySgd"/> (AM-SGD: heavy-ball SGD whose momentum coefficient adapts every step).</summary>
 /// <param name="LearningRate">Step size. Default 0.01; greater than 0.</param>

@@ -2,7 +2,7 @@ using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace MLExtensions.Optimizers;
+namespace MLExtensions;
 
 /// <summary>The row-wise map <c>f</c> ARO applies in the rotated basis.</summary>
 public enum AroRotationFunction

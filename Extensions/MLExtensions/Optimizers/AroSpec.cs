@@ -1,7 +1,7 @@
 using TorchSharp;
 using TorchSharp.Modules;
 
-namespace MLExtensions.Optimizers;
+namespace MLExtensions;
 
 /// <summary>
 /// Spec of <see cref="Aro"/> (adaptively rotated optimization) for the matrices (ndim ≥ 2), with AdamW for biases and other

@@ -2,7 +2,7 @@ using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace MLExtensions.Optimizers;
+namespace MLExtensions;
 
 /// <summary>What <see cref="CoordinateClipping"/> clips.</summary>
 public enum ClippingTarget

@@ -2,7 +2,7 @@ using System.Text.Json.Serialization;
 using TorchSharp;
 using TorchSharp.Modules;
 
-namespace MLExtensions.Optimizers;
+namespace MLExtensions;
 
 /// <summary>
 /// Spec of <see cref="CoordinateClipping"/>: coordinate-wise clipping of another optimizer's update (or gradient). Composes with

@@ -2,7 +2,7 @@ using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace MLExtensions.Optimizers;
+namespace MLExtensions;
 
 /// <summary>
 /// diffGrad (Dubey et al. 2019, arXiv 1909.11015): Adam whose first moment is damped by a friction coefficient

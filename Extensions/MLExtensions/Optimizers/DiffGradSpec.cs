@@ -1,7 +1,7 @@
 using TorchSharp;
 using TorchSharp.Modules;
 
-namespace MLExtensions.Optimizers;
+namespace MLExtensions;
 
 /// <summary>Spec of <see cref="DiffGrad"/> (Dubey et al. 2019): Adam with a friction coefficient from the change of the gradient.</summary>
 /// <param name="LearningRate">Step size. Default 1e-3; greater than 0.</param>

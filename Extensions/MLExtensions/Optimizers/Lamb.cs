@@ -2,7 +2,7 @@ using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace MLExtensions.Optimizers;
+namespace MLExtensions;
 
 /// <summary>
 /// LAMB, layer-wise adaptive moments (You et al. 2019, arXiv 1904.00962 v3), as in cybertronai/pytorch-lamb 1.0.0: an Adam

@@ -1,7 +1,7 @@
 using TorchSharp;
 using TorchSharp.Modules;
 
-namespace MLExtensions.Optimizers;
+namespace MLExtensions;
 
 /// <summary>Spec of <see cref="Lamb"/> (You et al. 2019): Adam steps rescaled per tensor by a trust ratio.</summary>
 /// <param name="LearningRate">Step size. Default 1e-3; greater than 0.</param>

@@ -2,7 +2,7 @@ using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace MLExtensions.Optimizers;
+namespace MLExtensions;
 
 /// <summary>
 /// LARS, layer-wise adaptive rate scaling (You et al. 2017, arXiv 1708.03888), as in kozistr/pytorch_optimizer 3.9.0

@@ -1,7 +1,7 @@
 using TorchSharp;
 using TorchSharp.Modules;
 
-namespace MLExtensions.Optimizers;
+namespace MLExtensions;
 
 /// <summary>Spec of <see cref="Lars"/> (You et al. 2017): momentum SGD with a layer-wise trust ratio.</summary>
 /// <param name="LearningRate">Step size. Default 1e-3; greater than 0.</param>

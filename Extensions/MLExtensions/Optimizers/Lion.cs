@@ -2,7 +2,7 @@ using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace MLExtensions.Optimizers;
+namespace MLExtensions;
 
 /// <summary>
 /// Lion, "EvoLved Sign Momentum" (Chen et al. 2023, arXiv 2302.06675), as in google/automl <c>lion/lion_pytorch.py</c>:

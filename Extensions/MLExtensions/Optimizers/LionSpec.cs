@@ -1,7 +1,7 @@
 using TorchSharp;
 using TorchSharp.Modules;
 
-namespace MLExtensions.Optimizers;
+namespace MLExtensions;
 
 /// <summary>Spec of <see cref="Lion"/> (Chen et al. 2023, sign-of-momentum updates).</summary>
 /// <param name="LearningRate">Step size. Default 1e-4 (3-10x smaller than AdamW's); greater than 0.</param>

@@ -2,7 +2,7 @@ using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace MLExtensions.Optimizers;
+namespace MLExtensions;
 
 /// <summary>How Muon runs its Newton–Schulz iteration.</summary>
 public enum NewtonSchulzPrecision

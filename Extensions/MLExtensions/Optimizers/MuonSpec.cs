@@ -1,7 +1,7 @@
 using TorchSharp;
 using TorchSharp.Modules;
 
-namespace MLExtensions.Optimizers;
+namespace MLExtensions;
 
 /// <summary>
 /// Spec of <see cref="Muon"/> (Jordan et al. 2024): orthogonalized momentum for the matrices (ndim ≥ 2) and the reference's

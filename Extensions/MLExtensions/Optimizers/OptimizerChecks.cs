@@ -1,4 +1,4 @@
-namespace MLExtensions.Optimizers;
+namespace MLExtensions;
 
 /// <summary>Hyperparameter checks shared by optimizer constructors and specs; each throws naming the spec property.</summary>
 internal static class OptimizerChecks

@@ -1,7 +1,7 @@
 using System.Reflection;
 using TorchSharp.Modules;
 
-namespace MLExtensions.Optimizers;
+namespace MLExtensions;
 
 /// <summary>
 /// Base of the per-group options of this library's optimizers. Hyperparameters are nullable properties: a group that leaves one

@@ -3,7 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
 
-namespace MLExtensions.Optimizers;
+namespace MLExtensions;
 
 /// <summary>Maps optimizer names to their spec types, and reads/writes specs as JSON.</summary>
 /// <remarks>The names are the <see cref="JsonDerivedTypeAttribute"/> discriminators declared on <see cref="OptimizerSpec"/>.</remarks>

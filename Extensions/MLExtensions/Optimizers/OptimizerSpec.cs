@@ -2,7 +2,7 @@ using System.Text.Json.Serialization;
 using TorchSharp;
 using TorchSharp.Modules;
 
-namespace MLExtensions.Optimizers;
+namespace MLExtensions;
 
 /// <summary>
 /// A serializable, validated description of an optimizer: its name and hyperparameters. Trainers and AutoML hold a spec;

@@ -1,7 +1,7 @@
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace MLExtensions.Optimizers;
+namespace MLExtensions;
 
 /// <summary>
 /// The projection of AdamP and SGDP (Heo et al. 2021, arXiv 2006.08217; clovaai/AdamP): when the gradient is nearly orthogonal

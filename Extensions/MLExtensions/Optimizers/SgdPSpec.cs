@@ -1,7 +1,7 @@
 using TorchSharp;
 using TorchSharp.Modules;
 
-namespace MLExtensions.Optimizers;
+namespace MLExtensions;
 
 /// <summary>Spec of <see cref="SgdP"/> (Heo et al. 2021): SGD with the radial update of scale-invariant weights projected out.</summary>
 /// <param name="LearningRate">Step size. Default 0.1; greater than 0.</param>

@@ -2,7 +2,7 @@ using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace MLExtensions.Optimizers;
+namespace MLExtensions;
 
 /// <summary>
 /// SGD-SaI, SGD with momentum and learning-rate scaling at initialization (Xu et al. 2024, arXiv 2412.11768), as in

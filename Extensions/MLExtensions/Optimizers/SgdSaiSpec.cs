@@ -1,7 +1,7 @@
 using TorchSharp;
 using TorchSharp.Modules;
 
-namespace MLExtensions.Optimizers;
+namespace MLExtensions;
 
 /// <summary>Spec of <see cref="SgdSai"/> (Xu et al. 2024): momentum SGD with per-tensor learning rates from the g-SNR at initialization.</summary>
 /// <param name="LearningRate">Step size. Default 1e-2; greater than 0.</param>

@@ -1,4 +1,4 @@
-namespace MLExtensions.Schedules;
+namespace MLExtensions;
 
 /// <summary>How <see cref="OneCycleSchedule"/> moves between two factors within a phase.</summary>
 public enum AnnealKind

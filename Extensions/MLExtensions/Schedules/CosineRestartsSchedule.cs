@@ -1,4 +1,4 @@
-namespace MLExtensions.Schedules;
+namespace MLExtensions;
 
 /// <summary>
 /// Cosine annealing with warm restarts (Loshchilov &amp; Hutter's SGDR; PyTorch's <c>CosineAnnealingWarmRestarts</c> stepped once

@@ -1,4 +1,4 @@
-namespace MLExtensions.Schedules;
+namespace MLExtensions;
 
 /// <summary>The amplitude policy of <see cref="CyclicSchedule"/> (PyTorch's <c>CyclicLR</c> modes).</summary>
 public enum CyclicMode

@@ -1,4 +1,4 @@
-namespace MLExtensions.Schedules;
+namespace MLExtensions;
 
 /// <summary>
 /// Cyclical learning rates (Smith; PyTorch's <c>CyclicLR</c> stepped once per optimizer step): the factor climbs from

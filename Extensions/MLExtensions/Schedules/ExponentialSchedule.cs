@@ -1,4 +1,4 @@
-namespace MLExtensions.Schedules;
+namespace MLExtensions;
 
 /// <summary>Multiplies the learning rate by <paramref name="Gamma"/> every optimizer step (PyTorch's <c>ExponentialLR</c>): factor = Gamma^step.</summary>
 /// <param name="Gamma">Decay per step. In (0, 1].</param>

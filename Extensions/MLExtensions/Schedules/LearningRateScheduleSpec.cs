@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace MLExtensions.Schedules;
+namespace MLExtensions;
 
 /// <summary>
 /// A learning-rate schedule as a pure function of training progress: the loop sets each parameter group's learning rate

@@ -1,4 +1,4 @@
-namespace MLExtensions.Schedules;
+namespace MLExtensions;
 
 /// <summary>
 /// PyTorch's <c>LinearLR</c>: the factor moves linearly from <paramref name="StartFactor"/> to <paramref name="EndFactor"/> over

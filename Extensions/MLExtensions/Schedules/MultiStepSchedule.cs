@@ -1,4 +1,4 @@
-namespace MLExtensions.Schedules;
+namespace MLExtensions;
 
 /// <summary>
 /// Multiplies the learning rate by <paramref name="Gamma"/> at each milestone (PyTorch's <c>MultiStepLR</c>, stepped once per

@@ -1,4 +1,4 @@
-namespace MLExtensions.Schedules;
+namespace MLExtensions;
 
 /// <summary>
 /// The one-cycle policy (Smith &amp; Topin; PyTorch's <c>OneCycleLR</c> over the run's optimizer steps): the rate rises from

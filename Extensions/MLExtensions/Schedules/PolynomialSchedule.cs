@@ -1,4 +1,4 @@
-namespace MLExtensions.Schedules;
+namespace MLExtensions;
 
 /// <summary>
 /// Polynomial decay to 0 over <paramref name="DecaySteps"/> optimizer steps, then 0 (PyTorch's <c>PolynomialLR</c>):

@@ -1,4 +1,4 @@
-namespace MLExtensions.Schedules;
+namespace MLExtensions;
 
 /// <summary>
 /// A schedule refined from a previous run's gradient norms (Defazio, Cutkosky, Mehta and Mishchenko, "When, Why and How Much?

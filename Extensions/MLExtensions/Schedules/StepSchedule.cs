@@ -1,4 +1,4 @@
-namespace MLExtensions.Schedules;
+namespace MLExtensions;
 
 /// <summary>
 /// Multiplies the learning rate by <paramref name="Gamma"/> every <paramref name="StepSize"/> optimizer steps (PyTorch's

@@ -1,7 +1,7 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
-namespace MLExtensions.Trainers;
+namespace MLExtensions;
 
 /// <summary>
 /// The output of <see cref="NeuralNetworkPredictionTransformer.Transform"/>: the input's columns plus the score columns, where a

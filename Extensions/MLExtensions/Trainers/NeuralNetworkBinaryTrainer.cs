@@ -1,6 +1,5 @@
-using MLExtensions.Training;
 
-namespace MLExtensions.Trainers;
+namespace MLExtensions;
 
 /// <summary>Trains a multilayer perceptron on TorchSharp as an ML.NET binary classifier (Boolean label; logistic loss).</summary>
 /// <remarks>Create it with <c>mlContext.BinaryClassification.Trainers.NeuralNetwork(...)</c>.</remarks>

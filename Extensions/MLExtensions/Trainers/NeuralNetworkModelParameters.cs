@@ -1,7 +1,5 @@
-using MLExtensions.Networks;
-using MLExtensions.Training;
 
-namespace MLExtensions.Trainers;
+namespace MLExtensions;
 
 /// <summary>
 /// A trained network as plain data: its architecture, its weights as named float arrays and its training history.
@@ -58,12 +56,12 @@ public sealed class NeuralNetworkModelParameters
     }
 
     /// <summary>Writes the network as an ONNX model (opset 17): input <c>Features</c> [N, InputSize]; outputs as documented on
-    /// <see cref="Onnx.MlpOnnxExporter"/> (regression <c>Score</c> [N]; binary <c>Score</c>, <c>Probability</c>, <c>PredictedLabel</c> [N];
+    /// <see cref="MlpOnnxExporter"/> (regression <c>Score</c> [N]; binary <c>Score</c>, <c>Probability</c>, <c>PredictedLabel</c> [N];
     /// multiclass <c>Score</c> [N, K] and <c>PredictedIndex</c> [N]).</summary>
     /// <param name="destination">The stream to write to.</param>
     /// <param name="inputName">Name of the graph input.</param>
     public void ExportOnnx(Stream destination, string inputName = ColumnNames.Features) =>
-        Onnx.MlpOnnxExporter.Export(Architecture, Weights, Task, destination, inputName, ClassNames);
+        MlpOnnxExporter.Export(Architecture, Weights, Task, destination, inputName, ClassNames);
 
     /// <summary>The weight tensor named <paramref name="name"/>.</summary>
     /// <exception cref="KeyNotFoundException">No weight has that name; the message lists the names.</exception>

@@ -1,6 +1,5 @@
-using MLExtensions.Training;
 
-namespace MLExtensions.Trainers;
+namespace MLExtensions;
 
 /// <summary>Trains a multilayer perceptron on TorchSharp as an ML.NET multiclass classifier (key label; cross-entropy loss).</summary>
 /// <remarks>Create it with <c>mlContext.MulticlassClassification.Trainers.NeuralNetwork(...)</c>.</remarks>

@@ -1,11 +1,7 @@
 using Microsoft.ML;
 using Microsoft.ML.SearchSpace;
-using MLExtensions.Networks;
-using MLExtensions.Optimizers;
-using MLExtensions.Schedules;
-using MLExtensions.Training;
 
-namespace MLExtensions.Trainers;
+namespace MLExtensions;
 
 /// <summary>Options shared by the binary, multiclass and regression neural-network trainers.</summary>
 /// <remarks>

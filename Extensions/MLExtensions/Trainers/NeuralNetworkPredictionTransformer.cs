@@ -1,10 +1,8 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
-using MLExtensions.Networks;
-using MLExtensions.Onnx;
 using static TorchSharp.torch;
 
-namespace MLExtensions.Trainers;
+namespace MLExtensions;
 
 /// <summary>
 /// Scores a trained network inside an ML.NET pipeline, adding the columns ML.NET's own trainers add: binary <c>Score</c>,

@@ -1,6 +1,5 @@
-using MLExtensions.Training;
 
-namespace MLExtensions.Trainers;
+namespace MLExtensions;
 
 /// <summary>Trains a multilayer perceptron on TorchSharp as an ML.NET regressor (Single label; squared error on the standardized target).</summary>
 /// <remarks>Create it with <c>mlContext.Regression.Trainers.NeuralNetwork(...)</c>.</remarks>

@@ -1,8 +1,7 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
-using MLExtensions.Training;
 
-namespace MLExtensions.Trainers;
+namespace MLExtensions;
 
 /// <summary>
 /// What the binary, multiclass and regression neural-network trainers share: schema checks, packing, the validation split,

@@ -1,4 +1,4 @@
-namespace MLExtensions.Trainers;
+namespace MLExtensions;
 
 /// <summary>The ML.NET task a trained network serves; decides its loss, its output columns and its ONNX head.</summary>
 public enum PredictionTask

@@ -1,6 +1,6 @@
 using System.Numerics.Tensors;
 
-namespace MLExtensions.Trainers;
+namespace MLExtensions;
 
 /// <summary>How a network's raw outputs become ML.NET's score columns; shared by the row-by-row and the batched scorers.</summary>
 /// <remarks>

@@ -1,4 +1,4 @@
-namespace MLExtensions.Trainers;
+namespace MLExtensions;
 
 // Row classes of the CustomMapping that scores a network inside ML.NET. Their column names and types are set at run time
 // through SchemaDefinition (feature column name and size, class count, key values).

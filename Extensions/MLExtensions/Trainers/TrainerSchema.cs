@@ -1,8 +1,7 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
-using MLExtensions.Training;
 
-namespace MLExtensions.Trainers;
+namespace MLExtensions;
 
 /// <summary>
 /// Schema rules every MLExtensions trainer shares: the output columns per task, the single-class check and the class names

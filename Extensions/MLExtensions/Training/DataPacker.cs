@@ -1,8 +1,7 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
-using MLExtensions.Trainers;
 
-namespace MLExtensions.Training;
+namespace MLExtensions;
 
 /// <summary>Reads the feature, label and weight columns of an <see cref="IDataView"/> into a <see cref="PackedData"/>, checking them.</summary>
 /// <remarks>Nothing is dropped silently: a NaN or infinite feature, a missing label or a non-positive weight throws, naming the column and row.</remarks>

@@ -1,4 +1,4 @@
-namespace MLExtensions.Training;
+namespace MLExtensions;
 
 /// <summary>Where a network trains.</summary>
 public enum DeviceKind

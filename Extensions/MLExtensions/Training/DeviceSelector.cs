@@ -1,6 +1,6 @@
 using TorchSharp;
 
-namespace MLExtensions.Training;
+namespace MLExtensions;
 
 /// <summary>Resolves a <see cref="DeviceKind"/> to a TorchSharp device.</summary>
 public static class DeviceSelector

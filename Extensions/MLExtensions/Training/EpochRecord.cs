@@ -1,4 +1,4 @@
-namespace MLExtensions.Training;
+namespace MLExtensions;
 
 /// <summary>One row of a model's training history.</summary>
 /// <param name="Epoch">1-based epoch number.</param>

@@ -1,7 +1,7 @@
 using Microsoft.ML;
 using Microsoft.ML.Runtime;
 
-namespace MLExtensions.Training;
+namespace MLExtensions;
 
 /// <summary>
 /// Writes training progress to ML.NET's log channel, so <c>mlContext.Log += ...</c> shows one line per epoch.

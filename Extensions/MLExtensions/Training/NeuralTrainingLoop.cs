@@ -1,11 +1,9 @@
 using System.Diagnostics;
-using MLExtensions.Networks;
-using MLExtensions.Trainers;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace MLExtensions.Training;
+namespace MLExtensions;
 
 /// <summary>
 /// The one training loop every neural trainer uses: mini-batches from a seeded permutation, the optimizer from its spec,

@@ -1,4 +1,4 @@
-namespace MLExtensions.Training;
+namespace MLExtensions;
 
 /// <summary>Rows of an <see cref="Microsoft.ML.IDataView"/> packed once into contiguous buffers, ready to become tensors.</summary>
 /// <param name="Features">Row-major features, <c>RowCount * FeatureCount</c> values.</param>

@@ -1,6 +1,6 @@
 using TorchSharp;
 
-namespace MLExtensions.Training;
+namespace MLExtensions;
 
 /// <summary>
 /// Sets LibTorch's process-wide intra-op thread count for the length of a fit and restores it afterwards. Overlapping fits share

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace MLExtensions.Training;
+namespace MLExtensions;
 
 /// <summary>One epoch's report from the training loop.</summary>
 /// <param name="Epoch">1-based epoch number.</param>

@@ -1,6 +1,5 @@
-using MLExtensions.Networks;
 
-namespace MLExtensions.Training;
+namespace MLExtensions;
 
 /// <summary>What <see cref="NeuralTrainingLoop"/> returns: the trained network (on the CPU, in evaluation mode) and its history.</summary>
 /// <param name="Network">The network with the best (or last) weights, moved to the CPU.</param>

@@ -1,4 +1,4 @@
-namespace MLExtensions.Training;
+namespace MLExtensions;
 
 /// <summary>Seeded hold-out split, stratified by label for classification.</summary>
 public static class ValidationSplit

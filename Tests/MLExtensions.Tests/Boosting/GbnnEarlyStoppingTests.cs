@@ -1,9 +1,6 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
-using MLExtensions.Boosting;
 using MLExtensions.Tests.Trainers;
-using MLExtensions.Trainers;
-using MLExtensions.Training;
 
 namespace MLExtensions.Tests.Boosting;
 

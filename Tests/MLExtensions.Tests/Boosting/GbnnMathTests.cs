@@ -1,6 +1,3 @@
-using MLExtensions.Boosting;
-using MLExtensions.Networks;
-using MLExtensions.Trainers;
 
 namespace MLExtensions.Tests.Boosting;
 

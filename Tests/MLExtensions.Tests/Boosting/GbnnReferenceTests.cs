@@ -1,7 +1,4 @@
 using System.Text.Json;
-using MLExtensions.Boosting;
-using MLExtensions.Networks;
-using MLExtensions.Trainers;
 
 namespace MLExtensions.Tests.Boosting;
 

@@ -1,11 +1,6 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
-using MLExtensions.Onnx;
-using MLExtensions.Boosting;
-using MLExtensions.Networks;
-using MLExtensions.Runtime;
 using MLExtensions.Tests.Trainers;
-using MLExtensions.Trainers;
 
 namespace MLExtensions.Tests.Boosting;
 

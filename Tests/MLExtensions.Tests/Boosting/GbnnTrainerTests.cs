@@ -1,11 +1,6 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
-using MLExtensions.Boosting;
-using MLExtensions.Networks;
-using MLExtensions.Onnx;
-using MLExtensions.Runtime;
 using MLExtensions.Tests.Trainers;
-using MLExtensions.Trainers;
 
 namespace MLExtensions.Tests.Boosting;
 
@@ -249,7 +244,7 @@ public sealed class GbnnTrainerTests
     public void Fit_Progress_ReportsEveryStepWithItsLossAndStepLength()
     {
         var ml = new MLContext(1);
-        var reports = new List<MLExtensions.Training.TrainingProgress>();
+        var reports = new List<MLExtensions.TrainingProgress>();
         var progress = new SynchronousProgress(reports.Add);
         var data = ml.Data.LoadFromEnumerable(SyntheticData.Binary(200, 3));
         using var model = ml.BinaryClassification.Trainers.GradientBoostedNeuralNetwork(
@@ -313,8 +308,8 @@ public sealed class GbnnTrainerTests
     }
 
     /// <summary>Calls the handler on the reporting thread (Progress&lt;T&gt; would post to the thread pool).</summary>
-    private sealed class SynchronousProgress(Action<MLExtensions.Training.TrainingProgress> handler) : IProgress<MLExtensions.Training.TrainingProgress>
+    private sealed class SynchronousProgress(Action<MLExtensions.TrainingProgress> handler) : IProgress<MLExtensions.TrainingProgress>
     {
-        public void Report(MLExtensions.Training.TrainingProgress value) => handler(value);
+        public void Report(MLExtensions.TrainingProgress value) => handler(value);
     }
 }

@@ -1,12 +1,7 @@
 using System.Diagnostics;
 using Microsoft.ML;
 using Microsoft.ML.Data;
-using MLExtensions.Onnx;
-using MLExtensions.Runtime;
-using MLExtensions.Stacking;
-using MLExtensions.Stacking.Onnx;
 using MLExtensions.Tests.Trainers;
-using MLExtensions.Trainers;
 
 namespace MLExtensions.Tests.Integration;
 
@@ -35,7 +30,7 @@ public sealed class StackingNeuralNetworkTests
         Epochs = 30,
         BatchSize = 32,
         Dropout = 0,
-        Optimizer = new MLExtensions.Optimizers.AdamWSpec(LearningRate: 0.01),
+        Optimizer = new MLExtensions.AdamWSpec(LearningRate: 0.01),
         Seed = 1,
     };
 
@@ -144,7 +139,7 @@ public sealed class StackingNeuralNetworkTests
         var test = ml.Data.LoadFromEnumerable(testRows);
         var network = new NeuralNetworkBinaryTrainer.Options
         {
-            HiddenLayerSizes = [16], Epochs = 20, BatchSize = 32, Seed = 1, Optimizer = new MLExtensions.Optimizers.AdamWSpec(LearningRate: 0.01),
+            HiddenLayerSizes = [16], Epochs = 20, BatchSize = 32, Seed = 1, Optimizer = new MLExtensions.AdamWSpec(LearningRate: 0.01),
         };
         var pipeline = ml.Transforms.NormalizeMeanVariance("Features")
             .Append(ml.BinaryClassification.Trainers.StackingEnsemble(

@@ -1,4 +1,3 @@
-using MLExtensions.Networks;
 using static TorchSharp.torch;
 
 namespace MLExtensions.Tests.Networks;

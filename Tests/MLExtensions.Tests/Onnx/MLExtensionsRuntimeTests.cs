@@ -1,7 +1,6 @@
 using System.IO.Compression;
 using System.Text;
 using Microsoft.ML;
-using MLExtensions.Runtime;
 
 namespace MLExtensions.Tests.Onnx;
 

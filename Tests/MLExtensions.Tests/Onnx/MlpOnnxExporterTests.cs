@@ -1,8 +1,5 @@
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
-using MLExtensions.Networks;
-using MLExtensions.Onnx;
-using MLExtensions.Trainers;
 using static TorchSharp.torch;
 
 namespace MLExtensions.Tests.Onnx;

@@ -2,8 +2,6 @@ using System.Buffers.Binary;
 using System.IO.Compression;
 using Google.Protobuf;
 using Microsoft.ML;
-using MLExtensions.Onnx;
-using MLExtensions.Runtime;
 using Onnx;
 
 namespace MLExtensions.Tests.Onnx;

@@ -1,10 +1,6 @@
 using System.IO.Compression;
 using Microsoft.ML;
 using Microsoft.ML.Data;
-using MLExtensions.Networks;
-using MLExtensions.Onnx;
-using MLExtensions.Runtime;
-using MLExtensions.Trainers;
 
 namespace MLExtensions.Tests.Onnx;
 

@@ -1,6 +1,3 @@
-using MLExtensions.Networks;
-using MLExtensions.Onnx;
-using MLExtensions.Trainers;
 
 namespace MLExtensions.Tests.Onnx;
 

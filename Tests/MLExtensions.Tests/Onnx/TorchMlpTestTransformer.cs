@@ -1,9 +1,5 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
-using MLExtensions.Networks;
-using MLExtensions.Onnx;
-using MLExtensions.Runtime;
-using MLExtensions.Trainers;
 using static TorchSharp.torch;
 
 namespace MLExtensions.Tests.Onnx;

@@ -1,4 +1,3 @@
-using MLExtensions.Optimizers;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;

@@ -1,4 +1,3 @@
-using MLExtensions.Optimizers;
 using static TorchSharp.torch;
 
 namespace MLExtensions.Tests.Optimizers;

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using MLExtensions.Schedules;
 
 namespace MLExtensions.Tests.Schedules;
 

@@ -1,6 +1,5 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
-using MLExtensions.Trainers;
 
 namespace MLExtensions.Tests.Trainers;
 

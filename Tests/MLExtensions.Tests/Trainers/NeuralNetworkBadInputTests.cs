@@ -1,8 +1,5 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
-using MLExtensions.Optimizers;
-using MLExtensions.Schedules;
-using MLExtensions.Trainers;
 
 namespace MLExtensions.Tests.Trainers;
 

@@ -1,7 +1,5 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
-using MLExtensions.Trainers;
-using MLExtensions.Training;
 using TorchSharp;
 
 namespace MLExtensions.Tests.Trainers;

@@ -1,7 +1,5 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
-using MLExtensions.Networks;
-using MLExtensions.Trainers;
 
 namespace MLExtensions.Tests.Trainers;
 

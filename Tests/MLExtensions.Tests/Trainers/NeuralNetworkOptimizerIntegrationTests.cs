@@ -1,6 +1,4 @@
 using Microsoft.ML;
-using MLExtensions.Optimizers;
-using MLExtensions.Trainers;
 
 namespace MLExtensions.Tests.Trainers;
 

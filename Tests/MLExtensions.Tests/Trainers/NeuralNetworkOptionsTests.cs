@@ -1,8 +1,4 @@
 using Microsoft.ML;
-using MLExtensions.Networks;
-using MLExtensions.Optimizers;
-using MLExtensions.Schedules;
-using MLExtensions.Trainers;
 
 namespace MLExtensions.Tests.Trainers;
 

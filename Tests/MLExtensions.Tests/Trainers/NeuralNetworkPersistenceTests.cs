@@ -1,9 +1,5 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
-using MLExtensions.Onnx;
-using MLExtensions.Optimizers;
-using MLExtensions.Runtime;
-using MLExtensions.Trainers;
 
 namespace MLExtensions.Tests.Trainers;
 
@@ -43,8 +39,8 @@ public sealed class NeuralNetworkPersistenceTests
         var data = ml.Data.LoadFromEnumerable(rows);
         var options = new NeuralNetworkBinaryTrainer.Options
         {
-            HiddenLayerSizes = [16, 8], Normalization = MLExtensions.Networks.NormalizationKind.BatchNorm, Epochs = 10, Seed = 1,
-            Activation = MLExtensions.Networks.ActivationKind.GELU,
+            HiddenLayerSizes = [16, 8], Normalization = MLExtensions.NormalizationKind.BatchNorm, Epochs = 10, Seed = 1,
+            Activation = MLExtensions.ActivationKind.GELU,
         };
         var model = ml.Transforms.NormalizeMeanVariance("Features").Append(ml.BinaryClassification.Trainers.NeuralNetwork(options)).Fit(data);
         var test = ml.Data.LoadFromEnumerable(SyntheticData.Binary(100, 2));
@@ -68,7 +64,7 @@ public sealed class NeuralNetworkPersistenceTests
     {
         var ml = new MLContext(1);
         var data = SyntheticData.MulticlassView(ml, 300, 1);
-        var options = new NeuralNetworkMulticlassTrainer.Options { HiddenLayerSizes = [16], Normalization = MLExtensions.Networks.NormalizationKind.LayerNorm, Epochs = 10, Seed = 1 };
+        var options = new NeuralNetworkMulticlassTrainer.Options { HiddenLayerSizes = [16], Normalization = MLExtensions.NormalizationKind.LayerNorm, Epochs = 10, Seed = 1 };
         var model = ml.Transforms.NormalizeMinMax("Features").Append(ml.MulticlassClassification.Trainers.NeuralNetwork(options)).Fit(data);
         var test = SyntheticData.MulticlassView(ml, 100, 2);
         var reloaded = SaveAndReload(ml, model, data.Schema, out var fresh);

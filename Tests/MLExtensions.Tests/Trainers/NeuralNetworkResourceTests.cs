@@ -1,8 +1,5 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
-using MLExtensions.Optimizers;
-using MLExtensions.Trainers;
-using MLExtensions.Training;
 using TorchSharp;
 
 namespace MLExtensions.Tests.Trainers;
@@ -19,7 +16,7 @@ public sealed class NeuralNetworkResourceTests
         var options = new NeuralNetworkBinaryTrainer.Options
         {
             HiddenLayerSizes = [8], Epochs = epochs, BatchSize = 16, Seed = 1, EarlyStoppingPatience = null, GradientClipNorm = 1,
-            Normalization = MLExtensions.Networks.NormalizationKind.BatchNorm,
+            Normalization = MLExtensions.NormalizationKind.BatchNorm,
         };
         GC.Collect();
         GC.WaitForPendingFinalizers();
@@ -55,7 +52,7 @@ public sealed class NeuralNetworkResourceTests
     private static NeuralNetworkBinaryTrainer.Options Weighted() => new()
     {
         HiddenLayerSizes = [8], Epochs = 3, BatchSize = 16, Seed = 1, ValidationFraction = 0.2, EarlyStoppingPatience = null,
-        ExampleWeightColumnName = "Weight", Normalization = MLExtensions.Networks.NormalizationKind.BatchNorm,
+        ExampleWeightColumnName = "Weight", Normalization = MLExtensions.NormalizationKind.BatchNorm,
     };
 
     [TestMethod]

@@ -1,7 +1,5 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
-using MLExtensions.Trainers;
-using MLExtensions.Training;
 
 namespace MLExtensions.Tests.Trainers;
 
@@ -15,7 +13,7 @@ public sealed class NeuralNetworkTrainerTests
         BatchSize = 32,
         Seed = 1,
         NumberOfThreads = 1,
-        Optimizer = new MLExtensions.Optimizers.AdamWSpec(LearningRate: 0.01),
+        Optimizer = new MLExtensions.AdamWSpec(LearningRate: 0.01),
     };
 
     [TestMethod]
@@ -40,7 +38,7 @@ public sealed class NeuralNetworkTrainerTests
         var ml = new MLContext(1);
         var train = SyntheticData.MulticlassView(ml, 600, 3);
         var options = new NeuralNetworkMulticlassTrainer.Options { HiddenLayerSizes = [16], Epochs = 30, BatchSize = 32, Seed = 1 ,
-            Optimizer = new MLExtensions.Optimizers.AdamWSpec(LearningRate: 0.01) };
+            Optimizer = new MLExtensions.AdamWSpec(LearningRate: 0.01) };
         using var model = ml.MulticlassClassification.Trainers.NeuralNetwork(options).Fit(train);
         var scored = model.Transform(SyntheticData.MulticlassView(ml, 300, 4));
         var metrics = ml.MulticlassClassification.Evaluate(scored);
@@ -62,7 +60,7 @@ public sealed class NeuralNetworkTrainerTests
     {
         var ml = new MLContext(1);
         var options = new NeuralNetworkRegressionTrainer.Options { HiddenLayerSizes = [32], Epochs = 60, BatchSize = 32, Seed = 1,
-            Optimizer = new MLExtensions.Optimizers.AdamWSpec(LearningRate: 0.01) };
+            Optimizer = new MLExtensions.AdamWSpec(LearningRate: 0.01) };
         using var model = ml.Regression.Trainers.NeuralNetwork(options).Fit(ml.Data.LoadFromEnumerable(SyntheticData.Regression(800, 5)));
         var metrics = ml.Regression.Evaluate(model.Transform(ml.Data.LoadFromEnumerable(SyntheticData.Regression(300, 6))));
         Assert.IsTrue(metrics.RSquared > 0.9, $"R^2 {metrics.RSquared}");

@@ -1,10 +1,5 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
-using MLExtensions.Boosting;
-using MLExtensions.Networks;
-using MLExtensions.Onnx;
-using MLExtensions.Runtime;
-using MLExtensions.Trainers;
 
 namespace MLExtensions.Tests.Trainers;
 

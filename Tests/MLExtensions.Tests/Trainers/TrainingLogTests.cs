@@ -1,6 +1,4 @@
 using Microsoft.ML;
-using MLExtensions.Trainers;
-using MLExtensions.Training;
 
 namespace MLExtensions.Tests.Trainers;
 
