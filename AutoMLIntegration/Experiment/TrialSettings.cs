@@ -1,0 +1,20 @@
+namespace MLExtensions.AutoML;
+
+/// <summary>One trial to run: its id, the sampled parameter and the reporter it reports intermediate values to.</summary>
+public sealed class TrialSettings
+{
+    /// <summary>The trial's id within its experiment or study (0-based, increasing).</summary>
+    public int TrialId { get; init; }
+
+    /// <summary>The sampled parameter (the whole pipeline's, including the one-of choices).</summary>
+    public required Parameter Parameter { get; init; }
+
+    /// <summary>When the trial started (UTC).</summary>
+    public DateTime StartedAtUtc { get; set; }
+
+    /// <summary>When the trial ended (UTC); null while running.</summary>
+    public DateTime? EndedAtUtc { get; set; }
+
+    /// <summary>Where the trial reports intermediate values; null when the experiment has no pruner.</summary>
+    public ITrialReporter? Reporter { get; init; }
+}
