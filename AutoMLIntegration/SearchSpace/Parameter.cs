@@ -18,6 +18,12 @@ public sealed class Parameter : IReadOnlyDictionary<string, Parameter>, IEquatab
         NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
     };
 
+    // AsType's options (enums by name), built once: System.Text.Json caches metadata per options instance.
+    private static readonly JsonSerializerOptions ConversionOptions = new(SerializerOptions)
+    {
+        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() },
+    };
+
     private readonly object? _value;                                   // long, double, string, bool, List<Parameter>
     private readonly SortedDictionary<string, Parameter>? _children;   // for Object
 
@@ -68,7 +74,7 @@ public sealed class Parameter : IReadOnlyDictionary<string, Parameter>, IEquatab
 
     /// <summary>The parameter of an object's public properties (through System.Text.Json), e.g. an options class.</summary>
     public static Parameter FromObject<T>(T value) where T : class =>
-        FromJsonNode(JsonSerializer.SerializeToNode(value ?? throw new ArgumentNullException(nameof(value)), SerializerOptions), "value");
+        FromJsonNode(JsonSerializer.SerializeToNode(value ?? throw new ArgumentNullException(nameof(value)), SerializerOptions), nameof(value));
 
     /// <summary>Parses the JSON that <see cref="ToJson"/> writes.</summary>
     /// <exception cref="ArgumentException">The text is not JSON, or holds a null.</exception>
@@ -85,7 +91,7 @@ public sealed class Parameter : IReadOnlyDictionary<string, Parameter>, IEquatab
             throw new ArgumentException($"Parameter JSON is not valid JSON: {e.Message}", nameof(json), e);
         }
 
-        return FromJsonNode(node, "json");
+        return FromJsonNode(node, nameof(json));
     }
 
     /// <summary>The child named <paramref name="key"/> of an object parameter; setting adds or replaces it.</summary>
@@ -132,10 +138,7 @@ public sealed class Parameter : IReadOnlyDictionary<string, Parameter>, IEquatab
     {
         try
         {
-            var result = ToJsonNode().Deserialize<T>(new JsonSerializerOptions(SerializerOptions)
-            {
-                Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() },
-            });
+            var result = ToJsonNode().Deserialize<T>(ConversionOptions);
             return result ?? throw new InvalidOperationException($"Parameter {ToJson()} converts to null as {typeof(T).Name}.");
         }
         catch (Exception e) when (e is JsonException or NotSupportedException or FormatException)
