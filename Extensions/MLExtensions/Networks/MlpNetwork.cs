@@ -64,8 +64,9 @@ public sealed class MlpNetwork : nn.Module<Tensor, Tensor>
     {
         if (DropoutGenerator is null) return nn.functional.dropout(x, p, training: true);
         using var uniform = torch.rand(x.shape, dtype: x.dtype, device: x.device, generator: DropoutGenerator);
-        using var keep = uniform.ge(p);
-        return x.mul(keep).div_(1 - p);
+        using var sc = new StepScalars();
+        using var keep = uniform.ge(sc[p]);
+        return x.mul(keep).div_(sc[1 - p]);
     }
 
     /// <summary>Copies every parameter and normalization statistic to plain arrays (on the CPU, float32).</summary>
@@ -132,7 +133,8 @@ public sealed class MlpNetwork : nn.Module<Tensor, Tensor>
     private static void UniformFill(Tensor target, double bound, Generator? generator)
     {
         using var values = torch.rand(target.shape, dtype: target.dtype, device: target.device, generator: generator);
-        target.copy_(values.mul_(2 * bound).sub_(bound));
+        using var sc = new StepScalars();
+        target.copy_(values.mul_(sc[2 * bound]).sub_(sc[bound]));
     }
 
     internal static Tensor Activate(Tensor x, ActivationKind activation) => activation switch

@@ -62,6 +62,7 @@ public sealed class AdaBelief : OptimizerBase<AdaBelief.Options, AdaBelief.State
     {
         var o = group.Options;
         double lr = o.LearningRate!.Value, beta1 = o.B1, beta2 = o.B2, eps = o.Eps, wd = o.Wd;
+        using var sc = new StepScalars();
         foreach (var p in group.Parameters)
         {
             if (p.grad is not { } grad)
@@ -71,19 +72,19 @@ public sealed class AdaBelief : OptimizerBase<AdaBelief.Options, AdaBelief.State
             if (o.Decouple)
             {
                 if (wd != 0)
-                    p.mul_(o.Fixed ? 1 - wd : 1 - lr * wd);
+                    p.mul_(sc[o.Fixed ? 1 - wd : 1 - lr * wd]);
             }
             else if (wd != 0)
             {
-                grad = grad.add(p, alpha: wd);
+                grad = grad.add(p, alpha: sc[wd]);
             }
 
             double bc1 = 1 - Math.Pow(beta1, t), bc2 = 1 - Math.Pow(beta2, t);
             var m = state.ExpAvg;
             var s = state.ExpAvgVar;
-            m.mul_(beta1).add_(grad, alpha: 1 - beta1);
+            m.mul_(sc[beta1]).add_(grad, alpha: sc[1 - beta1]);
             var residual = grad - m;
-            s.mul_(beta2).addcmul_(residual, residual, value: 1 - beta2).add_(eps);
+            s.mul_(sc[beta2]).addcmul_(residual, residual, value: sc[1 - beta2]).add_(sc[eps]);
             Tensor second = s;
             if (o.Ams)
             {
@@ -94,8 +95,8 @@ public sealed class AdaBelief : OptimizerBase<AdaBelief.Options, AdaBelief.State
 
             if (!o.Rect)
             {
-                var denom = (second.sqrt() / Math.Sqrt(bc2)).add_(eps);
-                p.addcdiv_(m, denom, value: -lr / bc1);
+                var denom = (second.sqrt() / sc[Math.Sqrt(bc2)]).add_(sc[eps]);
+                p.addcdiv_(m, denom, value: sc[-lr / bc1]);
                 continue;
             }
 
@@ -105,11 +106,11 @@ public sealed class AdaBelief : OptimizerBase<AdaBelief.Options, AdaBelief.State
             if (n >= 5)
             {
                 double stepSize = Math.Sqrt((1 - betaT) * (n - 4) / (nMax - 4) * (n - 2) / n * nMax / (nMax - 2)) / bc1;
-                p.addcdiv_(m, s.sqrt().add_(eps), value: -stepSize * lr);
+                p.addcdiv_(m, s.sqrt().add_(sc[eps]), value: sc[-stepSize * lr]);
             }
             else if (o.Degenerate)
             {
-                p.add_(m, alpha: -lr / bc1);
+                p.add_(m, alpha: sc[-lr / bc1]);
             }
         }
     }, closure);

@@ -51,6 +51,7 @@ public sealed class AdamP : OptimizerBase<AdamP.Options, AdamP.State>
     {
         var o = group.Options;
         double lr = o.LearningRate!.Value, beta1 = o.B1, beta2 = o.B2, eps = o.Eps, wd = o.Wd;
+        using var sc = new StepScalars();
         foreach (var p in group.Parameters)
         {
             if (p.grad is not { } grad)
@@ -59,15 +60,15 @@ public sealed class AdamP : OptimizerBase<AdamP.Options, AdamP.State>
             long t = ++state.Step;
             var m = state.ExpAvg;
             var v = state.ExpAvgSq;
-            m.mul_(beta1).add_(grad, alpha: 1 - beta1);
-            v.mul_(beta2).addcmul_(grad, grad, value: 1 - beta2);
+            m.mul_(sc[beta1]).add_(grad, alpha: sc[1 - beta1]);
+            v.mul_(sc[beta2]).addcmul_(grad, grad, value: sc[1 - beta2]);
             double bc1 = 1 - Math.Pow(beta1, t), bc2 = 1 - Math.Pow(beta2, t);
-            var denom = (v.sqrt() / Math.Sqrt(bc2)).add_(eps);
-            var perturb = o.Nest ? (m * beta1).add_(grad, alpha: 1 - beta1).div_(denom) : m / denom;
+            var denom = (v.sqrt() / sc[Math.Sqrt(bc2)]).add_(sc[eps]);
+            var perturb = o.Nest ? (m * sc[beta1]).add_(grad, alpha: sc[1 - beta1]).div_(denom) : m / denom;
             double ratio = ScaleInvariantProjection.Apply(p, grad, perturb, o.D, o.Ratio, eps);
             if (wd > 0)
-                p.mul_(1 - lr * wd * ratio);
-            p.add_(perturb, alpha: -lr / bc1);
+                p.mul_(sc[1 - lr * wd * ratio]);
+            p.add_(perturb, alpha: sc[-lr / bc1]);
         }
     }, closure);
 

@@ -77,14 +77,15 @@ public sealed class Adan : OptimizerBase<Adan.Options, Adan.State>
         using (torch.NewDisposeScope())
         {
             var defaults = Defaults;
+            using var sc = new StepScalars();
             Tensor? clip = null;
             if (defaults.MaxNorm > 0)
             {
                 var grads = ParametersWithGrad().Select(x => x.Grad).ToList();
                 if (grads.Count > 0)
                 {
-                    var norm = torch.stack(grads.Select(g => g.pow(2).sum())).sum().sqrt();
-                    clip = (defaults.MaxNorm / (norm + defaults.Eps)).clamp_max(1.0);
+                    var norm = torch.stack(grads.Select(g => g.pow(sc[2]).sum())).sum().sqrt();
+                    clip = (sc[defaults.MaxNorm] / (norm + sc[defaults.Eps])).clamp_max(sc[1.0]);
                 }
             }
 
@@ -99,6 +100,7 @@ public sealed class Adan : OptimizerBase<Adan.Options, Adan.State>
     {
         var o = group.Options;
         double lr = o.LearningRate!.Value, beta1 = o.B1, beta2 = o.B2, beta3 = o.B3, eps = o.Eps, wd = o.Wd;
+        using var sc = new StepScalars();
         foreach (var p in group.Parameters)
         {
             if (p.grad is not { } grad)
@@ -113,17 +115,17 @@ public sealed class Adan : OptimizerBase<Adan.Options, Adan.State>
             double bc1 = 1 - Math.Pow(beta1, t), bc2 = 1 - Math.Pow(beta2, t), bc3Sqrt = Math.Sqrt(1 - Math.Pow(beta3, t));
             // previous becomes diff = g - g_prev, then the Nesterov-corrected gradient g + β2·diff; it is reset to g at the end.
             var diff = previous.neg_().add_(grad);
-            state.ExpAvg.mul_(beta1).add_(grad, alpha: 1 - beta1);
-            state.ExpAvgDiff.mul_(beta2).add_(diff, alpha: 1 - beta2);
-            var nesterov = diff.mul_(beta2).add_(grad);
-            state.ExpAvgSq.mul_(beta3).addcmul_(nesterov, nesterov, value: 1 - beta3);
-            var denom = state.ExpAvgSq.sqrt().div_(bc3Sqrt).add_(eps);
-            var update = state.ExpAvg.div(bc1).add_(state.ExpAvgDiff, alpha: beta2 / bc2);
+            state.ExpAvg.mul_(sc[beta1]).add_(grad, alpha: sc[1 - beta1]);
+            state.ExpAvgDiff.mul_(sc[beta2]).add_(diff, alpha: sc[1 - beta2]);
+            var nesterov = diff.mul_(sc[beta2]).add_(grad);
+            state.ExpAvgSq.mul_(sc[beta3]).addcmul_(nesterov, nesterov, value: sc[1 - beta3]);
+            var denom = state.ExpAvgSq.sqrt().div_(sc[bc3Sqrt]).add_(sc[eps]);
+            var update = state.ExpAvg.div(sc[bc1]).add_(state.ExpAvgDiff, alpha: sc[beta2 / bc2]);
             if (o.NoProxDecay && wd != 0)
-                p.mul_(1 - lr * wd);
-            p.addcdiv_(update, denom, value: -lr);
+                p.mul_(sc[1 - lr * wd]);
+            p.addcdiv_(update, denom, value: sc[-lr]);
             if (!o.NoProxDecay && wd != 0)
-                p.div_(1 + lr * wd);
+                p.div_(sc[1 + lr * wd]);
             previous.copy_(grad);
         }
     }

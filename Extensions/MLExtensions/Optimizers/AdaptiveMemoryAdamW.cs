@@ -54,6 +54,7 @@ public sealed class AdaptiveMemoryAdamW : OptimizerBase<AdaptiveMemoryAdamW.Opti
     {
         var o = group.Options;
         double lr = o.LearningRate!.Value, lambda = o.L, betaMax = o.BMax, beta2 = o.B2, eps = o.Eps, mu = o.Wd;
+        using var sc = new StepScalars();
         foreach (var x in group.Parameters)
         {
             if (x.grad is not { } g)
@@ -62,44 +63,44 @@ public sealed class AdaptiveMemoryAdamW : OptimizerBase<AdaptiveMemoryAdamW.Opti
             long t = ++state.Step;
             var v = state.ExpAvgSq;
             var d = state.Direction;
-            v.mul_(beta2).addcmul_(g, g, value: 1 - beta2);
-            var p = (v / (1 - Math.Pow(beta2, t))).sqrt_().add_(eps).mul_(1 - betaMax * state.BetaProduct);
-            var lambdaP = p * lambda;
-            var lambdaP1 = lambdaP + 1;
+            v.mul_(sc[beta2]).addcmul_(g, g, value: sc[1 - beta2]);
+            var p = (v / sc[1 - Math.Pow(beta2, t)]).sqrt_().add_(sc[eps]).mul_(sc[1] - sc[betaMax] * state.BetaProduct);
+            var lambdaP = p * sc[lambda];
+            var lambdaP1 = lambdaP + sc[1];
             Tensor beta;
             if (t == 1)
             {
-                beta = torch.full_like(state.BetaProduct, betaMax);
+                beta = torch.full_like(state.BetaProduct, sc[betaMax]);
             }
             else if (ForcedBeta is { } forced)
             {
-                beta = torch.full_like(state.BetaProduct, forced);
+                beta = torch.full_like(state.BetaProduct, sc[forced]);
             }
             else
             {
                 // Inner products as dots over flattened views: no full-size temporaries for the products themselves.
                 var diff = (d - g).flatten();
                 var weighted = (p * lambdaP1).reciprocal_().flatten().mul_(diff);   // metric ⊙ (d − g)
-                var num = -weighted.dot(torch.addcmul(g, lambdaP, d, 1).flatten());
+                var num = -weighted.dot(torch.addcmul(g, lambdaP, d, sc[1]).flatten());
                 if (mu != 0)
-                    num = num - mu * x.flatten().dot(diff);
+                    num = num - sc[mu] * x.flatten().dot(diff);
                 if (lr > 0)
                 {
-                    var stepDirection = mu != 0 ? torch.addcdiv(x * mu, d, p, 1) : d / p;
+                    var stepDirection = mu != 0 ? torch.addcdiv(x * sc[mu], d, p, sc[1]) : d / p;
                     var inner = g.flatten().dot(stepDirection.flatten());
-                    num = num + inner * state.PreviousLearningRate * ((1 + mu * lr) / lr);
+                    num = num + inner * state.PreviousLearningRate * sc[(1 + mu * lr) / lr];
                 }
                 var den = weighted.dot(diff);
-                beta = torch.where(den.gt(0), (num / den.clamp_min(double.Epsilon)).clamp(0, betaMax), torch.zeros_like(den));
+                beta = torch.where(den.gt(sc[0]), (num / den.clamp_min(sc[double.Epsilon])).clamp(sc[0], sc[betaMax]), torch.zeros_like(den));
             }
 
-            d.mul_(lambdaP.add_(beta)).addcmul_(g, 1 - beta, 1).div_(lambdaP1);
+            d.mul_(lambdaP.add_(beta)).addcmul_(g, sc[1] - beta, sc[1]).div_(lambdaP1);
             if (mu != 0)
-                x.mul_(1 - mu * lr);
-            x.addcdiv_(d, p, value: -lr);
+                x.mul_(sc[1 - mu * lr]);
+            x.addcdiv_(d, p, value: sc[-lr]);
             state.BetaProduct.mul_(beta);
             state.LastBeta.copy_(beta);
-            state.PreviousLearningRate.fill_(lr);
+            state.PreviousLearningRate.fill_(sc[lr]);
         }
     }, closure);
 
@@ -157,7 +158,7 @@ public sealed class AdaptiveMemoryAdamW : OptimizerBase<AdaptiveMemoryAdamW.Opti
         {
             SetSlot(0, ZerosLikeParameter());
             SetSlot(1, ZerosLikeParameter());
-            SetSlot(2, ZeroScalar().fill_(1));
+            SetSlot(2, OneScalar());
             SetSlot(3, ZeroScalar());
             SetSlot(4, ZeroScalar());
         }

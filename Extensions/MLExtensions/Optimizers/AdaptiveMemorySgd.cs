@@ -61,8 +61,9 @@ public sealed class AdaptiveMemorySgd : OptimizerBase<AdaptiveMemorySgd.Options,
         using (torch.NewDisposeScope())
         {
             double lambda = Defaults.L, betaMax = Defaults.BMax;
+            using var sc = new StepScalars();
             var items = ParametersWithGrad()
-                .Select(x => (x.Parameter, Grad: x.Options.Wd != 0 ? x.Grad.add(x.Parameter, alpha: x.Options.Wd) : x.Grad, x.Options, x.State))
+                .Select(x => (x.Parameter, Grad: x.Options.Wd != 0 ? x.Grad.add(x.Parameter, alpha: sc[x.Options.Wd]) : x.Grad, x.Options, x.State))
                 .ToList();
             var withMemory = items.Where(x => x.State.Step > 0).ToList();
             Tensor? beta = null;
@@ -72,26 +73,26 @@ public sealed class AdaptiveMemorySgd : OptimizerBase<AdaptiveMemorySgd.Options,
                 var sgg = torch.stack(withMemory.Select(x => Dot(x.Grad, x.Grad))).sum();
                 var sgd = torch.stack(withMemory.Select(x => Dot(x.Grad, x.State.Direction))).sum();
                 var sdd = torch.stack(withMemory.Select(x => Dot(x.State.Direction, x.State.Direction))).sum();
-                var den = sgg - 2 * sgd + sdd;
-                var num = sgg + 2 * lambda * sgd - lambda * sdd;
+                var den = sgg - sc[2] * sgd + sdd;
+                var num = sgg + sc[2 * lambda] * sgd - sc[lambda] * sdd;
                 beta = ForcedBeta is { } forced
-                    ? torch.full_like(den, forced)
-                    : torch.where(den.gt(0), (num / den.clamp_min(double.Epsilon)).clamp(0, betaMax), torch.zeros_like(den));
+                    ? torch.full_like(den, sc[forced])
+                    : torch.where(den.gt(sc[0]), (num / den.clamp_min(sc[double.Epsilon])).clamp(sc[0], sc[betaMax]), torch.zeros_like(den));
                 var old = _lastBeta;
                 _lastBeta = beta.detach().clone().DetachFromDisposeScope();
                 old?.Dispose();
             }
 
-            var memoryWeight = beta is null ? null : (beta + lambda) / (1 + lambda);
-            var gradientWeight = beta is null ? null : (1 - beta) / (1 + lambda);
+            var memoryWeight = beta is null ? null : (beta + sc[lambda]) / sc[1 + lambda];
+            var gradientWeight = beta is null ? null : (sc[1] - beta) / sc[1 + lambda];
             foreach (var (p, g, o, state) in items)
             {
                 var d = state.Direction;
                 if (state.Step++ == 0)
                     d.copy_(g);
                 else
-                    d.mul_(memoryWeight!.to(d.dtype)).addcmul_(g, gradientWeight!.to(d.dtype), value: 1);
-                p.add_(d, alpha: -o.LearningRate!.Value);
+                    d.mul_(memoryWeight!.to(d.dtype)).addcmul_(g, gradientWeight!.to(d.dtype), value: sc[1]);
+                p.add_(d, alpha: sc[-o.LearningRate!.Value]);
             }
         }
 

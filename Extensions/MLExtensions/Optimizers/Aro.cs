@@ -132,17 +132,18 @@ public sealed class Aro : OptimizerBase<Aro.Options, Aro.State>
     {
         ArgumentNullException.ThrowIfNull(x);
         double m = x.shape[0], n = x.shape[1];
+        using var sc = new StepScalars();
         switch (rotation)
         {
             case AroRotationFunction.Sign:
                 return x.sign();
             case AroRotationFunction.RowNorm:
-                return x / x.norm(1, keepdim: true).clamp_min(eps) * Math.Sqrt(n);
+                return x / x.norm(1, keepdim: true).clamp_min(sc[eps]) * sc[Math.Sqrt(n)];
             case AroRotationFunction.Sinkhorn:
                 for (int i = 0; i < sinkhornIterations; i++)
                 {
-                    x = x / x.norm(1, keepdim: true).clamp_min(eps) * Math.Sqrt(n);
-                    x = x / x.norm(0, keepdim: true).clamp_min(eps) * Math.Sqrt(m);
+                    x = x / x.norm(1, keepdim: true).clamp_min(sc[eps]) * sc[Math.Sqrt(n)];
+                    x = x / x.norm(0, keepdim: true).clamp_min(sc[eps]) * sc[Math.Sqrt(m)];
                 }
                 return x;
             default:
@@ -168,6 +169,7 @@ public sealed class Aro : OptimizerBase<Aro.Options, Aro.State>
     {
         var o = group.Options;
         double lr = o.LearningRate!.Value, wd = o.Wd;
+        using var sc = new StepScalars();
         foreach (var p in group.Parameters)
         {
             if (p.grad is not { } grad)
@@ -178,7 +180,7 @@ public sealed class Aro : OptimizerBase<Aro.Options, Aro.State>
             {
                 double mu = o.Mu;
                 var buf = state.Momentum;
-                buf.mul_(mu).add_(grad, alpha: 1 - mu);
+                buf.mul_(sc[mu]).add_(grad, alpha: sc[1 - mu]);
                 var matrix = buf.reshape(buf.shape[0], -1);
                 bool transpose = matrix.shape[0] > matrix.shape[1];
                 if (transpose)
@@ -191,20 +193,20 @@ public sealed class Aro : OptimizerBase<Aro.Options, Aro.State>
                     ? lr * 0.2 * Math.Sqrt(Math.Max(rows, cols))
                     : lr * Math.Sqrt((double)(transpose ? cols : rows) / (transpose ? rows : cols));
                 if (wd != 0)
-                    p.mul_(1 - lr * wd);
-                p.add_(direction.reshape(p.shape), alpha: -adjusted);
+                    p.mul_(sc[1 - lr * wd]);
+                p.add_(direction.reshape(p.shape), alpha: sc[-adjusted]);
             }
             else
             {
                 double beta1 = o.B1, beta2 = o.B2;
                 var m = state.Momentum;
                 var v = state.ExpAvgSq!;
-                m.mul_(beta1).add_(grad, alpha: 1 - beta1);
-                v.mul_(beta2).addcmul_(grad, grad, value: 1 - beta2);
-                var denom = (v.sqrt() / Math.Sqrt(1 - Math.Pow(beta2, t))).add_(o.Eps);
+                m.mul_(sc[beta1]).add_(grad, alpha: sc[1 - beta1]);
+                v.mul_(sc[beta2]).addcmul_(grad, grad, value: sc[1 - beta2]);
+                var denom = (v.sqrt() / sc[Math.Sqrt(1 - Math.Pow(beta2, t))]).add_(sc[o.Eps]);
                 if (wd != 0)
-                    p.mul_(1 - lr * wd);
-                p.addcdiv_(m, denom, value: -lr / (1 - Math.Pow(beta1, t)));
+                    p.mul_(sc[1 - lr * wd]);
+                p.addcdiv_(m, denom, value: sc[-lr / (1 - Math.Pow(beta1, t))]);
             }
         }
     }, closure);

@@ -96,26 +96,27 @@ public sealed class CoordinateClipping : OptimizerHelper
         if (tensors.Count == 0 || fraction == 0)
             return;
         using var scope = torch.NewDisposeScope();
+        using var sc = new StepScalars();
         if (global)
         {
             var all = torch.cat(tensors.Select(t => t.detach().abs().flatten()).ToList());
-            var tau = Threshold(all, fraction) * thresholdScale;
+            var tau = Threshold(all, fraction, sc) * sc[thresholdScale];
             foreach (var t in tensors)
                 Clamp(t, tau);
         }
         else
         {
             foreach (var t in tensors)
-                Clamp(t, Threshold(t.detach().abs().flatten(), fraction) * thresholdScale);
+                Clamp(t, Threshold(t.detach().abs().flatten(), fraction, sc) * sc[thresholdScale]);
         }
     }
 
-    private static Tensor Threshold(Tensor magnitudes, double fraction)
+    private static Tensor Threshold(Tensor magnitudes, double fraction, StepScalars sc)
     {
         long n = magnitudes.shape[0];
         long k = (long)Math.Floor(fraction * n);
         if (k <= 0)
-            return magnitudes.max() + double.PositiveInfinity;
+            return magnitudes.max() + sc[double.PositiveInfinity];
         if (k >= n)
             return torch.zeros(Array.Empty<long>(), dtype: magnitudes.dtype, device: magnitudes.device);
         // The (k+1)-th largest: a partial top-k when few are clipped, else the (n-k)-th smallest.

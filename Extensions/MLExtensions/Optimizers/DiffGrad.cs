@@ -40,6 +40,7 @@ public sealed class DiffGrad : OptimizerBase<DiffGrad.Options, DiffGrad.State>
     {
         var o = group.Options;
         double lr = o.LearningRate!.Value, beta1 = o.B1, beta2 = o.B2, eps = o.Eps, wd = o.Wd;
+        using var sc = new StepScalars();
         foreach (var p in group.Parameters)
         {
             if (p.grad is not { } grad)
@@ -47,18 +48,18 @@ public sealed class DiffGrad : OptimizerBase<DiffGrad.Options, DiffGrad.State>
             var state = GetState(p);
             long t = ++state.Step;
             if (wd != 0)
-                grad = grad.add(p, alpha: wd);
+                grad = grad.add(p, alpha: sc[wd]);
             var m = state.ExpAvg;
             var v = state.ExpAvgSq;
             var previous = state.PreviousGrad;
-            m.mul_(beta1).add_(grad, alpha: 1 - beta1);
-            v.mul_(beta2).addcmul_(grad, grad, value: 1 - beta2);
+            m.mul_(sc[beta1]).add_(grad, alpha: sc[1 - beta1]);
+            v.mul_(sc[beta2]).addcmul_(grad, grad, value: sc[1 - beta2]);
             double bc1 = 1 - Math.Pow(beta1, t), bc2 = 1 - Math.Pow(beta2, t);
             // friction = 1/(1 + exp(-|g_prev - g|)) = sigmoid(|g_prev - g|), computed in place in one temporary.
             var update = (previous - grad).abs_().sigmoid_().mul_(m);
             previous.copy_(grad);
             double stepSize = lr * Math.Sqrt(bc2) / bc1;
-            p.addcdiv_(update, v.sqrt().add_(eps), value: -stepSize);
+            p.addcdiv_(update, v.sqrt().add_(sc[eps]), value: sc[-stepSize]);
         }
     }, closure);
 

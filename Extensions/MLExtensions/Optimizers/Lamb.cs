@@ -43,6 +43,7 @@ public sealed class Lamb : OptimizerBase<Lamb.Options, Lamb.State>
     {
         var o = group.Options;
         double lr = o.LearningRate!.Value, beta1 = o.B1, beta2 = o.B2, eps = o.Eps, wd = o.Wd;
+        using var sc = new StepScalars();
         foreach (var p in group.Parameters)
         {
             if (p.grad is not { } grad)
@@ -51,21 +52,21 @@ public sealed class Lamb : OptimizerBase<Lamb.Options, Lamb.State>
             state.Step++;
             var m = state.ExpAvg;
             var v = state.ExpAvgSq;
-            m.mul_(beta1).add_(grad, alpha: 1 - beta1);
-            v.mul_(beta2).addcmul_(grad, grad, value: 1 - beta2);
-            var adamStep = m / v.sqrt().add_(eps);
+            m.mul_(sc[beta1]).add_(grad, alpha: sc[1 - beta1]);
+            v.mul_(sc[beta2]).addcmul_(grad, grad, value: sc[1 - beta2]);
+            var adamStep = m / v.sqrt().add_(sc[eps]);
             if (wd != 0)
-                adamStep.add_(p, alpha: wd);
+                adamStep.add_(p, alpha: sc[wd]);
             if (o.Adam)
             {
-                p.add_(adamStep, alpha: -lr);
+                p.add_(adamStep, alpha: sc[-lr]);
                 continue;
             }
-            var weightNorm = p.norm().clamp(0, 10);
+            var weightNorm = p.norm().clamp(sc[0], sc[10]);
             var stepNorm = adamStep.norm();
-            var usable = weightNorm.gt(0).logical_and_(stepNorm.gt(0));
+            var usable = weightNorm.gt(sc[0]).logical_and_(stepNorm.gt(sc[0]));
             var trust = torch.where(usable, weightNorm / stepNorm, torch.ones_like(weightNorm));
-            p.add_(adamStep.mul_(trust), alpha: -lr);
+            p.add_(adamStep.mul_(trust), alpha: sc[-lr]);
         }
     }, closure);
 

@@ -49,6 +49,7 @@ public sealed class Lars : OptimizerBase<Lars.Options, Lars.State>
     {
         var o = group.Options;
         double lr = o.LearningRate!.Value, momentum = o.Mu;
+        using var sc = new StepScalars();
         foreach (var p in group.Parameters)
         {
             if (p.grad is not { } grad)
@@ -60,19 +61,19 @@ public sealed class Lars : OptimizerBase<Lars.Options, Lars.State>
             {
                 var paramNorm = p.norm();
                 var gradNorm = grad.norm();
-                var usable = paramNorm.gt(0).logical_and_(gradNorm.gt(0));
-                var trust = torch.where(usable, paramNorm.mul(o.Trust).div_(gradNorm), torch.ones_like(paramNorm));
-                grad = grad.add(p, alpha: o.Wd).mul_(trust);
+                var usable = paramNorm.gt(sc[0]).logical_and_(gradNorm.gt(sc[0]));
+                var trust = torch.where(usable, paramNorm.mul(sc[o.Trust]).div_(gradNorm), torch.ones_like(paramNorm));
+                grad = grad.add(p, alpha: sc[o.Wd]).mul_(trust);
             }
             if (momentum != 0)
             {
                 var buf = state.MomentumBuffer;
                 if (t == 1)
                     buf.copy_(raw);
-                buf.mul_(momentum).add_(grad, alpha: 1 - o.Damp);
-                grad = o.Nest ? grad.add(buf, alpha: momentum) : buf;
+                buf.mul_(sc[momentum]).add_(grad, alpha: sc[1 - o.Damp]);
+                grad = o.Nest ? grad.add(buf, alpha: sc[momentum]) : buf;
             }
-            p.add_(grad, alpha: -lr);
+            p.add_(grad, alpha: sc[-lr]);
         }
     }, closure);
 

@@ -37,6 +37,7 @@ public sealed class Lion : OptimizerBase<Lion.Options, Lion.State>
     {
         var o = group.Options;
         double lr = o.LearningRate!.Value, beta1 = o.B1, beta2 = o.B2, wd = o.Wd;
+        using var sc = new StepScalars();
         foreach (var p in group.Parameters)
         {
             if (p.grad is not { } grad)
@@ -45,10 +46,10 @@ public sealed class Lion : OptimizerBase<Lion.Options, Lion.State>
             state.Step++;
             var m = state.ExpAvg;
             if (wd != 0)
-                p.mul_(1 - lr * wd);
-            var update = m.mul(beta1).add_(grad, alpha: 1 - beta1).sign_();
-            p.add_(update, alpha: -lr);
-            m.mul_(beta2).add_(grad, alpha: 1 - beta2);
+                p.mul_(sc[1 - lr * wd]);
+            var update = m.mul(sc[beta1]).add_(grad, alpha: sc[1 - beta1]).sign_();
+            p.add_(update, alpha: sc[-lr]);
+            m.mul_(sc[beta2]).add_(grad, alpha: sc[1 - beta2]);
         }
     }, closure);
 

@@ -123,12 +123,13 @@ public sealed class Muon : OptimizerBase<Muon.Options, Muon.State>
         bool tall = x.shape[0] > x.shape[1];
         if (tall)
             x = x.t();
-        x = x / (x.norm() + 1e-7);
+        using var sc = new StepScalars();
+        x = x / (x.norm() + sc[1e-7]);
         for (int i = 0; i < steps; i++)
         {
             var a = x.mm(x.t());
-            var b = a * B + a.mm(a) * C;
-            x = x * A + b.mm(x);
+            var b = a * sc[B] + a.mm(a) * sc[C];
+            x = x * sc[A] + b.mm(x);
         }
         return tall ? x.t() : x;
     }
@@ -138,6 +139,7 @@ public sealed class Muon : OptimizerBase<Muon.Options, Muon.State>
     {
         var o = group.Options;
         double lr = o.LearningRate!.Value, wd = o.Wd;
+        using var sc = new StepScalars();
         foreach (var p in group.Parameters)
         {
             if (p.grad is not { } grad)
@@ -148,28 +150,28 @@ public sealed class Muon : OptimizerBase<Muon.Options, Muon.State>
             {
                 double mu = o.Mu;
                 var buf = state.MomentumBuffer;
-                buf.add_(grad - buf, alpha: 1 - mu);
-                var update = o.Nest ? grad + (buf - grad) * mu : buf;
+                buf.add_(grad - buf, alpha: sc[1 - mu]);
+                var update = o.Nest ? grad + (buf - grad) * sc[mu] : buf;
                 var matrix = update.reshape(update.shape[0], -1);
                 var orth = NewtonSchulz(matrix, o.Steps, o.Prec);
-                orth = orth * Math.Sqrt(Math.Max(1.0, (double)matrix.shape[0] / matrix.shape[1]));
+                orth = orth * sc[Math.Sqrt(Math.Max(1.0, (double)matrix.shape[0] / matrix.shape[1]))];
                 if (wd != 0)
-                    p.mul_(1 - lr * wd);
-                p.add_(orth.reshape(p.shape).to(p.dtype), alpha: -lr);
+                    p.mul_(sc[1 - lr * wd]);
+                p.add_(orth.reshape(p.shape).to(p.dtype), alpha: sc[-lr]);
             }
             else
             {
                 double beta1 = o.B1, beta2 = o.B2;
                 var m = state.MomentumBuffer;
                 var v = state.ExpAvgSq!;
-                m.add_(grad - m, alpha: 1 - beta1);
-                v.add_(grad * grad - v, alpha: 1 - beta2);
-                var mHat = m / (1 - Math.Pow(beta1, t));
-                var vHat = v / (1 - Math.Pow(beta2, t));
-                var update = mHat / vHat.sqrt().add_(o.Eps);
+                m.add_(grad - m, alpha: sc[1 - beta1]);
+                v.add_(grad * grad - v, alpha: sc[1 - beta2]);
+                var mHat = m / sc[1 - Math.Pow(beta1, t)];
+                var vHat = v / sc[1 - Math.Pow(beta2, t)];
+                var update = mHat / vHat.sqrt().add_(sc[o.Eps]);
                 if (wd != 0)
-                    p.mul_(1 - lr * wd);
-                p.add_(update, alpha: -lr);
+                    p.mul_(sc[1 - lr * wd]);
+                p.add_(update, alpha: sc[-lr]);
             }
         }
     }, closure);

@@ -44,7 +44,7 @@ public abstract record OptimizerSpec
     public abstract torch.optim.Optimizer Create(IEnumerable<Parameter> parameters);
 }
 
-/// <summary>Stochastic gradient descent with optional (Nesterov) momentum and L2 weight decay (TorchSharp's <c>SGD</c>).</summary>
+/// <summary>Stochastic gradient descent with optional (Nesterov) momentum and L2 weight decay (this library's <see cref="Sgd"/>).</summary>
 /// <param name="LearningRate">Step size. Default 0.01; greater than 0.</param>
 /// <param name="Momentum">Momentum factor. Default 0.9; in [0, 1).</param>
 /// <param name="Nesterov">Whether to use Nesterov momentum (needs <paramref name="Momentum"/> &gt; 0 and zero dampening). Default false.</param>
@@ -68,11 +68,11 @@ public sealed record SgdSpec(double LearningRate = 0.01, double Momentum = 0.9, 
     public override torch.optim.Optimizer Create(IEnumerable<Parameter> parameters)
     {
         Validate();
-        return torch.optim.SGD(parameters, LearningRate, Momentum, Dampening, WeightDecay, Nesterov);
+        return new Sgd(parameters, LearningRate, Momentum, Dampening, WeightDecay, Nesterov);
     }
 }
 
-/// <summary>Adam with L2 weight decay added to the gradient (TorchSharp's <c>Adam</c>).</summary>
+/// <summary>Adam with L2 weight decay added to the gradient (this library's <see cref="MLExtensions.Adam"/>).</summary>
 /// <param name="LearningRate">Step size. Default 1e-3; greater than 0.</param>
 /// <param name="Beta1">First-moment decay. Default 0.9; in [0, 1).</param>
 /// <param name="Beta2">Second-moment decay. Default 0.999; in [0, 1).</param>
@@ -89,11 +89,11 @@ public sealed record AdamSpec(double LearningRate = 1e-3, double Beta1 = 0.9, do
     public override torch.optim.Optimizer Create(IEnumerable<Parameter> parameters)
     {
         Validate();
-        return torch.optim.Adam(parameters, LearningRate, Beta1, Beta2, Epsilon, WeightDecay, AmsGrad);
+        return new Adam(parameters, LearningRate, Beta1, Beta2, Epsilon, WeightDecay, AmsGrad);
     }
 }
 
-/// <summary>Adam with decoupled weight decay (TorchSharp's <c>AdamW</c>).</summary>
+/// <summary>Adam with decoupled weight decay (this library's <see cref="MLExtensions.AdamW"/>).</summary>
 /// <param name="LearningRate">Step size. Default 1e-3; greater than 0.</param>
 /// <param name="Beta1">First-moment decay. Default 0.9; in [0, 1).</param>
 /// <param name="Beta2">Second-moment decay. Default 0.999; in [0, 1).</param>
@@ -110,6 +110,6 @@ public sealed record AdamWSpec(double LearningRate = 1e-3, double Beta1 = 0.9, d
     public override torch.optim.Optimizer Create(IEnumerable<Parameter> parameters)
     {
         Validate();
-        return torch.optim.AdamW(parameters, LearningRate, Beta1, Beta2, Epsilon, WeightDecay, AmsGrad);
+        return new AdamW(parameters, LearningRate, Beta1, Beta2, Epsilon, WeightDecay, AmsGrad);
     }
 }

@@ -56,6 +56,9 @@ public abstract class OptimizerStateBase : OptimizerState, IDisposable
     /// <summary>A new zero scalar tensor on the parameter's device and with its dtype, outside any dispose scope.</summary>
     protected Tensor ZeroScalar() => torch.zeros(Array.Empty<long>(), dtype: _parameter.dtype, device: _parameter.device).DetachFromDisposeScope();
 
+    /// <summary>A new scalar tensor holding one, on the parameter's device and with its dtype, outside any dispose scope.</summary>
+    protected Tensor OneScalar() => torch.ones(Array.Empty<long>(), dtype: _parameter.dtype, device: _parameter.device).DetachFromDisposeScope();
+
     /// <summary>Resets the step count and (re)creates the slots for a fresh start.</summary>
     /// <param name="options">The options of the parameter's group.</param>
     protected abstract void InitializeSlots(OptimizerOptions options);

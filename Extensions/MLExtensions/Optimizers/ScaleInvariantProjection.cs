@@ -21,20 +21,21 @@ internal static class ScaleInvariantProjection
         var pRows = p.reshape(rows, -1);
         var gRows = grad.reshape(rows, -1);
         long rowLength = pRows.shape[1];
+        using var sc = new StepScalars();
         // Row sums serve both views: the layer view's dot product and squared norms are their totals.
         var dot = linalg.vecdot(gRows, pRows, dim: 1);
         var gNorm = linalg.vector_norm(gRows, dims: [1]);
         var pNorm = linalg.vector_norm(pRows, dims: [1]);
         // torch.nn.functional.cosine_similarity: x·y / (max(‖x‖, eps)·max(‖y‖, eps)).
-        var channelCos = dot.div(gNorm.clamp_min(eps).mul_(pNorm.clamp_min(eps))).abs_().max();
-        var layerCos = dot.sum().div(gNorm.square().sum().sqrt().clamp_min(eps).mul_(pNorm.square().sum().sqrt().clamp_min(eps))).abs_();
+        var channelCos = dot.div(gNorm.clamp_min(sc[eps]).mul_(pNorm.clamp_min(sc[eps]))).abs_().max();
+        var layerCos = dot.sum().div(gNorm.square().sum().sqrt().clamp_min(sc[eps]).mul_(pNorm.square().sum().sqrt().clamp_min(sc[eps]))).abs_();
         var both = torch.stack([channelCos, layerCos]).to(ScalarType.Float64).cpu().data<double>().ToArray();
         bool channel = both[0] < delta / Math.Sqrt(rowLength);
         if (!channel && !(both[1] < delta / Math.Sqrt(rowLength * rows)))
             return 1;
         long[] expand = [channel ? -1 : 1, .. Enumerable.Repeat(1L, (int)p.dim() - 1)];
         var norm = channel ? pNorm : pNorm.square().sum().sqrt();
-        var pn = p / norm.add_(eps).reshape(expand);
+        var pn = p / norm.add_(sc[eps]).reshape(expand);
         var radial = channel ? (pn * update).reshape(rows, -1).sum(1) : (pn * update).sum();
         update.sub_(pn.mul_(radial.reshape(expand)));
         return wdRatio;

@@ -51,6 +51,7 @@ public sealed class SgdP : OptimizerBase<SgdP.Options, SgdP.State>
     {
         var o = group.Options;
         double lr = o.LearningRate!.Value, momentum = o.Mu, wd = o.Wd;
+        using var sc = new StepScalars();
         foreach (var p in group.Parameters)
         {
             if (p.grad is not { } grad)
@@ -58,13 +59,13 @@ public sealed class SgdP : OptimizerBase<SgdP.Options, SgdP.State>
             var state = GetState(p);
             state.Step++;
             var buf = state.MomentumBuffer;
-            buf.mul_(momentum).add_(grad, alpha: 1 - o.Damp);
+            buf.mul_(sc[momentum]).add_(grad, alpha: sc[1 - o.Damp]);
             // Without Nesterov the direction IS the buffer, so the projection below rewrites the momentum (reference behaviour).
-            var direction = o.Nest ? grad.add(buf, alpha: momentum) : buf;
+            var direction = o.Nest ? grad.add(buf, alpha: sc[momentum]) : buf;
             double ratio = ScaleInvariantProjection.Apply(p, grad, direction, o.D, o.Ratio, o.Eps);
             if (wd != 0)
-                p.mul_(1 - lr * wd * ratio / (1 - momentum));
-            p.add_(direction, alpha: -lr);
+                p.mul_(sc[1 - lr * wd * ratio / (1 - momentum)]);
+            p.add_(direction, alpha: sc[-lr]);
         }
     }, closure);
 

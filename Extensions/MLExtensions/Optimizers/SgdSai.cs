@@ -43,6 +43,7 @@ public sealed class SgdSai : OptimizerBase<SgdSai.Options, SgdSai.State>
     {
         var o = group.Options;
         double lr = o.LearningRate!.Value, momentum = o.Mu, wd = o.Wd;
+        using var sc = new StepScalars();
         foreach (var p in group.Parameters)
         {
             if (p.grad is not { } grad)
@@ -53,16 +54,16 @@ public sealed class SgdSai : OptimizerBase<SgdSai.Options, SgdSai.State>
             if (t == 1)
             {
                 var std = grad.numel() > 1 ? grad.std() : torch.zeros_like(state.Gsnr);
-                state.Gsnr.copy_(grad.norm() / std.add(o.Eps));
+                state.Gsnr.copy_(grad.norm() / std.add(sc[o.Eps]));
                 buf.copy_(grad);
             }
             else
             {
-                buf.mul_(momentum).add_(grad, alpha: 1 - momentum);
+                buf.mul_(sc[momentum]).add_(grad, alpha: sc[1 - momentum]);
             }
             if (wd != 0)
-                p.mul_(1 - lr * wd);
-            p.add_(buf * state.Gsnr, alpha: -lr);
+                p.mul_(sc[1 - lr * wd]);
+            p.add_(buf * state.Gsnr, alpha: sc[-lr]);
         }
     }, closure);
 

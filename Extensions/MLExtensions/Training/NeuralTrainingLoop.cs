@@ -113,6 +113,7 @@ public sealed class NeuralTrainingLoop
                 {
                     cancellationToken.ThrowIfCancellationRequested();
                     using var scope = NewDisposeScope();
+                    using var sc = new StepScalars();
                     int start = b * batchSize;
                     int count = b == batchesPerEpoch - 1 ? train.RowCount - start : batchSize;
                     var index = permutation.narrow(0, start, count);
@@ -125,13 +126,13 @@ public sealed class NeuralTrainingLoop
                     learningRate = groups.Count > 0 ? groups[0].LearningRate : 0;
 
                     optimizer.zero_grad();
-                    var loss = Loss(network.forward(x), y, w);
+                    var loss = Loss(network.forward(x), y, w, sc);
                     loss.backward();
                     bool measureNorm = _options.GradientClipNorm is not null || b % GradientNormSampleInterval == 0;
                     Tensor? gradNorm = measureNorm ? GradientNorm(parameters) : null;
                     if (_options.GradientClipNorm is { } maxNorm)
                     {
-                        var clipFactor = (maxNorm / (gradNorm! + 1e-6)).clamp_max(1.0);
+                        var clipFactor = (sc[maxNorm] / (gradNorm! + sc[1e-6])).clamp_max(sc[1.0]);
                         foreach (var p in parameters)
                         {
                             if (p.grad is { } g) g.mul_(clipFactor.to(g.dtype));
@@ -141,9 +142,9 @@ public sealed class NeuralTrainingLoop
                     if (_options.WeightDecay > 0)
                     {
                         using var noGrad = no_grad();
-                        foreach (var p in decayed) p.mul_(1 - learningRate * _options.WeightDecay);
+                        foreach (var p in decayed) p.mul_(sc[1 - learningRate * _options.WeightDecay]);
                     }
-                    lossSum.add_(loss.detach(), alpha: count);
+                    lossSum.add_(loss.detach(), alpha: sc[count]);
                     if (gradNorm is not null)
                     {
                         gradNormSum.add_(gradNorm);
@@ -198,7 +199,7 @@ public sealed class NeuralTrainingLoop
         return new TrainingResult(network, history, bestEpoch, seed, device.type == DeviceType.CUDA ? "cuda" : "cpu");
     }
 
-    private Tensor Loss(Tensor output, Tensor labels, Tensor? weights)
+    private Tensor Loss(Tensor output, Tensor labels, Tensor? weights, StepScalars sc)
     {
         Tensor perRow = _task switch
         {
@@ -207,7 +208,7 @@ public sealed class NeuralTrainingLoop
             PredictionTask.MulticlassClassification => nn.functional.cross_entropy(output, labels, reduction: nn.Reduction.None),
             _ => (output.squeeze(1) - labels).square(),
         };
-        return weights is null ? perRow.mean() : (perRow * weights).sum() / weights.sum().clamp_min(1e-12);
+        return weights is null ? perRow.mean() : (perRow * weights).sum() / weights.sum().clamp_min(sc[1e-12]);
     }
 
     private double Evaluate(MlpNetwork network, TensorSet data)
@@ -215,15 +216,16 @@ public sealed class NeuralTrainingLoop
         network.eval();
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
+        using var sc = new StepScalars();
         long rows = data.Features.shape[0];
         var total = torch.zeros(1, dtype: ScalarType.Float64, device: data.Features.device);
         for (long start = 0; start < rows; start += EvaluationChunk)
         {
             long count = Math.Min(EvaluationChunk, rows - start);
             var w = data.Weights?.narrow(0, start, count);
-            var loss = Loss(network.forward(data.Features.narrow(0, start, count)), data.Labels.narrow(0, start, count), w);
+            var loss = Loss(network.forward(data.Features.narrow(0, start, count)), data.Labels.narrow(0, start, count), w, sc);
             double share = w is null ? count : w.sum().item<float>();
-            total.add_(loss.to(ScalarType.Float64) * share);
+            total.add_(loss.to(ScalarType.Float64) * sc[share]);
         }
         double denominator = data.Weights is null ? rows : data.Weights.sum().item<float>();
         return total.item<double>() / Math.Max(denominator, 1e-12);
