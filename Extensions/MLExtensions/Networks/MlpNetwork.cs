@@ -143,10 +143,16 @@ public sealed class MlpNetwork : nn.Module<Tensor, Tensor>
         ActivationKind.GELU => nn.functional.gelu(x),
         ActivationKind.Tanh => torch.tanh(x),
         ActivationKind.SiLU => nn.functional.silu(x),
-        ActivationKind.LeakyReLU => nn.functional.leaky_relu(x, 0.01),
+        ActivationKind.LeakyReLU => LeakyRelu(x),
         ActivationKind.Sigmoid => torch.sigmoid(x),
         _ => throw new ArgumentOutOfRangeException(nameof(activation), activation, "Unknown activation."),
     };
+
+    private static Tensor LeakyRelu(Tensor x)
+    {
+        using var sc = new StepScalars();
+        return x.leaky_relu(sc[0.01]);
+    }
 
     private static void ValidateArchitecture(MlpArchitecture a)
     {

@@ -84,7 +84,7 @@ public sealed class AdaBelief : OptimizerBase<AdaBelief.Options, AdaBelief.State
             var s = state.ExpAvgVar;
             m.mul_(sc[beta1]).add_(grad, alpha: sc[1 - beta1]);
             var residual = grad - m;
-            s.mul_(sc[beta2]).addcmul_(residual, residual, value: sc[1 - beta2]).add_(sc[eps]);
+            s.mul_(sc[beta2]).addcmul_(residual, residual, value: sc[1 - beta2]).add_(sc[eps], sc.One);
             Tensor second = s;
             if (o.Ams)
             {
@@ -95,7 +95,7 @@ public sealed class AdaBelief : OptimizerBase<AdaBelief.Options, AdaBelief.State
 
             if (!o.Rect)
             {
-                var denom = (second.sqrt() / sc[Math.Sqrt(bc2)]).add_(sc[eps]);
+                var denom = (second.sqrt() / sc[Math.Sqrt(bc2)]).add_(sc[eps], sc.One);
                 p.addcdiv_(m, denom, value: sc[-lr / bc1]);
                 continue;
             }
@@ -106,7 +106,7 @@ public sealed class AdaBelief : OptimizerBase<AdaBelief.Options, AdaBelief.State
             if (n >= 5)
             {
                 double stepSize = Math.Sqrt((1 - betaT) * (n - 4) / (nMax - 4) * (n - 2) / n * nMax / (nMax - 2)) / bc1;
-                p.addcdiv_(m, s.sqrt().add_(sc[eps]), value: sc[-stepSize * lr]);
+                p.addcdiv_(m, s.sqrt().add_(sc[eps], sc.One), value: sc[-stepSize * lr]);
             }
             else if (o.Degenerate)
             {

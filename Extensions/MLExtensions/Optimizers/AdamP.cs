@@ -63,7 +63,7 @@ public sealed class AdamP : OptimizerBase<AdamP.Options, AdamP.State>
             m.mul_(sc[beta1]).add_(grad, alpha: sc[1 - beta1]);
             v.mul_(sc[beta2]).addcmul_(grad, grad, value: sc[1 - beta2]);
             double bc1 = 1 - Math.Pow(beta1, t), bc2 = 1 - Math.Pow(beta2, t);
-            var denom = (v.sqrt() / sc[Math.Sqrt(bc2)]).add_(sc[eps]);
+            var denom = (v.sqrt() / sc[Math.Sqrt(bc2)]).add_(sc[eps], sc.One);
             var perturb = o.Nest ? (m * sc[beta1]).add_(grad, alpha: sc[1 - beta1]).div_(denom) : m / denom;
             double ratio = ScaleInvariantProjection.Apply(p, grad, perturb, o.D, o.Ratio, eps);
             if (wd > 0)

@@ -7,13 +7,13 @@ namespace MLExtensions;
 internal static class AdamUpdate
 {
     /// <summary>
-    /// <c>m = lerp(m, g, 1 - β1); v = β2·v + (1 - β2)·g²; v̂ = max(v̂, v)</c> (AMSGrad);
+    /// <c>m = β1·m + (1 - β1)·g; v = β2·v + (1 - β2)·g²; v̂ = max(v̂, v)</c> (AMSGrad);
     /// <c>p -= lr / (1 - β1ᵗ) · m / (sqrt(v or v̂) / sqrt(1 - β2ᵗ) + eps)</c>.
     /// </summary>
     public static void Apply(Tensor p, Tensor grad, Tensor m, Tensor v, Tensor? maxV, long t, double lr, double beta1, double beta2,
                              double eps, StepScalars sc)
     {
-        m.lerp_(grad, sc[1 - beta1]);
+        m.mul_(sc[beta1]).add_(grad, alpha: sc[1 - beta1]);
         v.mul_(sc[beta2]).addcmul_(grad, grad, value: sc[1 - beta2]);
         double bc1 = 1 - Math.Pow(beta1, t), bc2Sqrt = Math.Sqrt(1 - Math.Pow(beta2, t));
         Tensor second = v;
@@ -22,7 +22,7 @@ internal static class AdamUpdate
             maxV.copy_(torch.maximum(maxV, v));
             second = maxV;
         }
-        var denom = (second.sqrt() / sc[bc2Sqrt]).add_(sc[eps]);
+        var denom = (second.sqrt() / sc[bc2Sqrt]).add_(sc[eps], sc.One);
         p.addcdiv_(m, denom, value: sc[-lr / bc1]);
     }
 }

@@ -85,7 +85,7 @@ public sealed class Adan : OptimizerBase<Adan.Options, Adan.State>
                 if (grads.Count > 0)
                 {
                     var norm = torch.stack(grads.Select(g => g.pow(sc[2]).sum())).sum().sqrt();
-                    clip = (sc[defaults.MaxNorm] / (norm + sc[defaults.Eps])).clamp_max(sc[1.0]);
+                    clip = (sc[defaults.MaxNorm] / norm.add(sc[defaults.Eps], alpha: sc.One)).clamp_max(sc[1.0]);
                 }
             }
 
@@ -114,12 +114,12 @@ public sealed class Adan : OptimizerBase<Adan.Options, Adan.State>
                 previous.copy_(grad);
             double bc1 = 1 - Math.Pow(beta1, t), bc2 = 1 - Math.Pow(beta2, t), bc3Sqrt = Math.Sqrt(1 - Math.Pow(beta3, t));
             // previous becomes diff = g - g_prev, then the Nesterov-corrected gradient g + β2·diff; it is reset to g at the end.
-            var diff = previous.neg_().add_(grad);
+            var diff = previous.neg_().add_(grad, alpha: sc.One);
             state.ExpAvg.mul_(sc[beta1]).add_(grad, alpha: sc[1 - beta1]);
             state.ExpAvgDiff.mul_(sc[beta2]).add_(diff, alpha: sc[1 - beta2]);
-            var nesterov = diff.mul_(sc[beta2]).add_(grad);
+            var nesterov = diff.mul_(sc[beta2]).add_(grad, alpha: sc.One);
             state.ExpAvgSq.mul_(sc[beta3]).addcmul_(nesterov, nesterov, value: sc[1 - beta3]);
-            var denom = state.ExpAvgSq.sqrt().div_(sc[bc3Sqrt]).add_(sc[eps]);
+            var denom = state.ExpAvgSq.sqrt().div_(sc[bc3Sqrt]).add_(sc[eps], sc.One);
             var update = state.ExpAvg.div(sc[bc1]).add_(state.ExpAvgDiff, alpha: sc[beta2 / bc2]);
             if (o.NoProxDecay && wd != 0)
                 p.mul_(sc[1 - lr * wd]);

@@ -64,9 +64,9 @@ public sealed class AdaptiveMemoryAdamW : OptimizerBase<AdaptiveMemoryAdamW.Opti
             var v = state.ExpAvgSq;
             var d = state.Direction;
             v.mul_(sc[beta2]).addcmul_(g, g, value: sc[1 - beta2]);
-            var p = (v / sc[1 - Math.Pow(beta2, t)]).sqrt_().add_(sc[eps]).mul_(sc[1] - sc[betaMax] * state.BetaProduct);
+            var p = (v / sc[1 - Math.Pow(beta2, t)]).sqrt_().add_(sc[eps], sc.One).mul_(torch.ones_like(state.BetaProduct) - sc[betaMax] * state.BetaProduct);
             var lambdaP = p * sc[lambda];
-            var lambdaP1 = lambdaP + sc[1];
+            var lambdaP1 = lambdaP.add(sc[1], alpha: sc.One);
             Tensor beta;
             if (t == 1)
             {
@@ -88,13 +88,13 @@ public sealed class AdaptiveMemoryAdamW : OptimizerBase<AdaptiveMemoryAdamW.Opti
                 {
                     var stepDirection = mu != 0 ? torch.addcdiv(x * sc[mu], d, p, sc[1]) : d / p;
                     var inner = g.flatten().dot(stepDirection.flatten());
-                    num = num + inner * state.PreviousLearningRate * sc[(1 + mu * lr) / lr];
+                    num = num.add(inner * state.PreviousLearningRate * sc[(1 + mu * lr) / lr], alpha: sc.One);
                 }
                 var den = weighted.dot(diff);
                 beta = torch.where(den.gt(sc[0]), (num / den.clamp_min(sc[double.Epsilon])).clamp(sc[0], sc[betaMax]), torch.zeros_like(den));
             }
 
-            d.mul_(lambdaP.add_(beta)).addcmul_(g, sc[1] - beta, sc[1]).div_(lambdaP1);
+            d.mul_(lambdaP.add_(beta, alpha: sc.One)).addcmul_(g, torch.ones_like(beta) - beta, sc[1]).div_(lambdaP1);
             if (mu != 0)
                 x.mul_(sc[1 - mu * lr]);
             x.addcdiv_(d, p, value: sc[-lr]);

@@ -73,8 +73,8 @@ public sealed class AdaptiveMemorySgd : OptimizerBase<AdaptiveMemorySgd.Options,
                 var sgg = torch.stack(withMemory.Select(x => Dot(x.Grad, x.Grad))).sum();
                 var sgd = torch.stack(withMemory.Select(x => Dot(x.Grad, x.State.Direction))).sum();
                 var sdd = torch.stack(withMemory.Select(x => Dot(x.State.Direction, x.State.Direction))).sum();
-                var den = sgg - sc[2] * sgd + sdd;
-                var num = sgg + sc[2 * lambda] * sgd - sc[lambda] * sdd;
+                var den = (sgg - sc[2] * sgd).add_(sdd, alpha: sc.One);
+                var num = sgg.add(sc[2 * lambda] * sgd, alpha: sc.One) - sc[lambda] * sdd;
                 beta = ForcedBeta is { } forced
                     ? torch.full_like(den, sc[forced])
                     : torch.where(den.gt(sc[0]), (num / den.clamp_min(sc[double.Epsilon])).clamp(sc[0], sc[betaMax]), torch.zeros_like(den));
@@ -83,8 +83,8 @@ public sealed class AdaptiveMemorySgd : OptimizerBase<AdaptiveMemorySgd.Options,
                 old?.Dispose();
             }
 
-            var memoryWeight = beta is null ? null : (beta + sc[lambda]) / sc[1 + lambda];
-            var gradientWeight = beta is null ? null : (sc[1] - beta) / sc[1 + lambda];
+            var memoryWeight = beta is null ? null : beta.add(sc[lambda], alpha: sc.One) / sc[1 + lambda];
+            var gradientWeight = beta is null ? null : (torch.ones_like(beta) - beta) / sc[1 + lambda];
             foreach (var (p, g, o, state) in items)
             {
                 var d = state.Direction;

@@ -116,7 +116,7 @@ public sealed class CoordinateClipping : OptimizerHelper
         long n = magnitudes.shape[0];
         long k = (long)Math.Floor(fraction * n);
         if (k <= 0)
-            return magnitudes.max() + sc[double.PositiveInfinity];
+            return magnitudes.max().add(sc[double.PositiveInfinity], alpha: sc.One);
         if (k >= n)
             return torch.zeros(Array.Empty<long>(), dtype: magnitudes.dtype, device: magnitudes.device);
         // The (k+1)-th largest: a partial top-k when few are clipped, else the (n-k)-th smallest.
@@ -158,10 +158,11 @@ public sealed class CoordinateClipping : OptimizerHelper
             _inner.step();
             using (torch.no_grad())
             {
+                using var sc = new StepScalars();
                 var updates = ps.Select((p, i) => p.detach() - before[i]).ToList();
                 ClipInPlace(updates, Fraction, ThresholdScale, Global);
                 for (int i = 0; i < ps.Count; i++)
-                    ps[i].copy_(before[i] + updates[i]);
+                    ps[i].copy_(before[i].add(updates[i], alpha: sc.One));
             }
         }
         return loss!;

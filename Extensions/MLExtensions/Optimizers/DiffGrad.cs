@@ -59,7 +59,7 @@ public sealed class DiffGrad : OptimizerBase<DiffGrad.Options, DiffGrad.State>
             var update = (previous - grad).abs_().sigmoid_().mul_(m);
             previous.copy_(grad);
             double stepSize = lr * Math.Sqrt(bc2) / bc1;
-            p.addcdiv_(update, v.sqrt().add_(sc[eps]), value: sc[-stepSize]);
+            p.addcdiv_(update, v.sqrt().add_(sc[eps], sc.One), value: sc[-stepSize]);
         }
     }, closure);
 

@@ -54,7 +54,7 @@ public sealed class Lamb : OptimizerBase<Lamb.Options, Lamb.State>
             var v = state.ExpAvgSq;
             m.mul_(sc[beta1]).add_(grad, alpha: sc[1 - beta1]);
             v.mul_(sc[beta2]).addcmul_(grad, grad, value: sc[1 - beta2]);
-            var adamStep = m / v.sqrt().add_(sc[eps]);
+            var adamStep = m / v.sqrt().add_(sc[eps], sc.One);
             if (wd != 0)
                 adamStep.add_(p, alpha: sc[wd]);
             if (o.Adam)

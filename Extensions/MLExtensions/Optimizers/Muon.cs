@@ -124,12 +124,12 @@ public sealed class Muon : OptimizerBase<Muon.Options, Muon.State>
         if (tall)
             x = x.t();
         using var sc = new StepScalars();
-        x = x / (x.norm() + sc[1e-7]);
+        x = x / x.norm().add(sc[1e-7], alpha: sc.One);
         for (int i = 0; i < steps; i++)
         {
             var a = x.mm(x.t());
-            var b = a * sc[B] + a.mm(a) * sc[C];
-            x = x * sc[A] + b.mm(x);
+            var b = (a * sc[B]).add_(a.mm(a) * sc[C], alpha: sc.One);
+            x = (x * sc[A]).add_(b.mm(x), alpha: sc.One);
         }
         return tall ? x.t() : x;
     }
@@ -151,7 +151,7 @@ public sealed class Muon : OptimizerBase<Muon.Options, Muon.State>
                 double mu = o.Mu;
                 var buf = state.MomentumBuffer;
                 buf.add_(grad - buf, alpha: sc[1 - mu]);
-                var update = o.Nest ? grad + (buf - grad) * sc[mu] : buf;
+                var update = o.Nest ? grad.add(buf - grad, alpha: sc[mu]) : buf;
                 var matrix = update.reshape(update.shape[0], -1);
                 var orth = NewtonSchulz(matrix, o.Steps, o.Prec);
                 orth = orth * sc[Math.Sqrt(Math.Max(1.0, (double)matrix.shape[0] / matrix.shape[1]))];
@@ -168,7 +168,7 @@ public sealed class Muon : OptimizerBase<Muon.Options, Muon.State>
                 v.add_(grad * grad - v, alpha: sc[1 - beta2]);
                 var mHat = m / sc[1 - Math.Pow(beta1, t)];
                 var vHat = v / sc[1 - Math.Pow(beta2, t)];
-                var update = mHat / vHat.sqrt().add_(sc[o.Eps]);
+                var update = mHat / vHat.sqrt().add_(sc[o.Eps], sc.One);
                 if (wd != 0)
                     p.mul_(sc[1 - lr * wd]);
                 p.add_(update, alpha: sc[-lr]);

@@ -28,14 +28,14 @@ internal static class ScaleInvariantProjection
         var pNorm = linalg.vector_norm(pRows, dims: [1]);
         // torch.nn.functional.cosine_similarity: x·y / (max(‖x‖, eps)·max(‖y‖, eps)).
         var channelCos = dot.div(gNorm.clamp_min(sc[eps]).mul_(pNorm.clamp_min(sc[eps]))).abs_().max();
-        var layerCos = dot.sum().div(gNorm.square().sum().sqrt().clamp_min(sc[eps]).mul_(pNorm.square().sum().sqrt().clamp_min(sc[eps]))).abs_();
+        var layerCos = dot.sum().div(gNorm.pow(sc[2]).sum().sqrt().clamp_min(sc[eps]).mul_(pNorm.pow(sc[2]).sum().sqrt().clamp_min(sc[eps]))).abs_();
         var both = torch.stack([channelCos, layerCos]).to(ScalarType.Float64).cpu().data<double>().ToArray();
         bool channel = both[0] < delta / Math.Sqrt(rowLength);
         if (!channel && !(both[1] < delta / Math.Sqrt(rowLength * rows)))
             return 1;
         long[] expand = [channel ? -1 : 1, .. Enumerable.Repeat(1L, (int)p.dim() - 1)];
-        var norm = channel ? pNorm : pNorm.square().sum().sqrt();
-        var pn = p / norm.add_(sc[eps]).reshape(expand);
+        var norm = channel ? pNorm : pNorm.pow(sc[2]).sum().sqrt();
+        var pn = p / norm.add_(sc[eps], sc.One).reshape(expand);
         var radial = channel ? (pn * update).reshape(rows, -1).sum(1) : (pn * update).sum();
         update.sub_(pn.mul_(radial.reshape(expand)));
         return wdRatio;

@@ -54,7 +54,7 @@ public sealed class SgdSai : OptimizerBase<SgdSai.Options, SgdSai.State>
             if (t == 1)
             {
                 var std = grad.numel() > 1 ? grad.std() : torch.zeros_like(state.Gsnr);
-                state.Gsnr.copy_(grad.norm() / std.add(sc[o.Eps]));
+                state.Gsnr.copy_(grad.norm() / std.add(sc[o.Eps], sc.One));
                 buf.copy_(grad);
             }
             else

@@ -40,6 +40,10 @@ internal sealed class StepScalars : IDisposable
         }
     }
 
+    /// <summary>The scalar 1, for TorchSharp overloads whose short form would convert <c>alpha: 1</c> implicitly: write
+    /// <c>a.add_(b, alpha: sc.One)</c>, not <c>a.add_(b)</c> or <c>a + b</c>.</summary>
+    public Scalar One => this[1.0];
+
     /// <summary>Disposes every scalar handed out.</summary>
     public void Dispose()
     {

@@ -129,10 +129,10 @@ public sealed class NeuralTrainingLoop
                     var loss = Loss(network.forward(x), y, w, sc);
                     loss.backward();
                     bool measureNorm = _options.GradientClipNorm is not null || b % GradientNormSampleInterval == 0;
-                    Tensor? gradNorm = measureNorm ? GradientNorm(parameters) : null;
+                    Tensor? gradNorm = measureNorm ? GradientNorm(parameters, sc) : null;
                     if (_options.GradientClipNorm is { } maxNorm)
                     {
-                        var clipFactor = (sc[maxNorm] / (gradNorm! + sc[1e-6])).clamp_max(sc[1.0]);
+                        var clipFactor = (sc[maxNorm] / gradNorm!.add(sc[1e-6], alpha: sc.One)).clamp_max(sc[1.0]);
                         foreach (var p in parameters)
                         {
                             if (p.grad is { } g) g.mul_(clipFactor.to(g.dtype));
@@ -147,7 +147,7 @@ public sealed class NeuralTrainingLoop
                     lossSum.add_(loss.detach(), alpha: sc[count]);
                     if (gradNorm is not null)
                     {
-                        gradNormSum.add_(gradNorm);
+                        gradNormSum.add_(gradNorm, alpha: sc.One);
                         normSamples++;
                     }
                     step++;
@@ -206,7 +206,7 @@ public sealed class NeuralTrainingLoop
             PredictionTask.BinaryClassification => nn.functional.binary_cross_entropy_with_logits(
                 output.squeeze(1), labels, reduction: nn.Reduction.None),
             PredictionTask.MulticlassClassification => nn.functional.cross_entropy(output, labels, reduction: nn.Reduction.None),
-            _ => (output.squeeze(1) - labels).square(),
+            _ => (output.squeeze(1) - labels).pow(sc[2]),
         };
         return weights is null ? perRow.mean() : (perRow * weights).sum() / weights.sum().clamp_min(sc[1e-12]);
     }
@@ -225,20 +225,20 @@ public sealed class NeuralTrainingLoop
             var w = data.Weights?.narrow(0, start, count);
             var loss = Loss(network.forward(data.Features.narrow(0, start, count)), data.Labels.narrow(0, start, count), w, sc);
             double share = w is null ? count : w.sum().item<float>();
-            total.add_(loss.to(ScalarType.Float64) * sc[share]);
+            total.add_(loss.to(ScalarType.Float64) * sc[share], alpha: sc.One);
         }
         double denominator = data.Weights is null ? rows : data.Weights.sum().item<float>();
         return total.item<double>() / Math.Max(denominator, 1e-12);
     }
 
-    private static Tensor GradientNorm(IReadOnlyList<Parameter> parameters)
+    private static Tensor GradientNorm(IReadOnlyList<Parameter> parameters, StepScalars sc)
     {
         Tensor? sum = null;
         foreach (var p in parameters)
         {
             if (p.grad is not { } g) continue;
-            var squares = g.square().sum();
-            sum = sum is null ? squares : sum.add_(squares);
+            var squares = g.pow(sc[2]).sum();
+            sum = sum is null ? squares : sum.add_(squares, alpha: sc[1]);
         }
         return sum is null ? torch.zeros(1) : sum.sqrt();
     }

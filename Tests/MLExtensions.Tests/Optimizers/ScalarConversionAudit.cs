@@ -37,19 +37,22 @@ internal static class ScalarConversionAudit
     }
 
     /// <summary>
-    /// TorchSharp methods that <paramref name="assembly"/> calls directly and that make implicit <c>Scalar</c> conversions
-    /// themselves (or in what they call inside TorchSharp, up to <paramref name="depth"/> levels), as "Type.Method &lt;- caller".
+    /// Calls from <paramref name="assembly"/> to TorchSharp methods that make implicit <c>Scalar</c> conversions themselves
+    /// (or in what they call inside TorchSharp, up to <paramref name="depth"/> levels), such as <c>Tensor.add_(Tensor)</c>, which
+    /// passes <c>alpha: 1</c>, or the tensor operators; as "callee signature at file:line".
     /// </summary>
     public static IReadOnlyList<string> TorchSharpCalleesThatConvert(Assembly assembly, int depth = 3)
     {
         var memo = new Dictionary<MethodBase, bool>();
         var found = new SortedSet<string>(StringComparer.Ordinal);
+        using var pdb = OpenPdb(assembly);
+        var reader = pdb?.GetMetadataReader();
         const BindingFlags all = BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.Static | BindingFlags.DeclaredOnly;
         foreach (var type in assembly.GetTypes())
             foreach (var method in type.GetMethods(all).Cast<MethodBase>().Concat(type.GetConstructors(all)))
-                foreach (var (_, callee) in Calls(method))
+                foreach (var (offset, callee) in Calls(method))
                     if (callee.Module.Assembly == typeof(Scalar).Assembly && !IsImplicitScalar(callee) && Converts(callee, depth, memo))
-                        found.Add($"{callee.DeclaringType?.FullName}.{callee.Name} <- {type.Name}.{method.Name}");
+                        found.Add($"{Line(reader, method, offset)}: {callee.DeclaringType?.Name}.{callee} in {type.Name}.{method.Name}");
         return found.ToList();
     }
 
