@@ -24,8 +24,9 @@ internal static class ScaleInvariantProjection
         using var sc = new StepScalars();
         // Row sums serve both views: the layer view's dot product and squared norms are their totals.
         var dot = linalg.vecdot(gRows, pRows, dim: 1);
-        var gNorm = linalg.vector_norm(gRows, dims: [1]);
-        var pNorm = linalg.vector_norm(pRows, dims: [1]);
+        // Tensor.norm(dim), not linalg.vector_norm: TorchSharp's vector_norm makes a temporary Scalar of its order (see StepScalars).
+        var gNorm = gRows.norm(1);
+        var pNorm = pRows.norm(1);
         // torch.nn.functional.cosine_similarity: x·y / (max(‖x‖, eps)·max(‖y‖, eps)).
         var channelCos = dot.div(gNorm.clamp_min(sc[eps]).mul_(pNorm.clamp_min(sc[eps]))).abs_().max();
         var layerCos = dot.sum().div(gNorm.pow(sc[2]).sum().sqrt().clamp_min(sc[eps]).mul_(pNorm.pow(sc[2]).sum().sqrt().clamp_min(sc[eps]))).abs_();
