@@ -87,6 +87,13 @@ internal sealed class Flow2Search
 
     private int _iterBestConfig = 1;
 
+    /// <summary>Marks the start point as already evaluated with <paramref name="loss"/> (a restart from a known result).</summary>
+    public void MarkStartEvaluated(double loss)
+    {
+        _startProposed = true;
+        BestLoss = loss;
+    }
+
     /// <summary>The next point for trial <paramref name="trialId"/>, or null when the search has converged.</summary>
     public double[]? Suggest(int trialId)
     {
