@@ -23,6 +23,7 @@ public sealed class CostFrugalTuner : ITuner
     private readonly HashSet<int> _proposedByCurrentSearch = new();
     private double[] _bestMoved;
     private double _bestLoss = double.PositiveInfinity;
+    private readonly double _stepLowerBound;
 
     /// <summary>Creates a CFO tuner over <paramref name="searchSpace"/>.</summary>
     /// <param name="searchSpace">The space to search.</param>
@@ -47,6 +48,7 @@ public sealed class CostFrugalTuner : ITuner
         ArgumentNullException.ThrowIfNull(options);
         options.Validate(_dimensions);
         _searchSpace = searchSpace;
+        _stepLowerBound = options.StepLowerBound;
         _random = new Random(options.Seed);
         _template = StartPoint(options, fixedPoint);
         _moved = moved ?? Enumerable.Range(0, _dimensions.Count).ToArray();
@@ -165,7 +167,7 @@ public sealed class CostFrugalTuner : ITuner
     }
 
     private Flow2Search NewSearch(double[] start) =>
-        new(start, _random, moved => _searchSpace.SampleFromFeatureSpace(ToPoint(moved)).ToJson());
+        new(start, _random, moved => _searchSpace.SampleFromFeatureSpace(ToPoint(moved)).ToJson(), _stepLowerBound);
 
     private double[] ToPoint(double[] moved)
     {

@@ -19,6 +19,9 @@ public sealed class CostFrugalTunerOptions
     /// </summary>
     public IReadOnlyDictionary<string, double>? LowCostHints { get; set; }
 
+    /// <summary>The FLOW2 step's lower bound per √d (1e-4, FLAML's bound for continuous dimensions); tests raise it to reach convergence quickly.</summary>
+    internal double StepLowerBound { get; set; } = Flow2Search.StepLowerBound;
+
     /// <summary>Throws when an option is out of range, naming it.</summary>
     internal void Validate(IReadOnlyList<FeatureDimension> dimensions)
     {

@@ -25,7 +25,8 @@ internal sealed class Flow2Search
     /// <param name="start">The low-cost start point in [0, 1]^d (copied).</param>
     /// <param name="random">The generator of the directions (owned by the calling tuner).</param>
     /// <param name="configKey">Optional: the decoded configuration of a point (to detect rounding to the incumbent).</param>
-    public Flow2Search(double[] start, Random random, Func<double[], string>? configKey = null)
+    /// <param name="stepLowerBound">The step's lower bound per √d (default <see cref="StepLowerBound"/>).</param>
+    public Flow2Search(double[] start, Random random, Func<double[], string>? configKey = null, double stepLowerBound = StepLowerBound)
     {
         ArgumentNullException.ThrowIfNull(start);
         if (start.Length == 0)
@@ -39,7 +40,7 @@ internal sealed class Flow2Search
         Incumbent = start.Select(v => Math.Clamp(v, 0, 1)).ToArray();
         StepUpperBound = Math.Sqrt(Dimension);
         Step = Math.Min(StepSize * Math.Sqrt(Dimension), StepUpperBound);
-        StepLower = StepLowerBound * Math.Sqrt(Dimension);
+        StepLower = stepLowerBound * Math.Sqrt(Dimension);
         DirectionPatience = 1 << Math.Min(9, Dimension);
     }
 
