@@ -10,8 +10,9 @@ namespace MLExtensions.AutoML;
 /// <remarks>
 /// The tuners use it in the [0, 1] feature coordinates of the search space. Optuna works in the value domain (the log
 /// of log-scaled parameters); the map between the two is affine for continuous options, and the estimator is
-/// affine-equivariant (centres, widths and clip bounds scale together, the ratio l/g is unchanged), so the chosen
-/// candidate is the same. Integer options are treated as continuous in [0, 1] (Optuna uses a discretized kernel).
+/// affine-equivariant (centres, widths and clip bounds scale together; Optuna 3.1's kernel log-density, mirrored here,
+/// depends only on standardized values), so the log-densities and the chosen candidate are the same. Integer options
+/// are treated as continuous in [0, 1] (Optuna uses a discretized kernel there).
 /// </remarks>
 internal sealed class ParzenEstimator
 {
@@ -170,7 +171,7 @@ internal sealed class ParzenEstimator
         return samples;
     }
 
-    /// <summary>log of the mixture's density (or probability, for a categorical mixture) at <paramref name="x"/>.</summary>
+    /// <summary>log of the mixture's density as Optuna 3.1 scores it (or the probability, for a categorical mixture) at <paramref name="x"/>.</summary>
     public double LogPdf(double x)
     {
         if (CategoricalWeights is not null)
@@ -190,7 +191,7 @@ internal sealed class ParzenEstimator
         double max = double.NegativeInfinity;
         for (int k = 0; k < Weights.Length; k++)
         {
-            terms[k] = Math.Log(Weights[k]) + TruncatedNormal.LogPdf(x, Mus![k], Sigmas![k], Low, High);
+            terms[k] = Math.Log(Weights[k]) + KernelLogDensity(x, Mus![k], Sigmas![k]);
             max = Math.Max(max, terms[k]);
         }
 
@@ -206,6 +207,22 @@ internal sealed class ParzenEstimator
         }
 
         return max + Math.Log(sum);
+    }
+
+    /// <summary>
+    /// Optuna 3.1's kernel log-density: log φ(z) − log(Φ(b) − Φ(a)) in standardized units, without the −log σ of a true
+    /// density (<c>optuna/samplers/_tpe/_truncnorm.py logpdf</c> in 3.1.0). Mirrored on purpose: it is what decides
+    /// Optuna 3.1's candidate, and it makes the score invariant under the affine map to [0, 1].
+    /// </summary>
+    private double KernelLogDensity(double x, double mu, double sigma)
+    {
+        if (x < Low || x > High)
+        {
+            return double.NegativeInfinity;
+        }
+
+        double z = (x - mu) / sigma;
+        return TruncatedNormal.LogPdf(z) - TruncatedNormal.LogMass((Low - mu) / sigma, (High - mu) / sigma);
     }
 
     private static double[] ComputeWeights(int n, bool considerPrior, TpeOptions options)
