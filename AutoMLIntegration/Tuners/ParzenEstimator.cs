@@ -17,6 +17,8 @@ namespace MLExtensions.AutoML;
 internal sealed class ParzenEstimator
 {
     private readonly double[] _cumulativeWeights;
+    private readonly double[]? _logMass;
+    private readonly double[] _logWeights;
 
     private ParzenEstimator(double[] weights, double low, double high, double[]? mus, double[]? sigmas, double[][]? categoricalWeights)
     {
@@ -27,6 +29,16 @@ internal sealed class ParzenEstimator
         Sigmas = sigmas;
         CategoricalWeights = categoricalWeights;
         _cumulativeWeights = Cumulative(weights);
+        _logWeights = weights.Select(w => Math.Log(w)).ToArray();
+        if (mus is not null && sigmas is not null)
+        {
+            // The truncation mass of each kernel does not depend on x: computed once.
+            _logMass = new double[mus.Length];
+            for (int k = 0; k < mus.Length; k++)
+            {
+                _logMass[k] = TruncatedNormal.LogMass((low - mus[k]) / sigmas[k], (high - mus[k]) / sigmas[k]);
+            }
+        }
     }
 
     /// <summary>The normalized component weights (the prior's last when present).</summary>
@@ -171,7 +183,12 @@ internal sealed class ParzenEstimator
         return samples;
     }
 
-    /// <summary>log of the mixture's density as Optuna 3.1 scores it (or the probability, for a categorical mixture) at <paramref name="x"/>.</summary>
+    /// <summary>
+    /// log of the mixture's density as Optuna 3.1 scores it (or the probability, for a categorical mixture) at
+    /// <paramref name="x"/>. Each kernel contributes log φ(z) − log(Φ(b) − Φ(a)) in standardized units, without the
+    /// −log σ of a true density, as <c>optuna/samplers/_tpe/_truncnorm.py logpdf</c> does in 3.1.0. Mirrored on purpose:
+    /// it decides Optuna 3.1's candidate, and it makes the score invariant under the affine map to [0, 1].
+    /// </summary>
     public double LogPdf(double x)
     {
         if (CategoricalWeights is not null)
@@ -187,11 +204,17 @@ internal sealed class ParzenEstimator
         }
 
         // log Σ_k w_k N_trunc(x; μ_k, σ_k), by log-sum-exp.
+        if (x < Low || x > High)
+        {
+            return double.NegativeInfinity;
+        }
+
         var terms = new double[Weights.Length];
         double max = double.NegativeInfinity;
         for (int k = 0; k < Weights.Length; k++)
         {
-            terms[k] = Math.Log(Weights[k]) + KernelLogDensity(x, Mus![k], Sigmas![k]);
+            double z = (x - Mus![k]) / Sigmas![k];
+            terms[k] = _logWeights[k] + TruncatedNormal.LogPdf(z) - _logMass![k];
             max = Math.Max(max, terms[k]);
         }
 
@@ -207,22 +230,6 @@ internal sealed class ParzenEstimator
         }
 
         return max + Math.Log(sum);
-    }
-
-    /// <summary>
-    /// Optuna 3.1's kernel log-density: log φ(z) − log(Φ(b) − Φ(a)) in standardized units, without the −log σ of a true
-    /// density (<c>optuna/samplers/_tpe/_truncnorm.py logpdf</c> in 3.1.0). Mirrored on purpose: it is what decides
-    /// Optuna 3.1's candidate, and it makes the score invariant under the affine map to [0, 1].
-    /// </summary>
-    private double KernelLogDensity(double x, double mu, double sigma)
-    {
-        if (x < Low || x > High)
-        {
-            return double.NegativeInfinity;
-        }
-
-        double z = (x - mu) / sigma;
-        return TruncatedNormal.LogPdf(z) - TruncatedNormal.LogMass((Low - mu) / sigma, (High - mu) / sigma);
     }
 
     private static double[] ComputeWeights(int n, bool considerPrior, TpeOptions options)
