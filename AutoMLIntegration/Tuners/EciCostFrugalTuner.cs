@@ -66,6 +66,43 @@ public sealed class EciCostFrugalTuner : ITuner
         }
     }
 
+    /// <summary>
+    /// Creates the tuner over <paramref name="pipeline"/>'s space: the branches are its schemas (the
+    /// <see cref="SweepablePipeline.SchemaKey"/> one-of) and each schema's cost prior is
+    /// <see cref="SweepablePipeline.CostPriorOf(string)"/> (the sum of its estimators' <see cref="SweepableEstimator.CostPrior"/>),
+    /// unless <see cref="EciCostFrugalTunerOptions.CostPriors"/> names it.
+    /// </summary>
+    /// <param name="pipeline">The sweepable pipeline.</param>
+    /// <param name="options">The options; <see cref="EciCostFrugalTunerOptions.EstimatorKey"/> must be null or the schema key.</param>
+    public EciCostFrugalTuner(SweepablePipeline pipeline, EciCostFrugalTunerOptions? options = null)
+        : this((pipeline ?? throw new ArgumentNullException(nameof(pipeline))).SearchSpace, WithPipelinePriors(pipeline, options))
+    {
+    }
+
+    private static EciCostFrugalTunerOptions WithPipelinePriors(SweepablePipeline pipeline, EciCostFrugalTunerOptions? options)
+    {
+        options ??= new EciCostFrugalTunerOptions();
+        if (options.EstimatorKey is not null && options.EstimatorKey != SweepablePipeline.SchemaKey)
+        {
+            throw new ArgumentException($"EciCostFrugalTunerOptions.EstimatorKey must be null or '{SweepablePipeline.SchemaKey}' for a pipeline; got '{options.EstimatorKey}'.", nameof(options));
+        }
+
+        var priors = pipeline.Schemas.ToDictionary(s => s, pipeline.CostPriorOf, StringComparer.Ordinal);
+        foreach ((string name, double cost) in options.CostPriors ?? new Dictionary<string, double>())
+        {
+            priors[name] = cost;
+        }
+
+        return new EciCostFrugalTunerOptions
+        {
+            Seed = options.Seed,
+            EstimatorKey = SweepablePipeline.SchemaKey,
+            CostPriors = priors,
+            InitialParameter = options.InitialParameter,
+            LowCostHints = options.LowCostHints,
+        };
+    }
+
     /// <summary>The branch names of the estimator one-of, in branch order.</summary>
     internal IReadOnlyList<string> BranchNames => _branchNames;
 

@@ -1,3 +1,5 @@
+using Microsoft.ML;
+
 namespace MLExtensions.AutoML.Tests.Tuners;
 
 [TestClass]
@@ -80,6 +82,23 @@ public sealed class EciCostFrugalTunerTests
         eci.Update(TunerTestSpaces.Result(1, Parameter.FromJson("""{"Trainer":{"Kind":"costly","B":0.5}}"""), double.NaN, 1, TrialState.Failed));
         double[] costs = eci.EstimatedCosts();
         Assert.AreEqual(2 * costs[0], costs[1], 1e-12);
+    }
+
+    [TestMethod]
+    public void APipelinesSchemasAreTheBranchesWithTheirEstimatorsCostPriors()
+    {
+        static SweepableEstimator Named(string name, double cost) =>
+            new((ctx, _) => ctx.Transforms.CopyColumns(name + "Out", "Features"), new SearchSpace { ["v"] = new UniformDoubleOption(0, 1) }, name, cost);
+        SweepablePipeline pipeline = new Microsoft.ML.MLContext(1).AutoML().CreateSweepablePipeline().Append(Named("Costly", 8), Named("Cheap", 2));
+        var eci = new EciCostFrugalTuner(pipeline);
+        CollectionAssert.AreEqual(pipeline.Schemas.ToArray(), eci.BranchNames.ToArray());
+        CollectionAssert.AreEqual(new[] { 8.0, 2.0 }, eci.CostPriors.ToArray());
+        // The first trial goes to the cheaper schema, and every proposal builds.
+        Parameter first = eci.Propose(new TrialSettings { TrialId = 0, Parameter = Parameter.CreateNestedParameter() });
+        Assert.AreEqual(pipeline.Schemas[1], first[SweepablePipeline.SchemaKey]["Kind"].AsType<string>());
+        Assert.IsNotNull(pipeline.BuildFromOption(new Microsoft.ML.MLContext(1), first));
+        var overridden = new EciCostFrugalTuner(pipeline, new EciCostFrugalTunerOptions { CostPriors = new Dictionary<string, double> { [pipeline.Schemas[0]] = 1 } });
+        CollectionAssert.AreEqual(new[] { 1.0, 2.0 }, overridden.CostPriors.ToArray());
     }
 
     [TestMethod]
