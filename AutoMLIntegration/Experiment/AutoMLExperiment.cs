@@ -497,30 +497,35 @@ public sealed class AutoMLExperiment
             }
 
             settings.EndedAtUtc = DateTime.UtcNow;
+            // A runner that returned is complete unless the pruner stopped it; otherwise the reason the token was cancelled
+            // names the state, and an exception nobody asked for is a failure.
             TrialState state;
             Exception? error = null;
             TrialResult? output = null;
-            if (!abandoned && run.Status == TaskStatus.RanToCompletion && !reporter.IsPruned && !budget.IsCancellationRequested)
+            if (!abandoned && run.IsCompletedSuccessfully && !reporter.IsPruned)
             {
                 output = run.Result;
                 state = TrialState.Complete;
             }
-            else if (!abandoned && run.IsFaulted && !token.IsCancellationRequested)
-            {
-                error = run.Exception!.InnerExceptions.Count == 1 ? run.Exception.InnerException : run.Exception;
-                state = TrialState.Failed;
-            }
             else
             {
-                state = reporter.IsPruned ? TrialState.Pruned
-                    : budget.IsCancellationRequested ? TrialState.Cancelled
-                    : token.IsCancellationRequested ? TrialState.TimedOut
-                    : TrialState.Complete;
-                if (state == TrialState.Complete)
+                if (reporter.IsPruned)
                 {
-                    output = run.Result;
+                    state = TrialState.Pruned;
                 }
-                else if (!abandoned && run.Status == TaskStatus.RanToCompletion)
+                else if (token.IsCancellationRequested)
+                {
+                    state = budget.IsCancellationRequested ? TrialState.Cancelled : TrialState.TimedOut;
+                }
+                else
+                {
+                    state = TrialState.Failed;
+                    error = run.Exception is { } aggregate
+                        ? (aggregate.InnerExceptions.Count == 1 ? aggregate.InnerException : aggregate)
+                        : new OperationCanceledException("The trial runner cancelled itself; the experiment did not cancel it.");
+                }
+
+                if (!abandoned && run.IsCompletedSuccessfully)
                 {
                     (run.Result.Model as IDisposable)?.Dispose();
                 }
