@@ -60,7 +60,7 @@ public sealed class AutoMLExperimentTests
     [TestMethod]
     public async Task FailFastFirstTrialOnlyRethrows()
     {
-        var e = await Assert.ThrowsExceptionAsync<InvalidOperationException>(() =>
+        var e = await Assert.ThrowsExactlyAsync<InvalidOperationException>(() =>
             Experiments.Create((_, _, _, _) => throw new FormatException("pipeline broken")).SetMaxTrials(5).SetFailFastPolicy(FailFastPolicy.FirstTrialOnly).RunAsync());
         Assert.IsInstanceOfType<FormatException>(e.InnerException);
     }
@@ -267,16 +267,16 @@ public sealed class AutoMLExperimentTests
     public void MissingSettingsAreNamed()
     {
         var e = new AutoMLExperiment(new MLContext(0));
-        StringAssert.Contains(Assert.ThrowsException<InvalidOperationException>(() => e.Run()).Message, "SetPipeline");
+        StringAssert.Contains(Assert.ThrowsExactly<InvalidOperationException>(() => e.Run()).Message, "SetPipeline");
         e.SetTrialRunner(_ => new DelegateRunner((_, x, _, _) => x));
-        StringAssert.Contains(Assert.ThrowsException<InvalidOperationException>(() => e.Run()).Message, "Metric");
+        StringAssert.Contains(Assert.ThrowsExactly<InvalidOperationException>(() => e.Run()).Message, "Metric");
         e.SetRegressionMetric();
-        StringAssert.Contains(Assert.ThrowsException<InvalidOperationException>(() => e.Run()).Message, "SetTuner");
+        StringAssert.Contains(Assert.ThrowsExactly<InvalidOperationException>(() => e.Run()).Message, "SetTuner");
         e.SetTuner(new UniformTestTuner(0));
-        StringAssert.Contains(Assert.ThrowsException<InvalidOperationException>(() => e.Run()).Message, "budget");
-        Assert.ThrowsException<ArgumentOutOfRangeException>(() => e.SetMaxTrials(0));
-        Assert.ThrowsException<ArgumentOutOfRangeException>(() => e.SetParallelism(0));
-        Assert.ThrowsException<ArgumentOutOfRangeException>(() => e.SetTrialTimeLimit(TimeSpan.Zero));
+        StringAssert.Contains(Assert.ThrowsExactly<InvalidOperationException>(() => e.Run()).Message, "budget");
+        Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => e.SetMaxTrials(0));
+        Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => e.SetParallelism(0));
+        Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => e.SetTrialTimeLimit(TimeSpan.Zero));
     }
 
     [TestMethod]
@@ -290,7 +290,7 @@ public sealed class AutoMLExperimentTests
         Assert.IsFalse(Max(e => e.SetRegressionMetric(RegressionMetric.RootMeanSquaredError)));
         Assert.IsFalse(Max(e => e.SetRegressionMetric(RegressionMetric.MeanAbsoluteError)));
         Assert.IsTrue(Max(e => e.SetRegressionMetric(RegressionMetric.RSquared)));
-        Assert.ThrowsException<ArgumentOutOfRangeException>(() => new AutoMLExperiment(new MLContext(0)).SetRegressionMetric((RegressionMetric)42));
+        Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => new AutoMLExperiment(new MLContext(0)).SetRegressionMetric((RegressionMetric)42));
     }
 
     private static void InterlockedMax(ref int target, int value)

@@ -89,7 +89,7 @@ public sealed class HyperbandPrunerTests
     [TestMethod]
     public void BadOptionsNameTheOption()
     {
-        StringAssert.Contains(Assert.ThrowsException<ArgumentOutOfRangeException>(() => new HyperbandPruner(new() { MinResource = 5, MaxResource = 4 })).Message, "MaxResource");
-        StringAssert.Contains(Assert.ThrowsException<ArgumentException>(() => new HyperbandPruner(new() { StudyName = "" })).Message, "StudyName");
+        StringAssert.Contains(Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => new HyperbandPruner(new() { MinResource = 5, MaxResource = 4 })).Message, "MaxResource");
+        StringAssert.Contains(Assert.ThrowsExactly<ArgumentException>(() => new HyperbandPruner(new() { StudyName = "" })).Message, "StudyName");
     }
 }

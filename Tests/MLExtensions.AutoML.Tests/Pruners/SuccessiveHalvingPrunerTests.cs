@@ -115,9 +115,9 @@ public sealed class SuccessiveHalvingPrunerTests
     [TestMethod]
     public void BadOptionsNameTheOption()
     {
-        StringAssert.Contains(Assert.ThrowsException<ArgumentOutOfRangeException>(() => new SuccessiveHalvingPruner(new() { ReductionFactor = 1 })).Message, "ReductionFactor");
-        StringAssert.Contains(Assert.ThrowsException<ArgumentOutOfRangeException>(() => new SuccessiveHalvingPruner(new() { MinResource = 0 })).Message, "MinResource");
-        StringAssert.Contains(Assert.ThrowsException<ArgumentOutOfRangeException>(() => new SuccessiveHalvingPruner(new() { MinEarlyStoppingRate = -1 })).Message, "MinEarlyStoppingRate");
-        StringAssert.Contains(Assert.ThrowsException<ArgumentOutOfRangeException>(() => new SuccessiveHalvingPruner(new() { BootstrapCount = 1 })).Message, "BootstrapCount");
+        StringAssert.Contains(Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => new SuccessiveHalvingPruner(new() { ReductionFactor = 1 })).Message, "ReductionFactor");
+        StringAssert.Contains(Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => new SuccessiveHalvingPruner(new() { MinResource = 0 })).Message, "MinResource");
+        StringAssert.Contains(Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => new SuccessiveHalvingPruner(new() { MinEarlyStoppingRate = -1 })).Message, "MinEarlyStoppingRate");
+        StringAssert.Contains(Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => new SuccessiveHalvingPruner(new() { BootstrapCount = 1 })).Message, "BootstrapCount");
     }
 }

@@ -77,12 +77,12 @@ public sealed class InMemoryTrialStorageTests
     {
         using var s = new InMemoryTrialStorage();
         await s.CreateOrOpenStudyAsync("s", true);
-        StringAssert.Contains((await Assert.ThrowsExceptionAsync<InvalidOperationException>(() => s.CreateOrOpenStudyAsync("s", false))).Message, "isMaximize");
-        StringAssert.Contains((await Assert.ThrowsExceptionAsync<KeyNotFoundException>(() => s.EnqueueAsync("nope", "{}"))).Message, "nope");
+        StringAssert.Contains((await Assert.ThrowsExactlyAsync<InvalidOperationException>(() => s.CreateOrOpenStudyAsync("s", false))).Message, "isMaximize");
+        StringAssert.Contains((await Assert.ThrowsExactlyAsync<KeyNotFoundException>(() => s.EnqueueAsync("nope", "{}"))).Message, "nope");
         await s.EnqueueAsync("s", "{}");
-        StringAssert.Contains((await Assert.ThrowsExceptionAsync<InvalidOperationException>(() => s.ReportAsync("s", 0, 1, 1))).Message, "Waiting");
+        StringAssert.Contains((await Assert.ThrowsExactlyAsync<InvalidOperationException>(() => s.ReportAsync("s", 0, 1, 1))).Message, "Waiting");
         await s.ClaimAsync("s", "w");
-        await Assert.ThrowsExceptionAsync<ArgumentOutOfRangeException>(() => s.FinishAsync("s", 0, TrialState.Running, null, null, null, 0));
-        await Assert.ThrowsExceptionAsync<InvalidOperationException>(() => s.HeartbeatAsync("s", 0, "other"));
+        await Assert.ThrowsExactlyAsync<ArgumentOutOfRangeException>(() => s.FinishAsync("s", 0, TrialState.Running, null, null, null, 0));
+        await Assert.ThrowsExactlyAsync<InvalidOperationException>(() => s.HeartbeatAsync("s", 0, "other"));
     }
 }
