@@ -28,6 +28,7 @@ public sealed class AutoMLExperiment
     private readonly MLContext _context;
     private int _seed;
     private Func<MLContext, Parameter, IEstimator<ITransformer>>? _pipeline;
+    private SearchSpace? _searchSpace;
     private Func<MLContext, ITrialRunner>? _runnerFactory;
     private ExperimentDataset? _dataset;
     private IMetricManager? _metric;
@@ -65,14 +66,19 @@ public sealed class AutoMLExperiment
 
     /// <summary>
     /// Sets the pipeline as a builder from a trial's parameter (what a sweepable pipeline's <c>BuildFromOption</c> does). The
-    /// builder runs once per trial and fold, in the trial's own <see cref="MLContext"/>.
+    /// builder runs once per trial and fold, in the trial's own <see cref="MLContext"/>. <paramref name="searchSpace"/> is the
+    /// space the parameters come from (what the <c>Set…Tuner</c> helpers search).
     /// </summary>
-    public AutoMLExperiment SetPipeline(Func<MLContext, Parameter, IEstimator<ITransformer>> buildFromParameter)
+    public AutoMLExperiment SetPipeline(Func<MLContext, Parameter, IEstimator<ITransformer>> buildFromParameter, SearchSpace? searchSpace = null)
     {
         _pipeline = buildFromParameter ?? throw new ArgumentNullException(nameof(buildFromParameter));
+        _searchSpace = searchSpace;
         _runnerFactory = null;
         return this;
     }
+
+    /// <summary>The search space given with the pipeline (null when none was given).</summary>
+    public SearchSpace? SearchSpace => _searchSpace;
 
     /// <summary>Sets a custom trial runner, created per trial with the trial's <see cref="MLContext"/> (replaces the pipeline; no refit).</summary>
     public AutoMLExperiment SetTrialRunner(Func<MLContext, ITrialRunner> factory)

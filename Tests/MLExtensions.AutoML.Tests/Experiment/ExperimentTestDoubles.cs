@@ -82,3 +82,22 @@ internal static class Experiments
         public double Evaluate(MLContext context, IDataView scored) => throw new NotSupportedException();
     }
 }
+
+/// <summary>A seeded tuner drawing each feature-space coordinate uniformly (tests only).</summary>
+internal sealed class FeatureSpaceTestTuner(SearchSpace space, int seed) : ITuner
+{
+    private readonly Random _random = new(seed);
+
+    public Parameter Propose(TrialSettings settings) =>
+        space.SampleFromFeatureSpace(Enumerable.Range(0, space.FeatureSpaceDim).Select(_ => _random.NextDouble()).ToArray());
+
+    public void Update(TrialResult result)
+    {
+    }
+}
+
+/// <summary>A pruner stopping every trial but the first at <paramref name="step"/>.</summary>
+internal sealed class PruneAfterFirstTrialPruner(int step) : IPruner
+{
+    public bool ShouldPrune(int trialId, int reportedStep, double loss, ITrialHistory history) => trialId > 0 && reportedStep >= step;
+}
