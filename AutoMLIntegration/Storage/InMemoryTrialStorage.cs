@@ -178,7 +178,9 @@ public sealed class InMemoryTrialStorage : ITrialStorage
         }
     }
 
+#pragma warning disable CA1068 // private helper: the token first keeps the multi-line lambda last at every call site
     private Task<T> Run<T>(CancellationToken cancellationToken, Func<T> body)
+#pragma warning restore CA1068
     {
         if (cancellationToken.IsCancellationRequested)
         {

@@ -133,7 +133,7 @@ public sealed class AutoMLExperimentTests
                 {
                     if (id == 0)
                     {
-                        release.Wait(TimeSpan.FromSeconds(30));   // ignores the token, like a native trainer
+                        release.Wait(TimeSpan.FromSeconds(30), CancellationToken.None);   // ignores the token, like a native trainer
                     }
 
                     return x;
@@ -254,7 +254,7 @@ public sealed class AutoMLExperimentTests
         var run = Experiments.Create((_, x, _, _) =>
         {
             started.Set();
-            release.Wait(TimeSpan.FromSeconds(30));
+            release.Wait(TimeSpan.FromSeconds(30), CancellationToken.None);
             return x;
         }).SetMaxTrials(1).RunAsync();
         Assert.IsFalse(run.IsCompleted, "RunAsync returned a running task instead of running the trial on the caller's thread");
