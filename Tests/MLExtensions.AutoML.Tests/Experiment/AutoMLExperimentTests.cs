@@ -191,18 +191,24 @@ public sealed class AutoMLExperimentTests
     [TestMethod]
     public async Task ParallelWorkersRunEveryTrialOnce()
     {
+        // The first three trials meet at a barrier: it only opens if three trials run at the same time.
+        using var barrier = new Barrier(3);
         int concurrent = 0, peak = 0;
-        var result = await Experiments.Create((_, x, _, _) =>
+        var result = await Experiments.Create((id, x, _, _) =>
         {
             int now = Interlocked.Increment(ref concurrent);
             InterlockedMax(ref peak, now);
-            Thread.Sleep(20);
+            if (id < 3 && !barrier.SignalAndWait(TimeSpan.FromSeconds(20), CancellationToken.None))
+            {
+                throw new TimeoutException("three trials never ran at once");
+            }
+
             Interlocked.Decrement(ref concurrent);
             return x;
         }).SetParallelism(3).SetMaxTrials(12).RunAsync();
         CollectionAssert.AreEqual(Enumerable.Range(0, 12).ToArray(), result.Trials.Select(t => t.TrialSettings.TrialId).ToArray());
-        Assert.IsTrue(result.Trials.All(t => t.State == TrialState.Complete));
-        Assert.IsTrue(peak is > 1 and <= 3, $"peak concurrency {peak}");
+        Assert.IsTrue(result.Trials.All(t => t.State == TrialState.Complete), result.ToLeaderboard());
+        Assert.IsTrue(peak is 3, $"peak concurrency {peak}");
     }
 
     [TestMethod]
