@@ -2,7 +2,7 @@
 // (a one-of over four registered optimizers, each with its own parameters), the learning-rate schedule and the width of
 // our neural network with TPE and the Hyperband pruner; part 2 searches over model families (neural network or GBNN).
 // Each part prints a leaderboard and a text chart of the trial history; part 1 saves the refit best model through
-// SaveWithOnnx and reloads it. Budgets keep each part under about a minute on two cores.
+// SaveWithOnnx and reloads it. Trial budgets (10 and 6 trials, with time budgets as a safety net) keep each part short.
 // Usage: dotnet run --project Samples/AutoMLSample [-- --data <folder with train.csv and test.csv>]
 using Microsoft.ML;
 using Microsoft.ML.Data;
@@ -29,7 +29,7 @@ IEstimator<ITransformer> Featurize(MLContext c) => c.Transforms.CopyColumns("Lab
     .Append(c.Transforms.NormalizeMeanVariance("Features"));
 
 // ---- Part 1: optimizers and schedules -------------------------------------------------------------------------------
-const int Epochs = 9, BatchSize = 64;
+const int Epochs = 6, BatchSize = 128;
 long totalSteps = Epochs * (long)Math.Ceiling(2800.0 / BatchSize);
 var optimizers = new OptimizerSearchSpace(["adamw", "sgd", "lion", "adabelief"], defaultKind: "adamw");
 var schedules = new LearningRateScheduleSearchSpace(totalSteps, ["constant", "cosine", "one-cycle"]);
@@ -50,7 +50,7 @@ IEstimator<ITransformer> BuildNetwork(MLContext c, Parameter p) => Featurize(c).
         BatchSize = BatchSize,
         EarlyStoppingPatience = null,
         Seed = 1,
-        NumberOfThreads = 2,
+        NumberOfThreads = 1,
     }, TrialScope.TrainingProgress));   // per-epoch validation loss -> the trial's reporter -> the pruner
 
 var experiment = new AutoMLExperiment(ml)
@@ -59,8 +59,8 @@ var experiment = new AutoMLExperiment(ml)
     .SetBinaryClassificationMetric(BinaryClassificationMetric.AreaUnderRocCurve)
     .SetTpeTuner(new TpeOptions { Seed = 1, NumberOfStartupTrials = 5 })
     .SetPruner(new HyperbandPruner(new HyperbandPruner.Options { MaxResource = Epochs }))
-    .SetMaxTrials(14)
-    .SetTrainingTimeInSeconds(50)
+    .SetMaxTrials(10)
+    .SetTrainingTimeInSeconds(120)
     .SetSeed(1);
 var result = await experiment.RunAsync();
 
@@ -106,7 +106,7 @@ IEstimator<ITransformer> BuildFamily(MLContext c, Parameter p)
         {
             HiddenLayerSizes = [m["Hidden"].AsType<int>()],
             Optimizer = new AdamWSpec(LearningRate: m["LearningRate"].AsType<double>()),
-            Epochs = Epochs, BatchSize = BatchSize, Seed = 1, NumberOfThreads = 2,
+            Epochs = Epochs, BatchSize = BatchSize, Seed = 1, NumberOfThreads = 1,
         }, TrialScope.TrainingProgress),
         "Gbnn" => c.BinaryClassification.Trainers.GradientBoostedNeuralNetwork(new GradientBoostedNeuralNetworkBinaryTrainer.Options
         {
@@ -125,8 +125,8 @@ var familyResult = await new AutoMLExperiment(ml)
     .SetDataset(split.TrainSet, split.TestSet)
     .SetBinaryClassificationMetric(BinaryClassificationMetric.AreaUnderRocCurve)
     .SetRandomSearchTuner()
-    .SetMaxTrials(8)
-    .SetTrainingTimeInSeconds(40)
+    .SetMaxTrials(6)
+    .SetTrainingTimeInSeconds(90)
     .SetSeed(1)
     .RunAsync();
 Console.WriteLine("Part 2: model families (random search)");
