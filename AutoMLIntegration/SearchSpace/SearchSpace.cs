@@ -167,6 +167,28 @@ public class SearchSpace : OptionBase, IDictionary<string, OptionBase>
         return [.. result];
     }
 
+    /// <summary>This space in ML.NET's runtime JSON format, with our extension for one-of options (see
+    /// <c>AutoMLIntegration/README.md</c>).</summary>
+    public string ToJson() => SearchSpaceJson.Write(this).ToJsonString();
+
+    /// <summary>Reads a space written by <see cref="ToJson"/> or by ML.NET's search-space converter.</summary>
+    /// <exception cref="ArgumentException">The JSON is malformed or an option in it is invalid (the message gives its path).</exception>
+    public static SearchSpace FromJson(string json)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        System.Text.Json.Nodes.JsonNode? node;
+        try
+        {
+            node = System.Text.Json.Nodes.JsonNode.Parse(json);
+        }
+        catch (System.Text.Json.JsonException e)
+        {
+            throw new ArgumentException($"Search space JSON is not valid JSON: {e.Message}", nameof(json), e);
+        }
+
+        return SearchSpaceJson.ReadSpace(node, "$");
+    }
+
     /// <summary>Adds an option.</summary>
     /// <exception cref="ArgumentException">The key is empty or already present, or the option is null.</exception>
     public void Add(string key, OptionBase value)
