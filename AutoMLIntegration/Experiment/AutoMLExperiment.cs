@@ -77,6 +77,20 @@ public sealed class AutoMLExperiment
         return this;
     }
 
+    /// <summary>Sets a sweepable pipeline: its <c>BuildFromOption</c> per trial, its search space for the tuner helpers.</summary>
+    public AutoMLExperiment SetPipeline(SweepablePipeline pipeline)
+    {
+        ArgumentNullException.ThrowIfNull(pipeline);
+        return SetPipeline(pipeline.BuildFromOption, pipeline.SearchSpace);
+    }
+
+    /// <summary>Sets one sweepable estimator as the pipeline (its <c>BuildFromOption</c> and search space).</summary>
+    public AutoMLExperiment SetPipeline(SweepableEstimator estimator)
+    {
+        ArgumentNullException.ThrowIfNull(estimator);
+        return SetPipeline(estimator.BuildFromOption, estimator.SearchSpace);
+    }
+
     /// <summary>The search space given with the pipeline (null when none was given).</summary>
     public SearchSpace? SearchSpace => _searchSpace;
 

@@ -101,4 +101,21 @@ public sealed class PipelineExperimentTests
         Assert.IsTrue(result.Trials.All(t => t.State == TrialState.Complete && t.IntermediateValues.Count == 3), "only the first fold reports");
         Assert.IsTrue(result.IsRefit);
     }
+
+    [TestMethod]
+    public async Task ASweepablePipelineFromTheCatalogRunsWithTheRandomSearchHelper()
+    {
+        var context = new MLContext(1);
+        var catalog = context.AutoML();
+        var pipeline = catalog.CreateSweepablePipeline().Append(catalog.CreateSweepableEstimator((c, p) => Build(c, p, epochs: 3), Space, "nn"));
+        var result = await catalog.CreateExperiment()
+            .SetPipeline(pipeline)
+            .SetDataset(Data(context, 200, 1), Data(context, 100, 2))
+            .SetBinaryClassificationMetric()
+            .SetRandomSearchTuner()
+            .SetMaxTrials(2).SetSeed(5).RunAsync();
+        Assert.IsTrue(result.Trials.All(t => t.State == TrialState.Complete && t.IntermediateValues.Count == 3), result.ToLeaderboard());
+        Assert.IsTrue(result.IsRefit);
+        Assert.AreEqual(2, result.Trials.Select(t => t.TrialSettings.Parameter.ToJson()).Distinct().Count());
+    }
 }
