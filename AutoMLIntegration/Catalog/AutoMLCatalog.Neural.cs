@@ -34,17 +34,17 @@ public sealed partial class AutoMLCatalog
     /// <param name="seed">The trainer seed (null: the trainer draws one, so trials are not reproducible).</param>
     /// <param name="expectedTotalSteps">The expected optimizer steps per trial, the scale of schedule step counts.</param>
     public SweepableEstimator NeuralNetworkBinary(string labelColumnName = ColumnNames.Label, string featureColumnName = ColumnNames.Features, int? seed = null, long expectedTotalSteps = 1000) =>
-        Neural(p => new NeuralNetworkBinaryTrainer(Fill(new NeuralNetworkBinaryTrainer.Options(), p, labelColumnName, featureColumnName, seed, expectedTotalSteps)), "NeuralNetworkBinary", expectedTotalSteps);
+        Neural(p => new NeuralNetworkBinaryTrainer(Fill(new NeuralNetworkBinaryTrainer.Options(), p, labelColumnName, featureColumnName, seed, expectedTotalSteps), TrialScope.TrainingProgress), "NeuralNetworkBinary", expectedTotalSteps);
 
     /// <summary>The neural multiclass classifier (key-typed label) over <see cref="NeuralNetworkSearchSpace"/>.</summary>
     /// <inheritdoc cref="NeuralNetworkBinary"/>
     public SweepableEstimator NeuralNetworkMulticlass(string labelColumnName = ColumnNames.Label, string featureColumnName = ColumnNames.Features, int? seed = null, long expectedTotalSteps = 1000) =>
-        Neural(p => new NeuralNetworkMulticlassTrainer(Fill(new NeuralNetworkMulticlassTrainer.Options(), p, labelColumnName, featureColumnName, seed, expectedTotalSteps)), "NeuralNetworkMulticlass", expectedTotalSteps);
+        Neural(p => new NeuralNetworkMulticlassTrainer(Fill(new NeuralNetworkMulticlassTrainer.Options(), p, labelColumnName, featureColumnName, seed, expectedTotalSteps), TrialScope.TrainingProgress), "NeuralNetworkMulticlass", expectedTotalSteps);
 
     /// <summary>The neural regressor over <see cref="NeuralNetworkSearchSpace"/>.</summary>
     /// <inheritdoc cref="NeuralNetworkBinary"/>
     public SweepableEstimator NeuralNetworkRegression(string labelColumnName = ColumnNames.Label, string featureColumnName = ColumnNames.Features, int? seed = null, long expectedTotalSteps = 1000) =>
-        Neural(p => new NeuralNetworkRegressionTrainer(Fill(new NeuralNetworkRegressionTrainer.Options(), p, labelColumnName, featureColumnName, seed, expectedTotalSteps)), "NeuralNetworkRegression", expectedTotalSteps);
+        Neural(p => new NeuralNetworkRegressionTrainer(Fill(new NeuralNetworkRegressionTrainer.Options(), p, labelColumnName, featureColumnName, seed, expectedTotalSteps), TrialScope.TrainingProgress), "NeuralNetworkRegression", expectedTotalSteps);
 
     private static SweepableEstimator Neural(Func<Parameter, IEstimator<ITransformer>> build, string name, long expectedTotalSteps) =>
         new((_, p) => build(p), NeuralNetworkSearchSpace(expectedTotalSteps), name, NeuralNetworkCostPrior);

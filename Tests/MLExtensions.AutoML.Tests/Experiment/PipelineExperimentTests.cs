@@ -118,4 +118,27 @@ public sealed class PipelineExperimentTests
         Assert.IsTrue(result.IsRefit);
         Assert.AreEqual(2, result.Trials.Select(t => t.TrialSettings.Parameter.ToJson()).Distinct().Count());
     }
+
+    [TestMethod]
+    public async Task TheReadyNeuralSweepableReportsEveryEpochToTheTrial()
+    {
+        var context = new MLContext(1);
+        var catalog = context.AutoML();
+        var space = AutoMLCatalog.NeuralNetworkSearchSpace(expectedTotalSteps: 50);
+        space["Epochs"] = new UniformIntOption(2, 3);
+        var neural = catalog.NeuralNetworkBinary(seed: 1, expectedTotalSteps: 50);
+        var sweepable = catalog.CreateSweepableEstimator((c, p) => neural.BuildFromOption(c, p), space, "nn");
+        var result = await catalog.CreateExperiment()
+            .SetPipeline(catalog.CreateSweepablePipeline().Append(sweepable))
+            .SetDataset(Data(context, 200, 1), Data(context, 100, 2))
+            .SetBinaryClassificationMetric()
+            .SetRandomSearchTuner()
+            .SetMaxTrials(2).SetSeed(7).RunAsync();
+        foreach (var trial in result.Trials.Where(t => t.State == TrialState.Complete))
+        {
+            int epochs = trial.TrialSettings.Parameter["_SCHEMA_"]["e0"]["Epochs"].AsType<int>();
+            Assert.AreEqual(epochs, trial.IntermediateValues.Count, result.ToLeaderboard());
+        }
+        Assert.IsTrue(result.Trials.Any(t => t.State == TrialState.Complete), result.ToLeaderboard());
+    }
 }
