@@ -3,7 +3,8 @@ using System.Runtime.InteropServices;
 namespace MLExtensions.Notebooks;
 
 /// <summary>
-/// Lets a notebook kernel find the native libraries of ML.NET's FastTree and LightGBM and of ONNX Runtime in this build folder.
+/// Lets a notebook kernel find the native libraries of ML.NET's FastTree and LightGBM, of ONNX Runtime and of SkiaSharp/HarfBuzzSharp
+/// (the charts of MLExtensions.Plotting) in this build folder.
 /// A kernel such as dotnet-interactive is its own application, so .NET probes its folder, not the one the notebook loaded the
 /// managed assemblies from (TorchSharp needs no help: it searches beside its own assembly).
 /// </summary>
@@ -29,6 +30,8 @@ public static class NotebookSetup
                 typeof(Microsoft.ML.Trainers.FastTree.FastTreeBinaryTrainer).Assembly,
                 typeof(Microsoft.ML.Trainers.LightGbm.LightGbmBinaryTrainer).Assembly,
                 typeof(Microsoft.ML.OnnxRuntime.InferenceSession).Assembly,
+                typeof(SkiaSharp.SKSurface).Assembly,
+                typeof(HarfBuzzSharp.Buffer).Assembly,
             })
             {
                 NativeLibrary.SetDllImportResolver(assembly, (name, _, _) => Load(native, name));
