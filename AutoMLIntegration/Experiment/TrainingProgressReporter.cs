@@ -2,7 +2,7 @@ namespace MLExtensions.AutoML;
 
 /// <summary>
 /// Feeds a trial's <see cref="ITrialReporter"/> from our trainers' per-epoch (neural networks) or per-step (GBNN)
-/// <see cref="TrainingProgress"/>: each report sends <c>Report(epoch, value)</c>, where the value is the validation loss
+/// <see cref="TrainingProgress"/>: each epoch or step report sends <c>Report(epoch, value)</c> (reports inside an epoch are only passed on), where the value is the validation loss
 /// (the training loss without validation data), or what <c>select</c> picks. Losses are smaller-is-better while the
 /// reporter expects the experiment's metric direction, so with <c>isMaximize</c> the loss is sent negated.
 /// When the pruner says stop, the experiment cancels the trial's token: a trainer fitted with <c>Fit(data, token)</c>
@@ -36,6 +36,15 @@ public sealed class TrainingProgressReporter : IProgress<TrainingProgress>
     /// <inheritdoc/>
     public void Report(TrainingProgress value)
     {
+        if (value.Kind == TrainingProgressKind.Batch)
+        {
+            // Reports inside an epoch (ProgressBatchInterval) have no validation loss and repeat the epoch's step: they go
+            // to the next sink only, and stop a cancelled trial at the next batch rather than the epoch's end.
+            _next?.Report(value);
+            _cancellationToken.ThrowIfCancellationRequested();
+            return;
+        }
+
         double loss = _select(value);
         _reporter.Report(value.Epoch, _isMaximize ? -loss : loss);
         _next?.Report(value);

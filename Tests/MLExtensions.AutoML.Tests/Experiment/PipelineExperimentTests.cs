@@ -141,4 +141,27 @@ public sealed class PipelineExperimentTests
         }
         Assert.IsTrue(result.Trials.Any(t => t.State == TrialState.Complete), result.ToLeaderboard());
     }
+
+    [TestMethod]
+    public async Task ReportsInsideAnEpochAreNotIntermediateValues()
+    {
+        var context = new MLContext(1);
+        var result = await new AutoMLExperiment(context)
+            .SetPipeline((c, p) => c.BinaryClassification.Trainers.NeuralNetwork(new NeuralNetworkBinaryTrainer.Options
+            {
+                HiddenLayerSizes = [p["Hidden"].AsType<int>()],
+                Epochs = 3,
+                BatchSize = 32,
+                ProgressBatchInterval = 2,
+                EarlyStoppingPatience = null,
+                Seed = 1,
+                NumberOfThreads = 1,
+            }, TrialScope.TrainingProgress), Space)
+            .SetDataset(Data(context, 200, 1), Data(context, 100, 2))
+            .SetBinaryClassificationMetric()
+            .SetTuner(seed => new FeatureSpaceTestTuner(Space, seed))
+            .SetMaxTrials(1).RunAsync();
+        Assert.AreEqual(TrialState.Complete, result.Trials[0].State, result.Trials[0].Exception?.ToString());
+        CollectionAssert.AreEqual(new[] { 1, 2, 3 }, result.Trials[0].IntermediateValues.Select(v => v.Step).ToArray());
+    }
 }
