@@ -9,16 +9,18 @@ internal sealed class StorageTrialReporter : ITrialReporter
     private readonly ITrialStorage _storage;
     private readonly string _studyName;
     private readonly int _trialId;
+    private readonly string _workerId;
     private readonly bool _isMaximize;
     private readonly IPruner? _pruner;
     private readonly CancellationToken _cancellationToken;
 
-    public StorageTrialReporter(ITrialStorage storage, string studyName, int trialId, bool isMaximize, IPruner? pruner,
+    public StorageTrialReporter(ITrialStorage storage, string studyName, int trialId, string workerId, bool isMaximize, IPruner? pruner,
         CancellationToken cancellationToken)
     {
         _storage = storage;
         _studyName = studyName;
         _trialId = trialId;
+        _workerId = workerId;
         _isMaximize = isMaximize;
         _pruner = pruner;
         _cancellationToken = cancellationToken;
@@ -33,7 +35,7 @@ internal sealed class StorageTrialReporter : ITrialReporter
     public void Report(int step, double value)
     {
         // Trials report from their own (synchronous) training loops; the worker loop has no synchronization context.
-        _storage.ReportAsync(_studyName, _trialId, step, value, _cancellationToken).GetAwaiter().GetResult();
+        _storage.ReportAsync(_studyName, _trialId, _workerId, step, value, _cancellationToken).GetAwaiter().GetResult();
         LastValue = value;
         if (_pruner is not null && !PruneRequested)
         {

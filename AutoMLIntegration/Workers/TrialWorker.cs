@@ -125,7 +125,7 @@ public sealed class TrialWorker
         Func<TrialSettings, CancellationToken, Task<double>> runTrial, CancellationToken cancellationToken)
     {
         using var trialCancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var reporter = new StorageTrialReporter(_storage, _studyName, trial.TrialId, _isMaximize, _options.Pruner, trialCancellation.Token);
+        var reporter = new StorageTrialReporter(_storage, _studyName, trial.TrialId, workerId, _isMaximize, _options.Pruner, trialCancellation.Token);
         var settings = new TrialSettings
         {
             TrialId = trial.TrialId,
@@ -208,7 +208,7 @@ public sealed class TrialWorker
         double? stored = state is TrialState.Complete or TrialState.Pruned ? metric : null;
         try
         {
-            await _storage.FinishAsync(_studyName, trial.TrialId, state, stored, stored is { } m ? (_isMaximize ? -m : m) : null,
+            await _storage.FinishAsync(_studyName, trial.TrialId, workerId, state, stored, stored is { } m ? (_isMaximize ? -m : m) : null,
                 exception?.Message, stopwatch.Elapsed.TotalMilliseconds, CancellationToken.None).ConfigureAwait(false);
         }
         catch (TrialClaimLostException)

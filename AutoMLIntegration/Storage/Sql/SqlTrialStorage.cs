@@ -151,7 +151,20 @@ public abstract class SqlTrialStorage : ITrialStorage
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="step"/> is negative or <paramref name="value"/> is NaN.</exception>
     /// <exception cref="TrialClaimLostException">The trial is not running (reclaimed or already ended).</exception>
     /// <exception cref="InvalidOperationException">The trial already reported <paramref name="step"/>.</exception>
-    public async Task ReportAsync(string studyName, int trialId, int step, double value, CancellationToken cancellationToken = default)
+    public Task ReportAsync(string studyName, int trialId, int step, double value, CancellationToken cancellationToken = default) =>
+        ReportCoreAsync(studyName, trialId, null, step, value, cancellationToken);
+
+    /// <inheritdoc/>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="step"/> is negative or <paramref name="value"/> is NaN.</exception>
+    /// <exception cref="TrialClaimLostException">The trial is not running for <paramref name="workerId"/> (reclaimed or already ended).</exception>
+    /// <exception cref="InvalidOperationException">The trial already reported <paramref name="step"/>.</exception>
+    public Task ReportAsync(string studyName, int trialId, string workerId, int step, double value, CancellationToken cancellationToken = default)
+    {
+        CheckWorkerId(workerId);
+        return ReportCoreAsync(studyName, trialId, workerId, step, value, cancellationToken);
+    }
+
+    private async Task ReportCoreAsync(string studyName, int trialId, string? workerId, int step, double value, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(step);
         if (double.IsNaN(value))
@@ -163,20 +176,21 @@ public abstract class SqlTrialStorage : ITrialStorage
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         var studyId = await GetStudyIdAsync(connection, studyName, cancellationToken).ConfigureAwait(false);
         await using var transaction = await _dialect.BeginWriteAsync(connection, cancellationToken).ConfigureAwait(false);
-        var inserted = await ExecuteAsync(connection, transaction, """
+        var inserted = await ExecuteAsync(connection, transaction, $"""
             INSERT INTO mlext_trial_values (study_id, trial_id, step, value)
             SELECT @s, @t, @step, @v WHERE EXISTS (
-                SELECT 1 FROM mlext_trials WHERE study_id = @s AND trial_id = @t AND state = @running)
+                SELECT 1 FROM mlext_trials WHERE study_id = @s AND trial_id = @t AND state = @running{WorkerFilter(workerId)})
             ON CONFLICT (study_id, trial_id, step) DO NOTHING
-            """, cancellationToken, ("@s", studyId), ("@t", trialId), ("@step", step), ("@v", value),
+            """, cancellationToken, ("@s", studyId), ("@t", trialId), ("@step", step), ("@v", value), ("@w", workerId),
             ("@running", nameof(TrialState.Running))).ConfigureAwait(false);
         if (inserted == 0)
         {
             var (state, worker) = await GetStateAsync(connection, transaction, studyId, studyName, trialId, cancellationToken).ConfigureAwait(false);
-            if (state != TrialState.Running)
+            if (state != TrialState.Running || (workerId is not null && worker != workerId))
             {
                 throw new TrialClaimLostException(studyName, trialId,
-                    $"Trial {trialId} of study '{studyName}' cannot report step {step}: it is {state}, not Running.");
+                    $"Trial {trialId} of study '{studyName}' cannot report step {step}: it is {state}" +
+                    (workerId is null ? ", not Running." : $" (worker '{worker}'), not Running for worker '{workerId}'."));
             }
 
             throw new InvalidOperationException(
@@ -213,8 +227,22 @@ public abstract class SqlTrialStorage : ITrialStorage
     /// <inheritdoc/>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="state"/> is Waiting or Running, or the duration is negative or NaN.</exception>
     /// <exception cref="TrialClaimLostException">The trial is not running (reclaimed or already ended).</exception>
-    public async Task FinishAsync(string studyName, int trialId, TrialState state, double? metric, double? loss, string? error,
+    public Task FinishAsync(string studyName, int trialId, TrialState state, double? metric, double? loss, string? error,
+        double durationInMilliseconds, CancellationToken cancellationToken = default) =>
+        FinishCoreAsync(studyName, trialId, null, state, metric, loss, error, durationInMilliseconds, cancellationToken);
+
+    /// <inheritdoc/>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="state"/> is Waiting or Running, or the duration is negative or NaN.</exception>
+    /// <exception cref="TrialClaimLostException">The trial is not running for <paramref name="workerId"/> (reclaimed or already ended).</exception>
+    public Task FinishAsync(string studyName, int trialId, string workerId, TrialState state, double? metric, double? loss, string? error,
         double durationInMilliseconds, CancellationToken cancellationToken = default)
+    {
+        CheckWorkerId(workerId);
+        return FinishCoreAsync(studyName, trialId, workerId, state, metric, loss, error, durationInMilliseconds, cancellationToken);
+    }
+
+    private async Task FinishCoreAsync(string studyName, int trialId, string? workerId, TrialState state, double? metric, double? loss,
+        string? error, double durationInMilliseconds, CancellationToken cancellationToken)
     {
         if (state is TrialState.Waiting or TrialState.Running || !Enum.IsDefined(state))
         {
@@ -233,15 +261,16 @@ public abstract class SqlTrialStorage : ITrialStorage
         var updated = await ExecuteAsync(connection, transaction, $"""
             UPDATE mlext_trials
             SET state = @state, metric = @metric, loss = @loss, error = @error, duration_ms = @duration, ended_ms = {_dialect.NowMilliseconds}
-            WHERE study_id = @s AND trial_id = @t AND state = @running
-            """, cancellationToken, ("@s", studyId), ("@t", trialId), ("@state", state.ToString()), ("@metric", NullIfNaN(metric)),
+            WHERE study_id = @s AND trial_id = @t AND state = @running{WorkerFilter(workerId)}
+            """, cancellationToken, ("@s", studyId), ("@t", trialId), ("@w", workerId), ("@state", state.ToString()), ("@metric", NullIfNaN(metric)),
             ("@loss", NullIfNaN(loss)), ("@error", error), ("@duration", durationInMilliseconds), ("@running", nameof(TrialState.Running)))
             .ConfigureAwait(false);
         if (updated == 0)
         {
-            var (current, _) = await GetStateAsync(connection, transaction, studyId, studyName, trialId, cancellationToken).ConfigureAwait(false);
+            var (current, worker) = await GetStateAsync(connection, transaction, studyId, studyName, trialId, cancellationToken).ConfigureAwait(false);
             throw new TrialClaimLostException(studyName, trialId,
-                $"Trial {trialId} of study '{studyName}' cannot finish as {state}: it is {current}, not Running.");
+                $"Trial {trialId} of study '{studyName}' cannot finish as {state}: it is {current}" +
+                (workerId is null ? ", not Running." : $" (worker '{worker}'), not Running for worker '{workerId}'."));
         }
 
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
@@ -529,6 +558,9 @@ public abstract class SqlTrialStorage : ITrialStorage
             throw new ArgumentException($"Worker id '{workerId[..32]}…' is {workerId.Length} characters; at most 256 are allowed.", nameof(workerId));
         }
     }
+
+    // Only the SQL text varies, never with a value: the worker id is always a parameter.
+    private static string WorkerFilter(string? workerId) => workerId is null ? "" : " AND worker_id = @w";
 
     private static object? NullIfNaN(double? value) => value is { } v && !double.IsNaN(v) ? v : null;
 

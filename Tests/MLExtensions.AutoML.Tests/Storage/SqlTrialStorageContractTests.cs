@@ -173,6 +173,17 @@ public abstract class SqlTrialStorageContractTests
         Assert.AreEqual(dead.TrialId, again.TrialId, "the reclaimed trial keeps its id");
         Assert.AreEqual(dead.ParameterJson, again.ParameterJson);
         await Assert.ThrowsExactlyAsync<TrialClaimLostException>(() => storage.HeartbeatAsync(study, again.TrialId, "dead"));
+
+        // The old worker cannot write into or end the rerun; the new holder can.
+        await Assert.ThrowsExactlyAsync<TrialClaimLostException>(() => storage.ReportAsync(study, again.TrialId, "dead", 1, 9.0));
+        await Assert.ThrowsExactlyAsync<TrialClaimLostException>(
+            () => storage.FinishAsync(study, again.TrialId, "dead", TrialState.Failed, null, null, "late", 1));
+        await storage.ReportAsync(study, again.TrialId, "alive", 1, 0.3);
+        await storage.FinishAsync(study, again.TrialId, "alive", TrialState.Complete, 0.2, 0.2, null, 7);
+        var rerun = (await storage.GetTrialsAsync(study))[dead.TrialId];
+        Assert.AreEqual(TrialState.Complete, rerun.State);
+        Assert.AreEqual("alive", rerun.WorkerId);
+        CollectionAssert.AreEqual(new[] { (1, 0.3) }, rerun.IntermediateValues.ToArray());
     }
 
     [TestMethod]
