@@ -90,7 +90,7 @@ internal static class StackingData
         if (count < 3)
         {
             throw new ArgumentException(
-                $"{combiner} with a fold assignment needs at least 3 folds (its inner cross-validation runs over the folds left after each outer fold); got {count}.", "folds");
+                $"{combiner} with a fold assignment needs at least 3 folds (its inner cross-validation runs over the folds left after each outer fold); got {count}.", nameof(folds));
         }
 
         return (folds, count, folds, count);

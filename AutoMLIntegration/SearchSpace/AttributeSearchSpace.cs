@@ -72,6 +72,15 @@ internal static class AttributeSearchSpace
         return result;
     }
 
+    /// <summary>The option of one Range/Choice/BooleanChoice attribute on a member of type <paramref name="memberType"/>.</summary>
+    internal static OptionBase OptionOf(object attribute, Type memberType) => attribute switch
+    {
+        RangeAttribute range => FromRange(range, memberType),
+        ChoiceAttribute choice => FromChoice(choice, memberType),
+        BooleanChoiceAttribute boolean => FromBooleanChoice(boolean, memberType),
+        _ => throw new ArgumentException($"{attribute.GetType().Name} is not a search-space option attribute.", nameof(attribute)),
+    };
+
     private static OptionBase FromRange(RangeAttribute range, Type memberType)
     {
         var target = Nullable.GetUnderlyingType(memberType) ?? memberType;

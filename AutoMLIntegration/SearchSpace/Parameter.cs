@@ -78,7 +78,7 @@ public sealed class Parameter : IReadOnlyDictionary<string, Parameter>, IEquatab
 
     /// <summary>The parameter of an object's public properties (through System.Text.Json), e.g. an options class.</summary>
     public static Parameter FromObject<T>(T value) where T : class =>
-        FromJsonNode(JsonSerializer.SerializeToNode(value ?? throw new ArgumentNullException(nameof(value)), SerializerOptions), "value");
+        FromJsonNode(JsonSerializer.SerializeToNode(value ?? throw new ArgumentNullException(nameof(value)), SerializerOptions), nameof(value));
 
     /// <summary>Parses the JSON that <see cref="ToJson"/> writes.</summary>
     /// <exception cref="ArgumentException">The text is not JSON, or holds a null.</exception>
@@ -95,7 +95,7 @@ public sealed class Parameter : IReadOnlyDictionary<string, Parameter>, IEquatab
             throw new ArgumentException($"Parameter JSON is not valid JSON: {e.Message}", nameof(json), e);
         }
 
-        return FromJsonNode(node, "json");
+        return FromJsonNode(node, nameof(json));
     }
 
     /// <summary>The child named <paramref name="key"/> of an object parameter; setting adds or replaces it.</summary>

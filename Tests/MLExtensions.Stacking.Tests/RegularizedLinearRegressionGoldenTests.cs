@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 
 namespace MLExtensions.Stacking.Tests;
@@ -53,7 +54,7 @@ public sealed class RegularizedLinearRegressionGoldenTests
         var (c, x, y, folds, alphas) = Load(caseName);
         var expected = c.GetProperty("cv").GetProperty("ridge");
         var result = RegularizedLinearRegression.RidgeCV(x, y, alphas, folds, RidgeCvScoring.MeanSquaredError); // the reference RidgeCV scored folds by MSE
-        Assert.AreEqual(expected.GetProperty("alpha").GetDouble(), result.Alpha, 1e-12, "alpha " + string.Join(", ", result.MeanScores[0].Select(v => v.ToString("R"))));
+        Assert.AreEqual(expected.GetProperty("alpha").GetDouble(), result.Alpha, 1e-12, "alpha " + string.Join(", ", result.MeanScores[0].Select(v => v.ToString("R", CultureInfo.InvariantCulture))));
         AssertModel(expected, result.Model, caseName + " RidgeCV");
     }
 

@@ -9,6 +9,7 @@ namespace MLExtensions.AutoML;
 public abstract class UniformNumericOption : OptionBase
 {
     private double[] _default;
+    private double? _defaultValue;
 
     /// <summary>Validates and stores the range.</summary>
     /// <exception cref="ArgumentException">min or max is not finite, min ≥ max, or <paramref name="logBase"/> with min ≤ 0.</exception>
@@ -63,6 +64,11 @@ public abstract class UniformNumericOption : OptionBase
     {
         CheckLength(x, 1, GetType().Name);
         CheckUnit(x[0], $"{GetType().Name} [{F(Min)}, {F(Max)}]");
+        if (_defaultValue is { } d && x[0] == _default[0])
+        {
+            return d; // the default point gives the default value exactly, not one rounding away from it
+        }
+
         var value = LogBase ? Min * Math.Pow(Max / Min, x[0]) : Min + ((Max - Min) * x[0]);
         return Math.Clamp(value, Min, Max);
     }
@@ -89,6 +95,7 @@ public abstract class UniformNumericOption : OptionBase
         }
 
         _default = CoordinateOf(value, paramName);
+        _defaultValue = value;
     }
 
     /// <summary>Reads a number from an Integer or Number parameter.</summary>

@@ -26,11 +26,11 @@ public static class GbnnBenchmark
     public static int Run(string[] args)
     {
         string root = Option(args, "--data") ?? Path.Combine(RepositoryRoot(), "..", "shared", "data");
-        int seed = int.Parse(Option(args, "--seed") ?? "1");
+        int seed = int.Parse(Option(args, "--seed") ?? "1", CultureInfo.InvariantCulture);
         string? only = Option(args, "--only");
         // --variants "0.3:1:200,0.2:2:400": extra rows with the defaults but learning rate : units per step : total units.
         s_variants = (Option(args, "--variants") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries)
-            .Select(v => v.Split(':')).Select(p => (double.Parse(p[0], CultureInfo.InvariantCulture), int.Parse(p[1]), int.Parse(p[2]))).ToArray();
+            .Select(v => v.Split(':')).Select(p => (double.Parse(p[0], CultureInfo.InvariantCulture), int.Parse(p[1], CultureInfo.InvariantCulture), int.Parse(p[2], CultureInfo.InvariantCulture))).ToArray();
         s_baselines = !args.Contains("--no-baselines");
         s_networks = args.Contains("--with-networks");
         var ml = new MLContext(seed: seed);

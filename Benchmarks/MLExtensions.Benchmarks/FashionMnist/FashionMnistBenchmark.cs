@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using Microsoft.ML;
 using TorchSharp;
 using static MLExtensions.Benchmarks.BenchmarkSupport;
@@ -16,8 +17,8 @@ public static class FashionMnistBenchmark
     public static int Run(string[] args)
     {
         string data = Option(args, "--data") ?? SharedData("fashion-mnist");
-        int epochs = int.Parse(Option(args, "--epochs") ?? "5");
-        int seeds = int.Parse(Option(args, "--seeds") ?? "1");
+        int epochs = int.Parse(Option(args, "--epochs") ?? "5", CultureInfo.InvariantCulture);
+        int seeds = int.Parse(Option(args, "--seeds") ?? "1", CultureInfo.InvariantCulture);
         bool baselines = !args.Contains("--no-baselines");
         torch.set_num_threads(2);
         Console.WriteLine($"Fashion-MNIST from {Path.GetFullPath(data)}; {Environment.ProcessorCount} cores, torch threads {torch.get_num_threads()}");

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using Microsoft.ML;
 using TorchSharp;
 using static MLExtensions.Benchmarks.BenchmarkSupport;
@@ -15,8 +16,8 @@ public static class FitDisposeMemoryBenchmark
     public static int Run(string[] args)
     {
         string data = Option(args, "--data") ?? SharedData("fashion-mnist");
-        int rows = int.Parse(Option(args, "--rows") ?? "20000");
-        int cycles = int.Parse(Option(args, "--cycles") ?? "6");
+        int rows = int.Parse(Option(args, "--rows") ?? "20000", CultureInfo.InvariantCulture);
+        int cycles = int.Parse(Option(args, "--cycles") ?? "6", CultureInfo.InvariantCulture);
         bool collect = args.Contains("--gc");
         var ml = new MLContext(seed: 1);
         var view = ml.Data.Cache(ml.Data.TakeRows(FashionMnistData.Load(data, train: true).ToDataView(ml), rows));

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using Microsoft.ML;
 using MLExtensions.Benchmarks.FashionMnist;
 using TorchSharp;
@@ -17,7 +18,7 @@ public static class ScoringBenchmark
     public static int Run(string[] args)
     {
         string data = Option(args, "--data") ?? SharedData("fashion-mnist");
-        int repeat = int.Parse(Option(args, "--repeat") ?? "3");
+        int repeat = int.Parse(Option(args, "--repeat") ?? "3", CultureInfo.InvariantCulture);
         int[] hidden = (Option(args, "--hidden") ?? "256,128").Split(',').Select(int.Parse).ToArray();
         torch.set_num_threads(2);
         var train = FashionMnistData.Load(data, train: true);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Google.Protobuf;
 using Onnx;
 using DataType = Onnx.TensorProto.Types.DataType;
@@ -100,7 +101,7 @@ internal static class OnnxScoringModelPreparer
                 $"ONNX {kind} '{value.Name}' of {source} must be a tensor of {type}; got {(tensor is null ? "no tensor type" : ((DataType)tensor.ElemType).ToString())}.");
         var dims = tensor.Shape?.Dim;
         if (dims is null || dims.Count != rank)
-            throw new InvalidDataException($"ONNX {kind} '{value.Name}' of {source} must have rank {rank} ([N{(rank == 2 ? ", " + (lastDim?.ToString() ?? "K") : "")}]); got rank {dims?.Count.ToString() ?? "unknown"}.");
+            throw new InvalidDataException($"ONNX {kind} '{value.Name}' of {source} must have rank {rank} ([N{(rank == 2 ? ", " + (lastDim?.ToString(CultureInfo.InvariantCulture) ?? "K") : "")}]); got rank {dims?.Count.ToString(CultureInfo.InvariantCulture) ?? "unknown"}.");
         if (lastDim is { } expected && dims[^1].HasDimValue && dims[^1].DimValue != expected)
             throw new InvalidDataException($"ONNX {kind} '{value.Name}' of {source} must have last dimension {expected}; got {dims[^1].DimValue}.");
     }

@@ -30,8 +30,10 @@ public sealed class AttributeSearchSpaceTests
         [Range(1e-5, 1e-1, 1e-3, true)]
         public double LearningRate { get; set; }
 
+#pragma warning disable CA1051 // a public field on purpose: ML.NET options classes use them
         [Range(0.5f, 1.5f)]
         public float Scale;                                    // a field, no init: default = min
+#pragma warning restore CA1051
 
         [Choice("sgd", "adam", "lion")]
         public string Optimizer { get; set; } = "sgd";        // no default: first sorted ("adam")

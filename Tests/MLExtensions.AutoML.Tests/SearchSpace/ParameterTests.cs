@@ -64,7 +64,9 @@ public sealed class ParameterTests
 
     public sealed class WithFields
     {
+#pragma warning disable CA1051 // a public field on purpose: ML.NET options classes use them
         public int Trees = 3;
+#pragma warning restore CA1051
 
         public double Rate { get; set; } = 0.5;
 

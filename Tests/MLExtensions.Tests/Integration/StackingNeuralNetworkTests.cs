@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using MLExtensions.Tests.Trainers;
@@ -60,7 +61,7 @@ public sealed class StackingNeuralNetworkTests
         CollectionAssert.AreEqual(new[] { "NeuralNetwork", "FastTree", "Sdca" }, stacked.OutOfFoldPredictions!.Names.ToArray());
         var baseRmse = stacked.BaseModels.Select(m => ml.Regression.Evaluate(m.Transform(test)).RootMeanSquaredError).ToArray();
         var metrics = ml.Regression.Evaluate(stacked.Transform(test));
-        string report = $"stacked {metrics.RootMeanSquaredError:0.0000}; base (NN, FastTree, SDCA) {string.Join(", ", baseRmse.Select(r => r.ToString("0.0000")))}";
+        string report = $"stacked {metrics.RootMeanSquaredError:0.0000}; base (NN, FastTree, SDCA) {string.Join(", ", baseRmse.Select(r => r.ToString("0.0000", CultureInfo.InvariantCulture)))}";
         // The network and the trees err differently on this smooth target with an interaction; the ensemble must at least match the
         // best base model (within 2%) and must keep the network as an input of its meta-models.
         Assert.IsTrue(metrics.RootMeanSquaredError <= 1.02 * baseRmse.Min(), report);

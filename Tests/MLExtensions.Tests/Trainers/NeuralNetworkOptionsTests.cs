@@ -24,7 +24,7 @@ public sealed class NeuralNetworkOptionsTests
         using var model = ml.BinaryClassification.Trainers.NeuralNetwork(options).Fit(ml.Data.LoadFromEnumerable(SyntheticData.Binary(500, 1)));
         var auc = ml.BinaryClassification.Evaluate(model.Transform(ml.Data.LoadFromEnumerable(SyntheticData.Binary(300, 2)))).AreaUnderRocCurve;
         Assert.IsTrue(auc > 0.88, $"{activation}/{normalization}: AUC {auc}");
-        Assert.AreEqual(normalization == NormalizationKind.BatchNorm, model.Model.Weights.Any(w => w.Name.EndsWith("running_mean")));
+        Assert.AreEqual(normalization == NormalizationKind.BatchNorm, model.Model.Weights.Any(w => w.Name.EndsWith("running_mean", StringComparison.Ordinal)));
     }
 
     [TestMethod]

@@ -22,7 +22,7 @@ public sealed class NeuralNetworkResourceTests
         GC.WaitForPendingFinalizers();
         long before = LiveTensors();
         using (var model = ml.BinaryClassification.Trainers.NeuralNetwork(options).Fit(data))
-            model.Transform(data).GetColumn<float>("Score").ToArray();
+            _ = model.Transform(data).GetColumn<float>("Score").ToArray();
         GC.Collect();
         GC.WaitForPendingFinalizers();
         return LiveTensors() - before;
@@ -65,7 +65,7 @@ public sealed class NeuralNetworkResourceTests
             long left = LiveTensorsLeftBy(() =>
             {
                 using var model = ml.BinaryClassification.Trainers.NeuralNetwork(Weighted()).Fit(data);
-                model.Transform(data).GetColumn<float>("Score").ToArray();
+                _ = model.Transform(data).GetColumn<float>("Score").ToArray();
             });
             Assert.AreEqual(0, left, $"cycle {cycle}: fit + Dispose left {left} live tensors");
         }
