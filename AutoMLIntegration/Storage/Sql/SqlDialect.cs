@@ -45,7 +45,5 @@ internal abstract class SqlDialect : IDisposable
     public abstract string ForUpdateSkipLocked { get; }
 
     /// <inheritdoc/>
-    public virtual void Dispose()
-    {
-    }
+    public abstract void Dispose();
 }

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Globalization;
 using Microsoft.Data.Sqlite;
 
 namespace MLExtensions.AutoML;
@@ -56,7 +57,7 @@ internal sealed class SqliteDialect : SqlDialect
         // WAL lets readers go on while one writer commits; the mode is stored in the file, so this is a no-op after the first time.
         using var command = connection.CreateCommand();
         command.CommandText = "PRAGMA journal_mode = WAL;";
-        var mode = Convert.ToString(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false));
+        var mode = Convert.ToString(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
         if (!string.Equals(mode, "wal", StringComparison.OrdinalIgnoreCase))
         {
             throw new InvalidOperationException(

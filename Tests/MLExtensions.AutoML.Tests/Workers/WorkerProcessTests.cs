@@ -80,7 +80,7 @@ public abstract class WorkerProcessTests
             }
         }
 
-        var victim = int.Parse(victimTrial.WorkerId!.AsSpan(1));
+        var victim = int.Parse(victimTrial.WorkerId!.AsSpan(1), System.Globalization.CultureInfo.InvariantCulture);
         processes[victim].Kill(entireProcessTree: true);
 
         var exits = await workers.WaitAllAsync(Timeout);
