@@ -209,6 +209,29 @@ public sealed class AutoMLExperiment
         return this;
     }
 
+    /// <summary>Random search over the pipeline's search space, seeded with <paramref name="seed"/> (default: the experiment's seed).</summary>
+    public AutoMLExperiment SetRandomSearchTuner(int? seed = null) =>
+        SetTuner(s => new RandomSearchTuner(RequireSearchSpace(nameof(SetRandomSearchTuner)), seed ?? s));
+
+    /// <summary>Grid search over the pipeline's search space, <paramref name="step"/> points per continuous dimension.</summary>
+    public AutoMLExperiment SetGridSearchTuner(int step = 10) =>
+        SetTuner(_ => new GridSearchTuner(RequireSearchSpace(nameof(SetGridSearchTuner)), step));
+
+    /// <summary>Optuna-style TPE over the pipeline's search space (default options seeded with the experiment's seed).</summary>
+    public AutoMLExperiment SetTpeTuner(TpeOptions? options = null) =>
+        SetTuner(s => new TpeTuner(RequireSearchSpace(nameof(SetTpeTuner)), options ?? new TpeOptions { Seed = s }));
+
+    /// <summary>FLAML's CFO over the pipeline's search space (default options seeded with the experiment's seed).</summary>
+    public AutoMLExperiment SetCostFrugalTuner(CostFrugalTunerOptions? options = null) =>
+        SetTuner(s => new CostFrugalTuner(RequireSearchSpace(nameof(SetCostFrugalTuner)), options ?? new CostFrugalTunerOptions { Seed = s }));
+
+    /// <summary>ECI-style cost-aware search over model families (default options seeded with the experiment's seed).</summary>
+    public AutoMLExperiment SetEciCostFrugalTuner(EciCostFrugalTunerOptions? options = null) =>
+        SetTuner(s => new EciCostFrugalTuner(RequireSearchSpace(nameof(SetEciCostFrugalTuner)), options ?? new EciCostFrugalTunerOptions { Seed = s }));
+
+    private SearchSpace RequireSearchSpace(string helper) => _searchSpace
+        ?? throw new InvalidOperationException($"{helper} needs the search space: pass it to SetPipeline(build, searchSpace), or use SetTuner with your own tuner.");
+
     /// <summary>Sets the pruner asked after every intermediate report (none by default).</summary>
     public AutoMLExperiment SetPruner(IPruner pruner)
     {
