@@ -219,34 +219,6 @@ public sealed class TrialWorkerTests
         Assert.ThrowsExactly<ArgumentException>(() => new TrialWorker(storage, "bad name", false));
     }
 
-    /// <summary>
-    /// A deterministic tuner whose proposal depends on every result it was told about (the best point and how many), so a
-    /// resumed run proposes what an uninterrupted one does only if the whole history was replayed.
-    /// </summary>
-    private sealed class HistoryTuner : ITuner
-    {
-        private double _bestX = 0.9;
-        private double _bestLoss = double.PositiveInfinity;
-
-        public int Updates { get; private set; }
-
-        public Parameter Propose(TrialSettings settings)
-        {
-            var step = Math.Pow(0.6, Updates + 1) * (Updates % 2 == 0 ? -1 : 1);
-            return Parameter.CreateNestedParameter(new KeyValuePair<string, Parameter>("x", Parameter.FromDouble(_bestX + step)));
-        }
-
-        public void Update(TrialResult result)
-        {
-            Updates++;
-            if (result.Loss < _bestLoss)
-            {
-                _bestLoss = result.Loss;
-                _bestX = result.TrialSettings.Parameter["x"].AsType<double>();
-            }
-        }
-    }
-
     /// <summary>Prunes a trial whose reported loss exceeds a threshold.</summary>
     private sealed class PruneWorseThan(double metricThreshold) : IPruner
     {
