@@ -1,4 +1,3 @@
-using MLExtensions.Build;
 using TorchSharp;
 using static TorchSharp.torch;
 

@@ -1,22 +1,24 @@
-// Debian 12 compatibility step for TorchSharp's native library.
+// Debian 12 compatibility of TorchSharp's native library.
 //
 // libLibTorchSharp.so (TorchSharp 0.107.0) lists GLIBCXX_3.4.32 among the libstdc++ versions it needs, only because
 // GCC 13's <iostream> emits an unused marker reference to std::ios_base_library_init(). Debian 12's libstdc++ stops at
 // GLIBCXX_3.4.30, so the dynamic loader refuses the library. Setting VER_FLG_WEAK (0x2) in that one version-need entry
 // makes a missing version non-fatal; no relocation uses it, so the library then loads and runs unchanged.
 //
-// This file is compiled twice: by MSBuild as an inline task (build/TorchSharpNativeCompat.targets) and by the test
-// project, which defines ELF_PATCHER_NO_TASK and tests the static patcher directly.
+// This file is compiled twice: into MLExtensions.dll (which defines ELF_PATCHER_NO_TASK; the load-time loader uses the
+// patcher for the notebook-kernel case) and, shipped in the package's buildTransitive folder, by MSBuild as the inline task
+// of MLExtensions.targets, which patches the copies in a consumer's own output and publish folders.
+// It is written for both compilers: C# 7.3-compatible syntax, netstandard2.0 APIs only.
 #nullable enable
 using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Text;
 
-namespace MLExtensions.Build
+namespace MLExtensions
 {
     /// <summary>Outcome of <see cref="ElfVersionNeedPatcher.MakeVersionNeedWeak"/> for one file.</summary>
-    public enum ElfPatchResult
+    internal enum ElfPatchResult
     {
         /// <summary>The entry was strong and is now weak.</summary>
         Patched,
@@ -26,13 +28,26 @@ namespace MLExtensions.Build
         VersionNotRequired,
     }
 
-    /// <summary>Edits the <c>.gnu.version_r</c> section of an ELF64 little-endian shared object in place.</summary>
-    public static class ElfVersionNeedPatcher
+    /// <summary>Edits the <c>.gnu.version_r</c> section of an ELF64 little-endian shared object.</summary>
+    internal static class ElfVersionNeedPatcher
     {
+        /// <summary>The libstdc++ version TorchSharp 0.107.0's native library asks for and Debian 12 lacks.</summary>
+        internal const string TorchSharpLibstdcxxVersion = "GLIBCXX_3.4.32";
+
         private const uint ShtGnuVerneed = 0x6ffffffe;
         private const ushort VerFlgWeak = 0x2;
 
-        /// <summary>Sets <c>VER_FLG_WEAK</c> on every version-need entry named <paramref name="versionName"/>.</summary>
+        /// <summary>The usual locations of the system libstdc++.</summary>
+        private static readonly string[] SystemLibstdcxxCandidates =
+        {
+            "/usr/lib/x86_64-linux-gnu/libstdc++.so.6", "/usr/lib/aarch64-linux-gnu/libstdc++.so.6",
+            "/usr/lib64/libstdc++.so.6", "/usr/lib/libstdc++.so.6", "/lib/x86_64-linux-gnu/libstdc++.so.6",
+        };
+
+        /// <summary>
+        /// Sets <c>VER_FLG_WEAK</c> on every version-need entry named <paramref name="versionName"/>. The file is rewritten
+        /// (a new file moved over it), never edited in place, so a hard link to it (e.g. into a NuGet cache) is left unchanged.
+        /// </summary>
         /// <param name="path">The shared object to edit.</param>
         /// <param name="versionName">A version name such as <c>GLIBCXX_3.4.32</c>.</param>
         /// <returns>What was done; calling it again returns <see cref="ElfPatchResult.AlreadyWeak"/>.</returns>
@@ -40,32 +55,56 @@ namespace MLExtensions.Build
         public static ElfPatchResult MakeVersionNeedWeak(string path, string versionName)
         {
             byte[] image = File.ReadAllBytes(path);
-            List<int> flagOffsets = FindVersionNeedFlagOffsets(image, versionName, path);
+            ElfPatchResult result = SetVersionNeedWeak(image, versionName, true, path);
+            if (result != ElfPatchResult.Patched)
+                return result;
+            string temporary = path + ".mlext-" + Guid.NewGuid().ToString("N") + ".tmp";
+            try
+            {
+                File.WriteAllBytes(temporary, image);
+                File.Replace(temporary, path, null);
+            }
+            finally
+            {
+                if (File.Exists(temporary)) File.Delete(temporary);
+            }
+            return result;
+        }
+
+        /// <summary>Sets (<paramref name="weak"/> true) or clears the weak flag of the named version-need entries in an image.</summary>
+        /// <param name="image">The file's bytes, edited in place.</param>
+        /// <param name="versionName">A version name such as <c>GLIBCXX_3.4.32</c>.</param>
+        /// <param name="weak">True to make the requirement weak, false to make it strong again (tests use that).</param>
+        /// <param name="sourceName">How errors name the image.</param>
+        /// <returns><see cref="ElfPatchResult.Patched"/> when a byte changed.</returns>
+        /// <exception cref="InvalidDataException">The image is not a well-formed ELF64 little-endian object.</exception>
+        public static ElfPatchResult SetVersionNeedWeak(byte[] image, string versionName, bool weak, string sourceName)
+        {
+            List<int> flagOffsets = FindVersionNeedFlagOffsets(image, versionName, sourceName);
             if (flagOffsets.Count == 0)
                 return ElfPatchResult.VersionNotRequired;
             bool changed = false;
-            using (var stream = new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.Read))
+            foreach (int offset in flagOffsets)
             {
-                foreach (int offset in flagOffsets)
-                {
-                    ushort flags = BitConverter.ToUInt16(image, offset);
-                    if ((flags & VerFlgWeak) != 0)
-                        continue;
-                    flags |= VerFlgWeak;
-                    stream.Position = offset;
-                    stream.WriteByte((byte)(flags & 0xff));
-                    stream.WriteByte((byte)(flags >> 8));
-                    changed = true;
-                }
+                ushort flags = BitConverter.ToUInt16(image, offset);
+                ushort wanted = weak ? (ushort)(flags | VerFlgWeak) : (ushort)(flags & ~VerFlgWeak);
+                if (wanted == flags)
+                    continue;
+                image[offset] = (byte)(wanted & 0xff);
+                image[offset + 1] = (byte)(wanted >> 8);
+                changed = true;
             }
             return changed ? ElfPatchResult.Patched : ElfPatchResult.AlreadyWeak;
         }
 
         /// <summary>Whether a file's version-need entry named <paramref name="versionName"/> exists and is strong.</summary>
-        public static bool RequiresVersionStrongly(string path, string versionName)
+        public static bool RequiresVersionStrongly(string path, string versionName) =>
+            RequiresVersionStrongly(File.ReadAllBytes(path), versionName, path);
+
+        /// <summary>Whether an image's version-need entry named <paramref name="versionName"/> exists and is strong.</summary>
+        public static bool RequiresVersionStrongly(byte[] image, string versionName, string sourceName)
         {
-            byte[] image = File.ReadAllBytes(path);
-            foreach (int offset in FindVersionNeedFlagOffsets(image, versionName, path))
+            foreach (int offset in FindVersionNeedFlagOffsets(image, versionName, sourceName))
             {
                 if ((BitConverter.ToUInt16(image, offset) & VerFlgWeak) == 0)
                     return true;
@@ -87,6 +126,23 @@ namespace MLExtensions.Build
                 if (j == needle.Length) return true;
             }
             return false;
+        }
+
+        /// <summary>The system libstdc++ (first of the usual locations that exists), or null when none is found.</summary>
+        public static string? FindSystemLibstdcxx()
+        {
+            foreach (string candidate in SystemLibstdcxxCandidates)
+            {
+                if (File.Exists(candidate)) return candidate;
+            }
+            return null;
+        }
+
+        /// <summary>Whether the system libstdc++ is found and lacks <paramref name="versionName"/> (so a strong requirement fails to load).</summary>
+        public static bool SystemLibstdcxxLacks(string versionName)
+        {
+            string? library = FindSystemLibstdcxx();
+            return library != null && !LibraryMentionsVersion(library, versionName);
         }
 
         private static List<int> FindVersionNeedFlagOffsets(byte[] image, string versionName, string path)
@@ -156,28 +212,22 @@ namespace MLExtensions.Build
     /// <summary>MSBuild task: makes the GLIBCXX requirement of TorchSharp's native library weak where the system lacks it.</summary>
     public sealed class PatchTorchSharpNativeLibrary : Microsoft.Build.Utilities.Task
     {
-        /// <summary>Candidate copies of libLibTorchSharp.so (missing files are skipped).</summary>
+        /// <summary>Candidate copies of libLibTorchSharp.so in the project's own output or publish folder (missing files are skipped).</summary>
         [Microsoft.Build.Framework.Required]
         public Microsoft.Build.Framework.ITaskItem[] Libraries { get; set; } = Array.Empty<Microsoft.Build.Framework.ITaskItem>();
 
         /// <summary>The libstdc++ version the library asks for.</summary>
-        public string VersionName { get; set; } = "GLIBCXX_3.4.32";
+        public string VersionName { get; set; } = ElfVersionNeedPatcher.TorchSharpLibstdcxxVersion;
 
         /// <inheritdoc />
         public override bool Execute()
         {
             if (!System.Runtime.InteropServices.RuntimeInformation.IsOSPlatform(System.Runtime.InteropServices.OSPlatform.Linux))
                 return true;
-            string[] systemCandidates =
-            {
-                "/usr/lib/x86_64-linux-gnu/libstdc++.so.6", "/usr/lib/aarch64-linux-gnu/libstdc++.so.6",
-                "/usr/lib64/libstdc++.so.6", "/usr/lib/libstdc++.so.6", "/lib/x86_64-linux-gnu/libstdc++.so.6",
-            };
-            string? systemLibrary = Array.Find(systemCandidates, File.Exists);
-            if (systemLibrary != null && ElfVersionNeedPatcher.LibraryMentionsVersion(systemLibrary, VersionName))
+            if (!ElfVersionNeedPatcher.SystemLibstdcxxLacks(VersionName))
             {
                 Log.LogMessage(Microsoft.Build.Framework.MessageImportance.Low,
-                    $"{systemLibrary} provides {VersionName}: TorchSharp's native library loads as shipped.");
+                    $"The system libstdc++ provides {VersionName} (or was not found): TorchSharp's native library is left as shipped.");
                 return true;
             }
             foreach (var item in Libraries)
@@ -190,11 +240,11 @@ namespace MLExtensions.Build
                     ElfPatchResult result = ElfVersionNeedPatcher.MakeVersionNeedWeak(path, VersionName);
                     if (result == ElfPatchResult.Patched)
                         Log.LogMessage(Microsoft.Build.Framework.MessageImportance.High,
-                            $"Made the {VersionName} requirement of {path} weak (Debian 12 libstdc++ compatibility).");
+                            $"MLExtensions: made the {VersionName} requirement of {path} weak (Debian 12 libstdc++ compatibility).");
                 }
-                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidDataException)
+                catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException || ex is InvalidDataException)
                 {
-                    Log.LogWarning($"Could not patch {path} for libstdc++ compatibility: {ex.Message}");
+                    Log.LogWarning($"MLExtensions: could not patch {path} for libstdc++ compatibility ({VersionName}): {ex.Message}");
                 }
             }
             return true;
