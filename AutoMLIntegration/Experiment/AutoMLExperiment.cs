@@ -376,6 +376,13 @@ public sealed class AutoMLExperiment
         private TrialResult? _best;
         private int _started;
         private Exception? _failFast;
+        // Trial ids the tuner has been told about (under lock(_tuner)): this run's own and the study's stored ones.
+        private readonly HashSet<int> _told = [];
+        // Running trials refresh their heartbeat this often; a trial whose heartbeat is older than StaleAfter is reclaimed.
+        private static readonly TimeSpan HeartbeatInterval = TrialWorkerOptions.Defaults.HeartbeatInterval;
+        private static readonly TimeSpan StaleAfter = 2 * HeartbeatInterval;
+        // Unique per run, so workers of several processes or machines sharing a study never share an id.
+        private readonly string _runId = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..8]}";
 
         public ExperimentRun(AutoMLExperiment experiment, CancellationToken userToken)
         {
@@ -392,6 +399,7 @@ public sealed class AutoMLExperiment
             try
             {
                 await _storage.CreateOrOpenStudyAsync(_e._studyName, _metric.IsMaximize, _userToken).ConfigureAwait(false);
+                await ResumeAsync().ConfigureAwait(false);
                 using var budget = CancellationTokenSource.CreateLinkedTokenSource(_userToken);
                 if (_e._trainingTime is { } time)
                 {
@@ -399,7 +407,7 @@ public sealed class AutoMLExperiment
                 }
 
                 var workers = Enumerable.Range(0, _e._parallelism)
-                    .Select(w => Task.Run(() => WorkerAsync($"worker-{w}", budget), CancellationToken.None)).ToArray();
+                    .Select(w => Task.Run(() => WorkerAsync($"{_runId}/worker-{w}", budget), CancellationToken.None)).ToArray();
                 await Task.WhenAll(workers).ConfigureAwait(false);
                 if (_failFast is not null)
                 {
@@ -433,6 +441,53 @@ public sealed class AutoMLExperiment
             }
         }
 
+        /// <summary>
+        /// Continues a stored study: every ended trial (not cancelled ones) is replayed into the tuner in id order, joins the
+        /// pruner's history and the results (without a model), and counts towards the trial budget.
+        /// </summary>
+        private async Task ResumeAsync()
+        {
+            var stored = await _storage.GetTrialsAsync(_e._studyName, _userToken).ConfigureAwait(false);
+            _started = stored.Count;
+            foreach (var trial in stored.Where(t => t.State.IsTunerEvidence()))
+            {
+                var result = trial.ToTrialResult();
+                _history.AddTrial(trial.TrialId);
+                foreach (var (step, value) in trial.IntermediateValues)
+                {
+                    _history.Report(trial.TrialId, step, _metric.IsMaximize ? -value : value);
+                }
+
+                _history.SetState(trial.TrialId, trial.State);
+                lock (_tuner)
+                {
+                    _told.Add(trial.TrialId);
+                    _tuner.Update(result);
+                }
+
+                lock (_gate)
+                {
+                    _results.Add(result);
+                    if (result.State == TrialState.Complete && double.IsFinite(result.Loss) && (_best is null || result.Loss < _best.Loss))
+                    {
+                        _best = result;
+                    }
+                }
+            }
+        }
+
+        /// <summary>Tells the tuner about trials other processes ended since this run last proposed (under lock(_tuner)).</summary>
+        private void CatchUp(IReadOnlyList<StoredTrial> history)
+        {
+            foreach (var trial in history)
+            {
+                if (trial.State.IsTunerEvidence() && _told.Add(trial.TrialId))
+                {
+                    _tuner.Update(trial.ToTrialResult());
+                }
+            }
+        }
+
         private async Task WorkerAsync(string workerId, CancellationTokenSource budget)
         {
             while (!budget.IsCancellationRequested && Volatile.Read(ref _failFast) is null)
@@ -446,10 +501,20 @@ public sealed class AutoMLExperiment
                 StoredTrial? stored;
                 try
                 {
-                    stored = await _storage.ProposeAndClaimAsync(_e._studyName, workerId, (_, id) =>
+                    // A trial enqueued, or reclaimed from a dead worker, runs before any new proposal.
+                    await _storage.ReclaimStaleAsync(_e._studyName, StaleAfter, budget.Token).ConfigureAwait(false);
+                    stored = await _storage.ClaimAsync(_e._studyName, workerId, budget.Token).ConfigureAwait(false);
+                    proposed = stored is null ? null : Parameter.FromJson(stored.ParameterJson);
+                    stored ??= await _storage.ProposeAndClaimAsync(_e._studyName, workerId, (history, id) =>
                     {
+                        if (_e._maxTrials is { } studyMax && history.Count >= studyMax)
+                        {
+                            return null;    // the study's budget, counted over every process sharing it
+                        }
+
                         lock (_tuner)
                         {
+                            CatchUp(history);
                             proposed = _tuner.Propose(new TrialSettings { TrialId = id, Parameter = Parameter.CreateNestedParameter() });
                         }
 
@@ -480,7 +545,7 @@ public sealed class AutoMLExperiment
         {
             _history.AddTrial(trialId);
             var reporter = new TrialReporter(trialId, _metric.IsMaximize, _e._pruner, _history,
-                (step, value) => _storage.ReportAsync(_e._studyName, trialId, step, value).GetAwaiter().GetResult());
+                (step, value) => _storage.ReportAsync(_e._studyName, trialId, workerId, step, value).GetAwaiter().GetResult());
             var settings = new TrialSettings { TrialId = trialId, Parameter = parameter, Reporter = reporter, StartedAtUtc = DateTime.UtcNow };
             using var trialCancellation = CancellationTokenSource.CreateLinkedTokenSource(budget.Token);
             reporter.Attach(trialCancellation);
@@ -496,6 +561,8 @@ public sealed class AutoMLExperiment
 
             var clock = Stopwatch.StartNew();
             var token = trialCancellation.Token;
+            using var heartbeatStop = new CancellationTokenSource();
+            var heartbeat = HeartbeatAsync(trialId, workerId, trialCancellation, heartbeatStop.Token);
             ITrialRunner? runner = null;
             Task<TrialResult> run;
             try
@@ -523,6 +590,8 @@ public sealed class AutoMLExperiment
             }
 
             clock.Stop();
+            await heartbeatStop.CancelAsync().ConfigureAwait(false);
+            await heartbeat.ConfigureAwait(false);
             bool abandoned = !run.IsCompleted;
             if (abandoned)
             {
@@ -589,9 +658,45 @@ public sealed class AutoMLExperiment
                 PeakMemoryInMegaByte = output?.PeakMemoryInMegaByte,
             };
             _history.SetState(trialId, state);
-            await _storage.FinishAsync(_e._studyName, trialId, state, state == TrialState.Complete ? metric : null,
-                state == TrialState.Complete ? result.Loss : null, error?.Message, result.DurationInMilliseconds).ConfigureAwait(false);
+            try
+            {
+                await _storage.FinishAsync(_e._studyName, trialId, workerId, state, state == TrialState.Complete ? metric : null,
+                    state == TrialState.Complete ? result.Loss : null, error?.Message, result.DurationInMilliseconds).ConfigureAwait(false);
+            }
+            catch (TrialClaimLostException)
+            {
+                // The trial was reclaimed (this run stalled past StaleAfter) and belongs to another worker now: keep its result here only.
+            }
+
             return result;
+        }
+
+        /// <summary>Refreshes a running trial's heartbeat until stopped; cancels the trial if its claim was lost.</summary>
+        private async Task HeartbeatAsync(int trialId, string workerId, CancellationTokenSource trial, CancellationToken stop)
+        {
+            using var timer = new PeriodicTimer(HeartbeatInterval);
+            try
+            {
+                while (await timer.WaitForNextTickAsync(stop).ConfigureAwait(false))
+                {
+                    try
+                    {
+                        await _storage.HeartbeatAsync(_e._studyName, trialId, workerId, stop).ConfigureAwait(false);
+                    }
+                    catch (TrialClaimLostException)
+                    {
+                        await trial.CancelAsync().ConfigureAwait(false);
+                        return;
+                    }
+                    catch (Exception e) when (e is not OperationCanceledException)
+                    {
+                        // A transient storage error: the next tick tries again (staleness allows for a missed beat).
+                    }
+                }
+            }
+            catch (OperationCanceledException)
+            {
+            }
         }
 
         private void Record(TrialResult result)
@@ -602,7 +707,10 @@ public sealed class AutoMLExperiment
                 _e._monitor?.ReportCompletedTrial(result);
                 lock (_tuner)
                 {
-                    _tuner.Update(result);
+                    if (_told.Add(result.TrialSettings.TrialId))
+                    {
+                        _tuner.Update(result);
+                    }
                 }
 
                 if (result.State == TrialState.Complete && double.IsFinite(result.Loss) &&
