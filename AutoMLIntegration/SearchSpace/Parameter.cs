@@ -10,18 +10,18 @@ namespace MLExtensions.AutoML;
 /// trial runs with and the trial history stores. Serializes to plain JSON exactly (numbers round-trip bit for bit), and
 /// converts to an options object with <see cref="AsType{T}"/>. Keys are kept in ordinal order.
 /// </summary>
+/// <remarks>
+/// The kind survives a JSON round trip: a <see cref="ParameterType.Number"/> with an integral value is written with a
+/// fraction (<c>FromDouble(1.0)</c> → <c>1.0</c>, where System.Text.Json writes <c>1</c>), so it reads back as a Number, and
+/// an <see cref="ParameterType.Integer"/> is written without one. Numbers must be finite (JSON has no NaN or infinity).
+/// </remarks>
 public sealed class Parameter : IReadOnlyDictionary<string, Parameter>, IEquatable<Parameter>
 {
     private static readonly JsonSerializerOptions SerializerOptions = new()
     {
-        IncludeFields = false,
+        IncludeFields = true, // ML.NET options classes use public fields
         NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
-    };
-
-    // AsType's options (enums by name), built once: System.Text.Json caches metadata per options instance.
-    private static readonly JsonSerializerOptions ConversionOptions = new(SerializerOptions)
-    {
-        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() },
+        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() }, // enums by name, both ways
     };
 
     private readonly object? _value;                                   // long, double, string, bool, List<Parameter>
@@ -41,10 +41,14 @@ public sealed class Parameter : IReadOnlyDictionary<string, Parameter>, IEquatab
     public static Parameter FromInt(long value) => new(ParameterType.Integer, value, null);
 
     /// <summary>A floating-point parameter.</summary>
-    public static Parameter FromDouble(double value) => new(ParameterType.Number, value, null);
+    /// <exception cref="ArgumentException">The value is NaN or infinite.</exception>
+    public static Parameter FromDouble(double value) => double.IsFinite(value)
+        ? new(ParameterType.Number, value, null)
+        : throw new ArgumentException($"A Number parameter must be finite; got {value}.", nameof(value));
 
-    /// <summary>A floating-point parameter.</summary>
-    public static Parameter FromFloat(float value) => new(ParameterType.Number, (double)value, null);
+    /// <summary>A floating-point parameter (the float's exact value as a double).</summary>
+    /// <exception cref="ArgumentException">The value is NaN or infinite.</exception>
+    public static Parameter FromFloat(float value) => FromDouble(value);
 
     /// <summary>A string parameter.</summary>
     public static Parameter FromString(string value) =>
@@ -138,7 +142,7 @@ public sealed class Parameter : IReadOnlyDictionary<string, Parameter>, IEquatab
     {
         try
         {
-            var result = ToJsonNode().Deserialize<T>(ConversionOptions);
+            var result = ToJsonNode().Deserialize<T>(SerializerOptions);
             return result ?? throw new InvalidOperationException($"Parameter {ToJson()} converts to null as {typeof(T).Name}.");
         }
         catch (Exception e) when (e is JsonException or NotSupportedException or FormatException)
@@ -147,8 +151,68 @@ public sealed class Parameter : IReadOnlyDictionary<string, Parameter>, IEquatab
         }
     }
 
-    /// <summary>The exact JSON of this parameter (objects with ordinal-sorted keys, numbers round-tripping).</summary>
-    public string ToJson() => ToJsonNode().ToJsonString();
+    /// <summary>The exact JSON of this parameter (objects with ordinal-sorted keys, numbers round-tripping, a Number
+    /// always with a fraction or exponent so that it reads back as a Number).</summary>
+    public string ToJson()
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            WriteTo(writer);
+        }
+
+        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    /// <summary>Writes <see cref="ToJson"/>'s JSON to <paramref name="writer"/>.</summary>
+    public void WriteTo(Utf8JsonWriter writer)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        switch (ParameterType)
+        {
+            case ParameterType.Integer:
+                writer.WriteNumberValue((long)_value!);
+                break;
+            case ParameterType.Number:
+                var d = (double)_value!;
+                var text = d.ToString("R", CultureInfo.InvariantCulture);
+                if (text.AsSpan().IndexOfAny('.', 'E', 'e') < 0)
+                {
+                    writer.WriteRawValue(text + ".0");
+                }
+                else
+                {
+                    writer.WriteNumberValue(d);
+                }
+
+                break;
+            case ParameterType.String:
+                writer.WriteStringValue((string)_value!);
+                break;
+            case ParameterType.Bool:
+                writer.WriteBooleanValue((bool)_value!);
+                break;
+            case ParameterType.Array:
+                writer.WriteStartArray();
+                foreach (var item in (List<Parameter>)_value!)
+                {
+                    item.WriteTo(writer);
+                }
+
+                writer.WriteEndArray();
+                break;
+            default:
+                writer.WriteStartObject();
+                foreach (var (key, child) in _children!)
+                {
+                    writer.WritePropertyName(key);
+                    child.WriteTo(writer);
+                }
+
+                writer.WriteEndObject();
+                break;
+        }
+    }
 
     /// <inheritdoc/>
     public override string ToString() => ToJson();
@@ -204,12 +268,7 @@ public sealed class Parameter : IReadOnlyDictionary<string, Parameter>, IEquatab
                 switch (value.GetValueKind())
                 {
                     case JsonValueKind.String:
-                        var s = value.GetValue<object>() is JsonElement e ? e.GetString()! : value.ToString();
-                        return s switch
-                        {
-                            "NaN" or "Infinity" or "-Infinity" when value.TryGetValue<double>(out var special) => FromDouble(special),
-                            _ => FromString(s),
-                        };
+                        return FromString(value.GetValue<object>() is JsonElement e ? e.GetString()! : value.GetValue<string>());
                     case JsonValueKind.True:
                         return FromBool(true);
                     case JsonValueKind.False:
@@ -222,7 +281,10 @@ public sealed class Parameter : IReadOnlyDictionary<string, Parameter>, IEquatab
                             return FromInt(l);
                         }
 
-                        return FromDouble(double.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture));
+                        var number = double.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture);
+                        return double.IsFinite(number)
+                            ? FromDouble(number)
+                            : throw new ArgumentException($"The number {text} is out of the range of a double.", paramName);
                     default:
                         throw new ArgumentException($"Unsupported JSON value '{value.ToJsonString()}' in a parameter.", paramName);
                 }

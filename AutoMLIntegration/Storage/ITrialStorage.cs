@@ -31,12 +31,27 @@ public interface ITrialStorage : IDisposable
     /// <summary>Records an intermediate value of a running trial.</summary>
     Task ReportAsync(string studyName, int trialId, int step, double value, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Records an intermediate value of a trial only while <paramref name="workerId"/> still holds its claim, so a worker
+    /// whose trial was reclaimed cannot write into the rerun. The default ignores the worker (for storages without claims).
+    /// </summary>
+    Task ReportAsync(string studyName, int trialId, string workerId, int step, double value, CancellationToken cancellationToken = default) =>
+        ReportAsync(studyName, trialId, step, value, cancellationToken);
+
     /// <summary>Refreshes the heartbeat of a running trial claimed by <paramref name="workerId"/>.</summary>
     Task HeartbeatAsync(string studyName, int trialId, string workerId, CancellationToken cancellationToken = default);
 
     /// <summary>Ends a running trial with its final state, metric, loss, error and duration.</summary>
     Task FinishAsync(string studyName, int trialId, TrialState state, double? metric, double? loss, string? error,
         double durationInMilliseconds, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Ends a running trial only while <paramref name="workerId"/> still holds its claim, so a worker whose trial was
+    /// reclaimed cannot end the rerun. The default ignores the worker (for storages without claims).
+    /// </summary>
+    Task FinishAsync(string studyName, int trialId, string workerId, TrialState state, double? metric, double? loss, string? error,
+        double durationInMilliseconds, CancellationToken cancellationToken = default) =>
+        FinishAsync(studyName, trialId, state, metric, loss, error, durationInMilliseconds, cancellationToken);
 
     /// <summary>Returns running trials whose heartbeat is older than <paramref name="staleAfter"/> to the waiting queue; returns how many.</summary>
     Task<int> ReclaimStaleAsync(string studyName, TimeSpan staleAfter, CancellationToken cancellationToken = default);

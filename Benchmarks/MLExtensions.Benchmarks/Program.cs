@@ -1,5 +1,6 @@
 // MLExtensions benchmarks: speed and quality measurements, never part of `dotnet test`.
 // Usage: dotnet run -c Release --project Benchmarks/MLExtensions.Benchmarks -- <benchmark> [options]
+using MLExtensions.Benchmarks.AutoML;
 using MLExtensions.Benchmarks.Boosting;
 using MLExtensions.Benchmarks.FashionMnist;
 using MLExtensions.Benchmarks.Optimizers;
@@ -10,6 +11,10 @@ string benchmark = args.Length > 0 ? args[0] : "";
 string[] rest = args.Skip(1).ToArray();
 switch (benchmark)
 {
+    case "automl-hpo":
+        return HpoBenchmark.Run(rest);
+    case "automl-propose":
+        return TunerProposeBenchmark.Run(rest);
     case "fashion-mnist":
         return FashionMnistBenchmark.Run(rest);
     case "fit-dispose-memory":
@@ -28,6 +33,8 @@ switch (benchmark)
         return AmesStackingBenchmark.Run(rest);
     default:
         Console.WriteLine("Benchmarks:");
+        Console.WriteLine("  automl-hpo [--datasets churn,fashion] [--seeds 10] [--first-seed 0] [--max-epochs 27] [--budget-epochs 810] [--rows 4000] [--methods random,tpe,cfo,random+asha,tpe+asha] [--output DIR]");
+        Console.WriteLine("  automl-propose [--trials N] [--repeat N]");
         Console.WriteLine("  fashion-mnist [--data DIR] [--epochs N] [--seeds N] [--no-baselines]");
         Console.WriteLine("  fit-dispose-memory [--data DIR] [--rows N] [--cycles N] [--gc]");
         Console.WriteLine("  gbnn [--data DIR] [--seed N] [--only diamonds,ames,spam,churn-5%,satellite] [--with-networks] [--no-baselines] [--variants eta:J:units,...]");

@@ -1,13 +1,16 @@
 // QuickStart: telco churn through an ML.NET featurization pipeline into the MLExtensions neural trainer,
-// next to ML.NET's FastTree and LightGBM. Prints a metric/time table and predicts one customer.
-// Usage: dotnet run --project Samples/QuickStart [-- --data <folder with train.csv and test.csv>]
+// next to ML.NET's FastTree and LightGBM. Prints training progress and a metric/time table, draws the training curves, a
+// comparison of optimizers and schedules and a GBNN chart as PNG files, and predicts one customer.
+// Usage: dotnet run --project Samples/QuickStart [-- --data <folder with train.csv and test.csv>] [--output <folder for the PNGs>]
 using System.Diagnostics;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using MLExtensions;
 using QuickStart;
 
-string dataDir = args.Length >= 2 && args[0] == "--data" ? args[1] : Path.Combine(AppContext.BaseDirectory, "Data", "wa_churn");
+string dataDir = Option("--data") ?? Path.Combine(AppContext.BaseDirectory, "Data", "wa_churn");
+string outputDir = Path.GetFullPath(Option("--output") ?? "output");
+Directory.CreateDirectory(outputDir);
 var ml = new MLContext(seed: 1);
 var loaderOptions = new TextLoader.Options { HasHeader = true, Separators = [','], MissingRealsAsNaNs = true };
 var train = ml.Data.LoadFromTextFile<ChurnRow>(Path.Combine(dataDir, "train.csv"), loaderOptions);
@@ -27,20 +30,24 @@ var featurize = ml.Transforms.CopyColumns("Label", "Churn")
 
 var contenders = new (string Name, IEstimator<ITransformer> Trainer)[]
 {
-    ("NeuralNetwork (MLExtensions)", ml.BinaryClassification.Trainers.NeuralNetwork(new NeuralNetworkBinaryTrainer.Options { Seed = 1, NumberOfThreads = 2 })),
+    // The console sink prints one line per epoch (loss, validation loss, learning rate, elapsed, ETA) while the network trains.
+    ("NeuralNetwork (MLExtensions)", ml.BinaryClassification.Trainers.NeuralNetwork(new NeuralNetworkBinaryTrainer.Options { Seed = 1, NumberOfThreads = 2 },
+        ml.CreateConsoleProgress(new ConsoleTrainingProgress.Options { Prefix = "  network", ShowProgressBar = true, EpochInterval = 5 }))),
     ("FastTree (ML.NET)", ml.BinaryClassification.Trainers.FastTree()),
     ("LightGBM (ML.NET)", ml.BinaryClassification.Trainers.LightGbm()),
 };
 
-Console.WriteLine($"{"trainer",-30} {"AUC",7} {"accuracy",9} {"log-loss",9} {"fit s",7}");
+var table = new List<string> { $"{"trainer",-30} {"AUC",7} {"accuracy",9} {"log-loss",9} {"fit s",7}" };
 ITransformer? neuralModel = null;
+var aucs = new Dictionary<string, double>();
 foreach (var (name, trainer) in contenders)
 {
     var clock = Stopwatch.StartNew();
     var model = featurize.Append(trainer).Fit(train);
     clock.Stop();
     var metrics = ml.BinaryClassification.Evaluate(model.Transform(test), labelColumnName: "Label");
-    Console.WriteLine($"{name,-30} {metrics.AreaUnderRocCurve,7:0.0000} {metrics.Accuracy,9:0.0000} {metrics.LogLoss,9:0.0000} {clock.Elapsed.TotalSeconds,7:0.00}");
+    aucs[name] = metrics.AreaUnderRocCurve;
+    table.Add($"{name,-30} {metrics.AreaUnderRocCurve,7:0.0000} {metrics.Accuracy,9:0.0000} {metrics.LogLoss,9:0.0000} {clock.Elapsed.TotalSeconds,7:0.00}");
     if (neuralModel is null)
     {
         neuralModel = model;
@@ -50,6 +57,64 @@ foreach (var (name, trainer) in contenders)
             throw new InvalidOperationException($"Neural network AUC {metrics.AreaUnderRocCurve:0.0000} fell below 0.84.");
     }
 }
+
+foreach (var line in table) Console.WriteLine(line);
+var pngs = new List<(string Path, string What)>();
+string Png(string file) => Path.Combine(outputDir, file);
+
+// Pictures of the fit: loss curves with the kept epoch marked, and the learning rate the loop applied.
+var network = ((TransformerChain<ITransformer>)neuralModel!).LastTransformer as NeuralNetworkPredictionTransformer
+    ?? throw new InvalidOperationException("The last transformer is not the neural network's.");
+network.Model.History.SaveAsCsv(Png("training-history.csv"));
+TrainingCharts.TrainingCurves(network.Model.History, network.Model.BestEpoch, "Churn network: log-loss per epoch").SavePng(Png("training-curves.png"), 800, 500);
+pngs.Add((Png("training-curves.png"), "training and validation log-loss per epoch, kept epoch marked"));
+
+// Optimizers and schedules: the same network, 10 epochs each, validation loss and learning rate side by side.
+var runs = new (string Name, OptimizerSpec Optimizer, LearningRateScheduleSpec Schedule)[]
+{
+    ("AdamW 1e-3, constant", new AdamWSpec(), new ConstantSchedule()),
+    ("AdamW 3e-3, warm-up + cosine", new AdamWSpec(LearningRate: 3e-3), new WarmupSchedule(new CosineSchedule(), 0.1)),
+    ("SGD 0.05, step decay", new SgdSpec(LearningRate: 0.05), new StepSchedule(StepSize: 200, Gamma: 0.5)),
+};
+var featurizer = featurize.Fit(train);
+var featurizedTrain = featurizer.Transform(train);
+var histories = new List<NamedHistory>();
+foreach (var run in runs)
+{
+    var options = new NeuralNetworkBinaryTrainer.Options
+    {
+        Seed = 1, NumberOfThreads = 2, Epochs = 10, EarlyStoppingPatience = null, Optimizer = run.Optimizer, LearningRateSchedule = run.Schedule,
+    };
+    using var fitted = ml.BinaryClassification.Trainers.NeuralNetwork(options).Fit(featurizedTrain);
+    histories.Add(new NamedHistory(run.Name, fitted.Model.History));
+    Console.WriteLine($"  {run.Name,-30} best validation log-loss {fitted.Model.History.Min(h => h.ValidationLoss!.Value):0.0000}");
+}
+TrainingCharts.SavePngSideBySide(Png("optimizers-and-schedules.png"), 700, 480,
+    TrainingCharts.LossComparison(histories, title: "Validation log-loss"), TrainingCharts.LearningRateComparison(histories, "Learning rate"));
+pngs.Add((Png("optimizers-and-schedules.png"), "three optimizer/schedule pairs: validation log-loss and learning rate per epoch"));
+// Optimizer steps of those runs: 10 epochs of batches of 64 from the 90 % of the training rows left after the validation split.
+long steps = 10 * (long)Math.Ceiling(0.9 * train.GetColumn<bool>("Churn").Count() / 64);
+TrainingCharts.LearningRateSchedule(runs[1].Schedule, totalSteps: steps, initialLearningRate: 3e-3, "Warm-up (10 %) + cosine: learning rate per step")
+    .SavePng(Png("learning-rate-schedule.png"), 800, 450);
+pngs.Add((Png("learning-rate-schedule.png"), "the warm-up + cosine schedule at every optimizer step of a 10-epoch run"));
+
+// GBNN: test AUC of the boosted network truncated to its first steps, against the plain network and LightGBM.
+var testFeatures = featurizer.Transform(test);
+using var gbnn = ml.BinaryClassification.Trainers.GradientBoostedNeuralNetwork(new GradientBoostedNeuralNetworkBinaryTrainer.Options
+{
+    TotalHiddenUnits = 60, UnitsPerStep = 2, LearningRate = 0.3, Seed = 1,
+}, ml.CreateConsoleProgress(new ConsoleTrainingProgress.Options { Prefix = "  GBNN", EpochInterval = 10 })).Fit(featurizedTrain);
+var kept = Enumerable.Range(1, gbnn.StepsUsed).ToArray();
+var gbnnAuc = kept.Select(steps =>
+{
+    using var truncated = gbnn.Truncate(steps);
+    return ml.BinaryClassification.Evaluate(truncated.Transform(testFeatures)).AreaUnderRocCurve;
+}).ToArray();
+TrainingCharts.MetricVersusStepsKept(kept, gbnnAuc, "test AUC",
+    [new NamedValue("plain network", aucs[contenders[0].Name]), new NamedValue("LightGBM", aucs[contenders[2].Name])],
+    "GBNN on churn: test AUC against boosting steps kept").SavePng(Png("gbnn-steps.png"), 800, 500);
+pngs.Add((Png("gbnn-steps.png"), "GBNN test AUC with only its first k steps, against the plain network and LightGBM"));
+Console.WriteLine($"GBNN: {gbnn.Model.StepsTrained} steps trained, {gbnn.StepsUsed} kept; test AUC {gbnnAuc[^1]:0.0000}");
 
 // Save: our network becomes an ONNX graph inside ML.NET's own zip (mlContext.Model.Save underneath).
 string modelPath = Path.Combine(Path.GetTempPath(), "churn-model.zip");
@@ -66,3 +131,18 @@ Console.WriteLine($"Customer with tenure {customer.Tenure} months, {customer.Con
                   $"(before saving {original.Probability:0.000}; churned: {customer.Churn}).");
 if (Math.Abs(served.Probability - original.Probability) > 1e-5)
     throw new InvalidOperationException("The reloaded model predicts differently from the trained one.");
+
+Console.WriteLine($"Pictures in {outputDir}:");
+foreach (var (path, what) in pngs)
+{
+    if (new FileInfo(path).Length < 1000) throw new InvalidOperationException($"{path} is nearly empty.");
+    Console.WriteLine($"  {Path.GetFileName(path)}: {what}");
+}
+
+string? Option(string name)
+{
+    int i = Array.IndexOf(args, name);
+    if (i < 0) return null;
+    if (i + 1 >= args.Length) throw new ArgumentException($"{name} needs a value.");
+    return args[i + 1];
+}

@@ -35,6 +35,7 @@ internal static class GbnnBoosting
         int best = 0; // steps kept: the prefix with the lowest validation loss
         double bestLoss = double.PositiveInfinity;
         var clock = new Stopwatch();
+        var fitClock = Stopwatch.StartNew();
         for (int t = 0; t < stepCount; t++)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -90,7 +91,10 @@ internal static class GbnnBoosting
             steps.Add(new BoostingStep(learner.HiddenWeights.ToArray(), learner.HiddenBias.ToArray(), learner.OutputWeights.ToArray(),
                 learner.OutputBias.ToArray(), rho * target.Scale, loss, validationLoss));
             // One report per step: Epoch is the step, LearningRate the step length rho; there is no gradient norm to report.
-            progress?.Report(new TrainingProgress(t + 1, stepCount, loss, validationLoss, rho * target.Scale, 0, clock.Elapsed.TotalSeconds));
+            progress?.Report(new TrainingProgress(t + 1, stepCount, loss, validationLoss, rho * target.Scale, 0, clock.Elapsed.TotalSeconds)
+            {
+                Kind = TrainingProgressKind.BoostingStep, ElapsedSeconds = fitClock.Elapsed.TotalSeconds,
+            });
             if (validation is not null && options.EarlyStoppingPatience is { } patience && t + 1 - best >= patience)
             {
                 break;

@@ -119,6 +119,11 @@ public abstract class NeuralNetworkOptionsBase
     /// <value>Default <c>null</c>: leave TorchSharp's setting as it is. In [1, <see cref="Environment.ProcessorCount"/>] when set.</value>
     public int? NumberOfThreads { get; set; }
 
+    /// <summary>Also report progress inside each epoch, every this-many batches (<see cref="TrainingProgressKind.Batch"/> reports),
+    /// for long epochs. Each such report reads the running loss back from the device once.</summary>
+    /// <value>Default <c>null</c>: one report per epoch only. At least 1 when set.</value>
+    public int? ProgressBatchInterval { get; set; }
+
     /// <summary>Checks every option; throws <see cref="ArgumentOutOfRangeException"/> or <see cref="ArgumentException"/> naming it.</summary>
     public virtual void Validate()
     {
@@ -162,6 +167,9 @@ public abstract class NeuralNetworkOptionsBase
                     "so it could never stop training. Set EarlyStoppingPatience = null to train all epochs, or set ValidationFraction or ValidationData.",
                     nameof(EarlyStoppingPatience));
         }
+        if (ProgressBatchInterval is { } interval && interval < 1)
+            throw new ArgumentOutOfRangeException(nameof(ProgressBatchInterval), interval,
+                "ProgressBatchInterval must be at least 1 (batches between reports), or null for one report per epoch.");
         if (!Enum.IsDefined(Device))
             throw new ArgumentOutOfRangeException(nameof(Device), Device, $"Allowed: {string.Join(", ", Enum.GetNames<DeviceKind>())}.");
         if (NumberOfThreads is { } threads && (threads < 1 || threads > Environment.ProcessorCount))

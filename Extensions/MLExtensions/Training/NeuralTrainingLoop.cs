@@ -35,7 +35,8 @@ public sealed class NeuralTrainingLoop
     /// <param name="train">Packed training rows.</param>
     /// <param name="validation">Packed validation rows, or <c>null</c>.</param>
     /// <param name="seed">Seed of initialization, shuffling and dropout, each drawn from this run's own generators.</param>
-    /// <param name="progress">Receives one report per epoch, from the training thread.</param>
+    /// <param name="progress">Receives one report per epoch (and every <see cref="NeuralNetworkOptionsBase.ProgressBatchInterval"/> batches
+    /// inside it when set), from the training thread.</param>
     /// <param name="cancellationToken">Checked before every batch.</param>
     /// <remarks>Nothing here touches TorchSharp's process-wide generator, so concurrent runs give the same networks as sequential
     /// ones. <see cref="NeuralNetworkOptionsBase.NumberOfThreads"/> is applied for the run and restored after it. On an exception
@@ -99,6 +100,7 @@ public sealed class NeuralTrainingLoop
         IReadOnlyList<NamedTensorData>? bestWeights = null;
         int epochsWithoutImprovement = 0;
         double learningRate = groups.Count > 0 ? groups[0].LearningRate : 0;
+        var fitClock = Stopwatch.StartNew();
 
         for (int epoch = 1; epoch <= _options.Epochs; epoch++)
         {
@@ -151,6 +153,15 @@ public sealed class NeuralTrainingLoop
                         normSamples++;
                     }
                     step++;
+                    if (progress is not null && _options.ProgressBatchInterval is { } interval && (b + 1) % interval == 0 && b + 1 < batchesPerEpoch)
+                    {
+                        double rowsSoFar = (double)(b + 1) * batchSize;
+                        progress.Report(new TrainingProgress(epoch, _options.Epochs, lossSum.item<double>() / rowsSoFar, null, learningRate,
+                            gradNormSum.item<double>() / Math.Max(normSamples, 1), clock.Elapsed.TotalSeconds)
+                        {
+                            Kind = TrainingProgressKind.Batch, Batch = b + 1, BatchCount = batchesPerEpoch, ElapsedSeconds = fitClock.Elapsed.TotalSeconds,
+                        });
+                    }
                 }
             }
 
@@ -170,7 +181,7 @@ public sealed class NeuralTrainingLoop
             clock.Stop();
             history.Add(new EpochRecord(epoch, trainingLoss, validationLoss, learningRate, meanGradNorm, clock.Elapsed.TotalSeconds));
             progress?.Report(new TrainingProgress(epoch, _options.Epochs, trainingLoss, validationLoss, learningRate, meanGradNorm,
-                                                  clock.Elapsed.TotalSeconds));
+                                                  clock.Elapsed.TotalSeconds) { BatchCount = batchesPerEpoch, ElapsedSeconds = fitClock.Elapsed.TotalSeconds });
 
             if (validationLoss is { } current)
             {

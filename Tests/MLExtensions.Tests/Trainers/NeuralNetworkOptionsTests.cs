@@ -1,4 +1,5 @@
 using Microsoft.ML;
+using Microsoft.ML.Data;
 
 namespace MLExtensions.Tests.Trainers;
 
@@ -75,7 +76,16 @@ public sealed class NeuralNetworkOptionsTests
         };
         using var model = ml.BinaryClassification.Trainers.NeuralNetwork(options).Fit(ml.Data.LoadFromEnumerable(SyntheticData.Binary(100, 1)));
         Assert.IsTrue(model.Model.History.All(h => h.ValidationLoss is > 0));
+
+        // The kept weights are the best epoch's, so that epoch's validation loss is the mean log-loss of the model on ValidationData
+        // (computed here from the scores, independently of the trainer); a holdout of the training rows would give another value.
+        var rows = ml.Data.CreateEnumerable<SyntheticData.BinaryRow>(options.ValidationData, reuseRowObject: false).ToList();
+        var scores = model.Transform(options.ValidationData).GetColumn<float>("Score").ToArray();
+        double logLoss = rows.Select((r, i) => Softplus(r.Label ? -scores[i] : scores[i])).Average();
+        Assert.AreEqual(logLoss, model.Model.History[model.Model.BestEpoch - 1].ValidationLoss!.Value, 1e-4);
     }
+
+    private static double Softplus(double z) => Math.Max(z, 0) + Math.Log(1 + Math.Exp(-Math.Abs(z)));
 
     [TestMethod]
     public void Fit_ValidationDataWithOtherFeatureCount_ThrowsNamingOption()

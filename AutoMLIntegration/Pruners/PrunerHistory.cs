@@ -1,0 +1,37 @@
+namespace MLExtensions.AutoML;
+
+/// <summary>Helpers the pruners share to read a trial history.</summary>
+internal static class PrunerHistory
+{
+    /// <summary>
+    /// The losses of <paramref name="trialId"/> with the report being decided included (whether or not the caller recorded
+    /// it in <paramref name="history"/> first), in step order.
+    /// </summary>
+    public static List<(int Step, double Loss)> WithCurrent(ITrialHistory history, int trialId, int step, double loss)
+    {
+        var values = history.TrialIds.Contains(trialId)
+            ? history.GetIntermediateLosses(trialId).Where(p => p.Step != step).ToList()
+            : [];
+        int at = values.FindIndex(p => p.Step > step);
+        values.Insert(at < 0 ? values.Count : at, (step, loss));
+        return values;
+    }
+
+    /// <summary>The last reported step of every complete trial that reported something.</summary>
+    public static IEnumerable<int> CompletedLastSteps(ITrialHistory history, Func<int, bool>? include = null) =>
+        history.TrialIds
+            .Where(id => (include is null || include(id)) && history.GetState(id) == TrialState.Complete)
+            .Select(id => history.GetIntermediateLosses(id))
+            .Where(values => values.Count > 0)
+            .Select(values => values.Max(p => p.Step));
+
+    /// <summary>Validates the arguments every pruner receives.</summary>
+    public static void CheckArguments(int step, ITrialHistory history)
+    {
+        ArgumentNullException.ThrowIfNull(history);
+        if (step < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(step), step, "The step must be at least 0 (epochs and boosting steps count from 1).");
+        }
+    }
+}

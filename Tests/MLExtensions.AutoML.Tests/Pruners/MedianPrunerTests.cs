@@ -1,0 +1,100 @@
+using MLExtensions.AutoML;
+
+namespace MLExtensions.AutoML.Tests;
+
+/// <summary>Hand-computed cases of <see cref="MedianPruner"/> (Optuna's rules).</summary>
+[TestClass]
+public sealed class MedianPrunerTests
+{
+    // Complete trials 0..count-1 whose loss at step s is values[i] + s - 1.
+    private static TrialHistory Completed(params double[] values)
+    {
+        var h = new TrialHistory();
+        for (int i = 0; i < values.Length; i++)
+        {
+            h.AddTrial(i);
+            for (int step = 1; step <= 3; step++)
+            {
+                h.Report(i, step, values[i] + step - 1);
+            }
+
+            h.SetState(i, TrialState.Complete);
+        }
+
+        return h;
+    }
+
+    private static bool Report(IPruner pruner, TrialHistory h, int trial, int step, double loss)
+    {
+        if (!h.TrialIds.Contains(trial))
+        {
+            h.AddTrial(trial);
+        }
+
+        h.Report(trial, step, loss);
+        return pruner.ShouldPrune(trial, step, loss, h);
+    }
+
+    [TestMethod]
+    public void PrunesAboveTheMedianOfCompleteTrials()
+    {
+        var h = Completed(1, 2, 3, 4, 5);                       // median at step 1: 3
+        var pruner = new MedianPruner();
+        Assert.IsTrue(Report(pruner, h, 10, 1, 3.5));
+        Assert.IsFalse(Report(pruner, h, 11, 1, 3.0));          // equal to the median: kept
+    }
+
+    [TestMethod]
+    public void EvenCountsInterpolate()
+    {
+        var h = Completed(1, 2, 3, 4, 5, 6);                    // median 3.5
+        var pruner = new MedianPruner();
+        Assert.IsFalse(Report(pruner, h, 10, 1, 3.5));
+        Assert.IsTrue(Report(pruner, h, 11, 1, 3.51));
+        Assert.AreEqual(2.5, MedianPruner.NanMedian([4, 1, double.NaN, 2, 3]));
+    }
+
+    [TestMethod]
+    public void NothingIsPrunedDuringStartup()
+    {
+        var h = Completed(1, 2, 3, 4);                          // 4 complete < 5 startup trials
+        Assert.IsFalse(Report(new MedianPruner(), h, 10, 1, 100));
+        Assert.IsTrue(Report(new MedianPruner(new() { StartupTrials = 4 }), h, 11, 1, 100));
+    }
+
+    [TestMethod]
+    public void TheTrialsBestValueSoFarIsCompared()
+    {
+        var h = Completed(1, 2, 3, 4, 5);                       // median at step 2: 4
+        var pruner = new MedianPruner();
+        Assert.IsFalse(Report(pruner, h, 10, 1, 2.0));          // median at step 1 is 3
+        Assert.IsFalse(Report(pruner, h, 10, 2, 9.0));          // best so far 2.0 <= 4
+    }
+
+    [TestMethod]
+    public void WarmupAndIntervalSkipSteps()
+    {
+        var h = Completed(1, 2, 3, 4, 5);
+        var pruner = new MedianPruner(new() { WarmupSteps = 2, IntervalSteps = 2 });
+        Assert.IsFalse(Report(pruner, h, 10, 1, 100));          // warm-up
+        Assert.IsTrue(Report(pruner, h, 11, 2, 100));           // step 2: first of [2, 4)
+        Assert.IsFalse(Report(pruner, h, 12, 2, 1));
+        Assert.IsFalse(Report(pruner, h, 12, 3, 100));          // step 3: same interval as step 2, not checked
+    }
+
+    [TestMethod]
+    public void AllNaNValuesArePrunedAndMinTrialsIsRespected()
+    {
+        var h = Completed(1, 2, 3, 4, 5);
+        Assert.IsTrue(Report(new MedianPruner(), h, 10, 1, double.NaN));
+        Assert.IsFalse(Report(new MedianPruner(new() { MinTrials = 6 }), h, 11, 1, 100));   // only 5 values at step 1
+        Assert.IsFalse(Report(new MedianPruner(), h, 12, 7, 100));                          // no complete trial reported step 7
+    }
+
+    [TestMethod]
+    public void BadOptionsNameTheOption()
+    {
+        StringAssert.Contains(Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => new MedianPruner(new() { IntervalSteps = 0 })).Message, "IntervalSteps");
+        StringAssert.Contains(Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => new MedianPruner(new() { StartupTrials = -1 })).Message, "StartupTrials");
+    }
+}
