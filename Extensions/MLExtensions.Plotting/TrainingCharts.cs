@@ -191,7 +191,11 @@ public static class TrainingCharts
         for (int i = 0; i < plots.Length; i++)
         {
             ArgumentNullException.ThrowIfNull(plots[i], nameof(plots));
-            plots[i].Render(surface.Canvas, new PixelRect(i * width, (i + 1) * width, height, 0));
+            // Each plot renders on its own surface: rendering straight onto the shared canvas clears what the plots before drew.
+            using var panel = SkiaSharp.SKSurface.Create(new SkiaSharp.SKImageInfo(width, height));
+            plots[i].Render(panel.Canvas, new PixelRect(0, width, height, 0));
+            using var snapshot = panel.Snapshot();
+            surface.Canvas.DrawImage(snapshot, i * width, 0);
         }
 
         using var image = surface.Snapshot();

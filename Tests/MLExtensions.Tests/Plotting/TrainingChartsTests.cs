@@ -135,6 +135,34 @@ public sealed class TrainingChartsTests
     }
 
     [TestMethod]
+    public void SavePngSideBySide_DrawsEveryPanel()
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"side-by-side-{Guid.NewGuid():N}.png");
+        try
+        {
+            TrainingCharts.SavePngSideBySide(path, 400, 300, TrainingCharts.TrainingCurves(History), TrainingCharts.LearningRateCurve(History));
+            using var bitmap = SkiaSharp.SKBitmap.Decode(path);
+            int Inked(int from, int to)
+            {
+                int count = 0;
+                for (int x = from; x < to; x++)
+                    for (int y = 0; y < bitmap.Height; y++)
+                    {
+                        var c = bitmap.GetPixel(x, y);
+                        if (c.Alpha > 0 && (c.Red < 200 || c.Green < 200 || c.Blue < 200)) count++;
+                    }
+                return count;
+            }
+            Assert.IsTrue(Inked(0, 400) > 2000, $"left panel has {Inked(0, 400)} inked pixels");
+            Assert.IsTrue(Inked(400, 800) > 2000, $"right panel has {Inked(400, 800)} inked pixels");
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [TestMethod]
     public void BadInput_ThrowsNamingTheArgument()
     {
         Assert.AreEqual("history", Assert.ThrowsExactly<ArgumentException>(() => TrainingCharts.TrainingCurves([])).ParamName);
