@@ -15,6 +15,6 @@ public sealed class TrialSettings
     /// <summary>When the trial ended (UTC); null while running.</summary>
     public DateTime? EndedAtUtc { get; set; }
 
-    /// <summary>Where the trial reports intermediate values; null when the experiment has no pruner.</summary>
+    /// <summary>Where the trial reports intermediate values (the experiment always sets one; null only for settings built by hand).</summary>
     public ITrialReporter? Reporter { get; init; }
 }
