@@ -135,11 +135,3 @@ public sealed class PredictionColumnsStackingEstimator : IEstimator<StackingTran
         return StackingScoring.OutputShape(_ml, inputSchema, _options.Task);
     }
 }
-
-/// <summary>Default combiners per task.</summary>
-internal static class StackingDefaults
-{
-    public static StackingCombiner Combiner(StackingTask task) => task == StackingTask.Regression
-        ? new RegularizedMetaLearningCombiner()
-        : new RegularizedLogisticMetaLearningCombiner();
-}

@@ -1,25 +1,6 @@
 
 namespace MLExtensions;
 
-/// <summary>How a <see cref="StackingModel"/> turns its components' linear outputs into a prediction.</summary>
-public enum StackingLink
-{
-    /// <summary>Regression: the prediction is the weighted sum of the components' linear outputs.</summary>
-    Identity,
-
-    /// <summary>Binary classification: each component gives a probability σ(linear output); the probabilities are blended.</summary>
-    Logistic,
-}
-
-/// <summary>One blended meta-model of a <see cref="StackingModel"/>.</summary>
-/// <param name="Name">What it is ("Ridge", "Lasso", "average", ...).</param>
-/// <param name="BlendWeight">Its weight in the blend (weights sum to 1).</param>
-/// <param name="Model">Linear model over the model's features (selected predictions, then meta-features if used).</param>
-/// <param name="Alpha">Chosen penalty strength, if any.</param>
-/// <param name="L1Ratio">Chosen L1 share, if any.</param>
-/// <param name="OutOfFoldError">Out-of-fold RMSE (regression) or log-loss (classification) behind the blend weight, if measured.</param>
-public sealed record StackingComponent(string Name, double BlendWeight, LinearModel Model, double? Alpha = null, double? L1Ratio = null, double? OutOfFoldError = null);
-
 /// <summary>
 /// A fitted combiner of base-model predictions: which inputs it reads, whether it appends <see cref="MetaFeatures"/>, and a blend of
 /// linear components. Every combiner in this library (averages, ridge stacking, ensemble selection, the regularized pipeline) fits
@@ -174,19 +155,4 @@ public sealed class StackingModel
     }
 
     internal static double Sigmoid(double z) => z >= 0 ? 1 / (1 + Math.Exp(-z)) : Math.Exp(z) / (1 + Math.Exp(z));
-}
-
-/// <summary>What a combiner found while fitting.</summary>
-/// <param name="Redundancy">The redundancy projection, if one ran.</param>
-/// <param name="FitTime">Wall-clock time of the combiner's fit.</param>
-public sealed record StackingDiagnostics(RedundancyReport? Redundancy, TimeSpan FitTime)
-{
-    /// <summary>
-    /// Out-of-fold error of the blend (RMSE for regression, log-loss for classification) from the outer K-fold, when measured.
-    /// Optimistic: the projection and the blend weights saw every row's target.
-    /// </summary>
-    public double? OutOfFoldError { get; init; }
-
-    /// <summary>The candidates' cross-validated errors and the choice, when the model comes from <see cref="SelectBestCombiner"/>.</summary>
-    public CombinerSelectionReport? Selection { get; init; }
 }

@@ -152,33 +152,3 @@ public static class StackingPersistence
         return model;
     }
 }
-
-/// <summary>Input row of the persisted output mappings: the ONNX graph's 1-D output.</summary>
-public sealed class StackingOnnxRow
-{
-    /// <summary>The graph output (one value per row).</summary>
-    [VectorType(1)]
-    public float[] StackingOnnxOutput { get; set; } = [];
-}
-
-/// <summary>Turns the ONNX output into the regression <c>Score</c> (a stateless mapping ML.NET can save and load).</summary>
-[CustomMappingFactoryAttribute(StackingPersistence.RegressionContract)]
-public sealed class StackingRegressionScoreFactory : CustomMappingFactory<StackingOnnxRow, StackingRegressionOutput>
-{
-    /// <inheritdoc/>
-    public override Action<StackingOnnxRow, StackingRegressionOutput> GetMapping() => (input, output) => output.Score = input.StackingOnnxOutput[0];
-}
-
-/// <summary>Turns the ONNX probability into <c>Score</c> (logit), <c>Probability</c> and <c>PredictedLabel</c>.</summary>
-[CustomMappingFactoryAttribute(StackingPersistence.BinaryContract)]
-public sealed class StackingBinaryScoreFactory : CustomMappingFactory<StackingOnnxRow, StackingBinaryOutput>
-{
-    /// <inheritdoc/>
-    public override Action<StackingOnnxRow, StackingBinaryOutput> GetMapping() => (input, output) =>
-    {
-        double p = Math.Clamp(input.StackingOnnxOutput[0], 1e-15, 1 - 1e-15);
-        output.Probability = (float)p;
-        output.Score = (float)Math.Log(p / (1 - p));
-        output.PredictedLabel = p >= 0.5;
-    };
-}

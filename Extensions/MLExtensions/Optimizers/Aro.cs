@@ -4,29 +4,6 @@ using static TorchSharp.torch;
 
 namespace MLExtensions;
 
-/// <summary>The row-wise map <c>f</c> ARO applies in the rotated basis.</summary>
-public enum AroRotationFunction
-{
-    /// <summary>Sinkhorn normalization: alternately rows to norm √n and columns to norm √m (default).</summary>
-    Sinkhorn = 0,
-
-    /// <summary>Each row scaled to norm √n.</summary>
-    RowNorm = 1,
-
-    /// <summary>Elementwise sign.</summary>
-    Sign = 2,
-}
-
-/// <summary>How ARO scales its learning rate for an m×n matrix.</summary>
-public enum AroLearningRateScaling
-{
-    /// <summary><c>η·0.2·√max(m, n)</c>, matching AdamW's update RMS (default).</summary>
-    RmsNorm = 0,
-
-    /// <summary><c>η·√(m/n)</c>.</summary>
-    SpectralNorm = 1,
-}
-
 /// <summary>
 /// ARO, adaptively rotated optimization (Gong et al. 2026, arXiv 2602.09006), following microsoft/dion <c>dion/aro.py</c>
 /// as summarized in ALGORITHMS.md D11: for a matrix with momentum <c>M</c>, the rotation

@@ -4,16 +4,6 @@ using static TorchSharp.torch;
 
 namespace MLExtensions;
 
-/// <summary>What <see cref="CoordinateClipping"/> clips.</summary>
-public enum ClippingTarget
-{
-    /// <summary>The parameter change made by the inner optimizer (its whole update, weight decay included).</summary>
-    Update = 0,
-
-    /// <summary>The gradients, before the inner optimizer sees them (e.g. before SGD's momentum).</summary>
-    Gradient = 1,
-}
-
 /// <summary>
 /// Coordinate-wise clipping (Pan &amp; Li 2023, arXiv 2306.00204; ALGORITHMS.md D8) around any TorchSharp optimizer: the
 /// threshold τ is the magnitude at rank ⌊c·n⌋ (0-based, descending) of the n coordinates, and every coordinate becomes

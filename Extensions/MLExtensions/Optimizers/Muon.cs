@@ -4,16 +4,6 @@ using static TorchSharp.torch;
 
 namespace MLExtensions;
 
-/// <summary>How Muon runs its Newton–Schulz iteration.</summary>
-public enum NewtonSchulzPrecision
-{
-    /// <summary>In the parameter's dtype (exact enough to be compared tightly with a float64 reference).</summary>
-    ParameterDtype = 0,
-
-    /// <summary>In bfloat16, as the published reference does (fast on GPUs; slow on most CPUs).</summary>
-    BFloat16 = 1,
-}
-
 /// <summary>
 /// Muon, momentum orthogonalized by Newton–Schulz (Jordan et al. 2024), as in KellerJordan/Muon <c>muon.py</c>
 /// (<c>SingleDeviceMuon</c> and <c>SingleDeviceMuonWithAuxAdam</c>): matrix parameters take the orthogonalized Nesterov

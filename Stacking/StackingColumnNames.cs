@@ -28,36 +28,3 @@ public static class StackingColumnNames
     /// <returns>The column name.</returns>
     public static string BaseScore(int index) => "StackingBaseScore" + index.ToString(System.Globalization.CultureInfo.InvariantCulture);
 }
-
-/// <summary>Input row of the stacking scoring mapping: the base predictions as one vector (column <see cref="StackingColumnNames.BasePredictions"/>).</summary>
-public sealed class StackingMappingInput
-{
-    /// <summary>The base predictions, in the model's input order.</summary>
-    [VectorType]
-    public float[] StackingBasePredictions { get; set; } = [];
-}
-
-/// <summary>Output row of the regression stacking mapping.</summary>
-public sealed class StackingRegressionOutput
-{
-    /// <summary>The stacked prediction.</summary>
-    public float Score { get; set; }
-}
-
-/// <summary>Output row of the binary stacking mapping.</summary>
-public sealed class StackingBinaryOutput
-{
-    /// <summary>The raw score: the logit of <see cref="Probability"/>.</summary>
-    public float Score { get; set; }
-
-    /// <summary>The blended probability of the positive class.</summary>
-    public float Probability { get; set; }
-
-    /// <summary>Whether <see cref="Probability"/> is at least 0.5.</summary>
-    public bool PredictedLabel { get; set; }
-}
-
-/// <summary>An input row with no columns (used to borrow output schema shapes).</summary>
-public sealed class StackingNoInput
-{
-}

@@ -1,0 +1,11 @@
+namespace MLExtensions;
+
+// Row classes of the CustomMapping that scores a network inside ML.NET. Their column names and types are set at run time
+// through SchemaDefinition (feature column name and size, class count, key values).
+
+/// <summary>Input row of the scoring mapping: the feature vector.</summary>
+public sealed class FeatureVectorRow
+{
+    /// <summary>The features (column name set at run time).</summary>
+    public float[] Features { get; set; } = [];
+}
