@@ -10,16 +10,12 @@ namespace MLExtensions;
 public static class MLExtensionsRuntime
 {
     /// <summary>
-    /// Assemblies of MLExtensions that hold <c>CustomMapping</c> factories of saved models besides this one. They are registered when
-    /// the application ships them (a serving app that loads only neural models needs none of them).
-    /// </summary>
-    private static readonly string[] MappingAssemblyNames = ["MLExtensions.Stacking"];
-
-    /// <summary>
-    /// Registers the <c>CustomMapping</c> factories of this assembly and of the other MLExtensions assemblies the application ships
-    /// (MLExtensions.Stacking: the output mappings of saved stacking ensembles) with <paramref name="mlContext"/>'s component catalog.
-    /// ML.NET also finds them by the assembly name stored in the model, but registering first makes loading independent of assembly
-    /// probing. Registration is per <see cref="MLContext"/>; calling it twice is harmless.
+    /// Registers the <c>CustomMapping</c> factories of this assembly and of every loaded assembly marked with
+    /// <see cref="CustomMappingAssemblyAttribute"/> (e.g. the stacking assembly, for the output mappings of saved ensembles)
+    /// with <paramref name="mlContext"/>'s component catalog. ML.NET also finds a mapping by the assembly name stored in the model
+    /// and loads that assembly itself; registering first covers hosts where that load fails but the assembly is already loaded
+    /// (a notebook kernel loads <c>#r</c> references into its own context). Registration is per <see cref="MLContext"/>; calling it
+    /// twice is harmless.
     /// </summary>
     /// <param name="mlContext">The context that will load models.</param>
     public static void Register(MLContext mlContext)
@@ -32,27 +28,17 @@ public static class MLExtensionsRuntime
         }
     }
 
-    /// <summary>The MLExtensions assemblies with mapping factories (besides this one) that the application can load.</summary>
-    /// <returns>The loaded assemblies, in a fixed order; those the application does not ship are left out.</returns>
-    private static IEnumerable<Assembly> MappingAssemblies()
+    /// <summary>The loaded assemblies, besides this one, marked with <see cref="CustomMappingAssemblyAttribute"/>, ordered by name.</summary>
+    /// <remarks>The mark is matched by its full type name, so an assembly loaded next to another copy of this one (a host's own load
+    /// context) is found too.</remarks>
+    internal static IReadOnlyList<Assembly> MappingAssemblies()
     {
-        foreach (string name in MappingAssemblyNames)
-        {
-            // An assembly the host already loaded (a notebook kernel loads #r references into its own context, where loading
-            // the same name again fails) is used as it is; otherwise it is loaded by name.
-            Assembly? assembly = AppDomain.CurrentDomain.GetAssemblies().FirstOrDefault(a => a.GetName().Name == name);
-            try
-            {
-                assembly ??= Assembly.Load(new AssemblyName(name));
-            }
-            catch (FileNotFoundException)
-            {
-                // Not shipped with this application: its models cannot be in use here.
-                assembly = null;
-            }
-
-            if (assembly is not null) yield return assembly;
-        }
+        var self = typeof(MLExtensionsRuntime).Assembly;
+        string mark = typeof(CustomMappingAssemblyAttribute).FullName!;
+        return AppDomain.CurrentDomain.GetAssemblies()
+            .Where(a => a != self && !a.IsDynamic && a.GetCustomAttributesData().Any(d => d.AttributeType.FullName == mark))
+            .OrderBy(a => a.FullName, StringComparer.Ordinal)
+            .ToArray();
     }
 
     /// <summary>Registers the mappings (<see cref="Register"/>), checks the file, and loads a model saved with <c>mlContext.Model.Save</c>.</summary>

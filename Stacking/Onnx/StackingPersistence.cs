@@ -54,7 +54,7 @@ public static class StackingPersistence
 
     /// <summary>
     /// Registers this assembly's output mappings with <paramref name="ml"/>'s component catalog (<c>MLExtensionsRuntime.Register</c>
-    /// does this too when the application ships this assembly). Calling it twice is harmless.
+    /// does this too once this assembly is loaded: it carries <see cref="CustomMappingAssemblyAttribute"/>). Calling it twice is harmless.
     /// </summary>
     /// <param name="ml">The context that will load models.</param>
     public static void Register(MLContext ml)

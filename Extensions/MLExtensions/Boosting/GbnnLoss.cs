@@ -54,7 +54,7 @@ internal static class GbnnLoss
                 var p = new double[k];
                 for (int i = 0; i < n; i++)
                 {
-                    Softmax(f.AsSpan(i * k, k), p);
+                    ScoreMath.Softmax<double>(f.AsSpan(i * k, k), p);
                     for (int c = 0; c < k; c++)
                     {
                         r[i * k + c] = (c == (int)y[i] ? 1 : 0) - p[c];
@@ -88,7 +88,7 @@ internal static class GbnnLoss
                 var p = new double[k];
                 for (int i = 0; i < y.Length; i++)
                 {
-                    Softmax(f.AsSpan(i * k, k), p);
+                    ScoreMath.Softmax<double>(f.AsSpan(i * k, k), p);
                     for (int c = 0; c < k; c++)
                     {
                         double hc = h[i * k + c];
@@ -139,25 +139,5 @@ internal static class GbnnLoss
         }
 
         return total / n;
-    }
-
-    private static void Softmax(ReadOnlySpan<double> scores, double[] p)
-    {
-        double max = double.NegativeInfinity;
-        foreach (double v in scores)
-        {
-            max = Math.Max(max, v);
-        }
-
-        double sum = 0;
-        for (int c = 0; c < scores.Length; c++)
-        {
-            sum += p[c] = Math.Exp(scores[c] - max);
-        }
-
-        for (int c = 0; c < scores.Length; c++)
-        {
-            p[c] /= sum;
-        }
     }
 }

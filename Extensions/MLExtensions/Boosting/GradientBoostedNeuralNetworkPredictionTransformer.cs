@@ -13,22 +13,20 @@ public sealed class GradientBoostedNeuralNetworkPredictionTransformer
     : ISingleFeaturePredictionTransformer<GradientBoostedNeuralNetworkModelParameters>, IOnnxConvertibleTransformer, IDisposable
 {
     private readonly NeuralNetworkPredictionTransformer _scorer;
-    private readonly IDataView _schemaSource;
     private readonly DataViewSchema.Annotations? _labelAnnotations;
 
     internal GradientBoostedNeuralNetworkPredictionTransformer(GradientBoostedNeuralNetworkModelParameters model, string featureColumnName,
-                                                               IDataView schemaSource, DataViewSchema.Annotations? labelAnnotations, int steps)
+                                                               DataViewSchema.Annotations? labelAnnotations, int steps)
     {
         Model = model;
         StepsUsed = steps;
-        _schemaSource = schemaSource;
-        _labelAnnotations = labelAnnotations;
+        _labelAnnotations = KeyValuesAnnotation.Detach(labelAnnotations);
         var (architecture, weights) = model.ToNetwork(steps);
         var network = new MlpNetwork(architecture);
         network.SetWeights(weights);
         network.eval();
         var parameters = new NeuralNetworkModelParameters(model.Task, architecture, weights, [], 0, model.Seed, "cpu", model.ClassNames);
-        _scorer = new NeuralNetworkPredictionTransformer(parameters, network, featureColumnName, schemaSource, labelAnnotations);
+        _scorer = new NeuralNetworkPredictionTransformer(parameters, network, featureColumnName, _labelAnnotations);
     }
 
     /// <summary>The boosting steps, initial score and seed.</summary>
@@ -59,7 +57,7 @@ public sealed class GradientBoostedNeuralNetworkPredictionTransformer
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="steps"/> is not between 1 and the trained step count.</exception>
     public GradientBoostedNeuralNetworkPredictionTransformer Truncate(int steps) =>
-        new(Model, FeatureColumnName, _schemaSource, _labelAnnotations, steps);
+        new(Model, FeatureColumnName, _labelAnnotations, steps);
 
     /// <inheritdoc />
     public DataViewSchema GetOutputSchema(DataViewSchema inputSchema) => _scorer.GetOutputSchema(inputSchema);

@@ -70,7 +70,7 @@ public abstract class GradientBoostedNeuralNetworkTrainerBase : IEstimator<Gradi
         var label = input.Schema[o.LabelColumnName];
         var model = new GradientBoostedNeuralNetworkModelParameters(Task, all.FeatureCount, o.Activation, initial, steps, seed,
             Task == PredictionTask.MulticlassClassification ? TrainerSchema.KeyNames(label, classCount) : null, trained);
-        return new GradientBoostedNeuralNetworkPredictionTransformer(model, o.FeatureColumnName, input,
+        return new GradientBoostedNeuralNetworkPredictionTransformer(model, o.FeatureColumnName,
             Task == PredictionTask.MulticlassClassification ? label.Annotations : null, steps.Count);
     }
 

@@ -3,7 +3,10 @@ using Onnx;
 
 namespace MLExtensions;
 
-/// <summary>Small helper that assembles an ONNX graph (default domain) from OnnxSharp's protobuf classes.</summary>
+/// <summary>
+/// The one helper that assembles ONNX graphs (default domain) from OnnxSharp's protobuf classes: the MLP exporter of MLExtensions and
+/// the stacking meta-model of MLExtensions.Stacking (which compiles this file in, as it does not reference MLExtensions).
+/// </summary>
 internal sealed class OnnxGraphBuilder
 {
     /// <summary>The ONNX operator set the exporters target.</summary>
@@ -47,6 +50,16 @@ internal sealed class OnnxGraphBuilder
         return name;
     }
 
+    /// <summary>Adds a double constant (initializer) and returns its name.</summary>
+    public string AddDoubles(string name, long[] dims, double[] values)
+    {
+        var t = new TensorProto { Name = name, DataType = (int)TensorProto.Types.DataType.Double };
+        t.Dims.AddRange(dims);
+        t.DoubleData.AddRange(values);
+        _graph.Initializer.Add(t);
+        return name;
+    }
+
     /// <summary>Adds an int64 constant (initializer) and returns its name.</summary>
     public string AddInt64s(string name, long[] dims, long[] values)
     {
@@ -80,11 +93,31 @@ internal sealed class OnnxGraphBuilder
         return result;
     }
 
+    /// <summary>Adds a node with <paramref name="outputCount"/> outputs (generated names) and returns their names.</summary>
+    public string[] Node(string opType, string[] inputs, int outputCount, params AttributeProto[] attributes)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(outputCount, 1);
+        string name = $"{opType}_{_nodeCount++}";
+        var node = new NodeProto { OpType = opType, Name = name };
+        node.Input.AddRange(inputs);
+        var outputs = Enumerable.Range(0, outputCount).Select(o => $"{name}_out{(o == 0 ? "" : o)}").ToArray();
+        node.Output.AddRange(outputs);
+        node.Attribute.AddRange(attributes);
+        _graph.Node.Add(node);
+        return outputs;
+    }
+
+    /// <summary>An integer attribute.</summary>
     public static AttributeProto Int(string name, long value) =>
         new() { Name = name, Type = AttributeProto.Types.AttributeType.Int, I = value };
 
+    /// <summary>A float attribute.</summary>
     public static AttributeProto Float(string name, float value) =>
         new() { Name = name, Type = AttributeProto.Types.AttributeType.Float, F = value };
+
+    /// <summary>An attribute holding a list of integers.</summary>
+    public static AttributeProto Ints(string name, params long[] values) =>
+        new() { Name = name, Type = AttributeProto.Types.AttributeType.Ints, Ints = { values } };
 
     /// <summary>Wraps the graph in a model that imports <see cref="OpsetVersion"/> of the default domain.</summary>
     public ModelProto ToModel(string docString)
@@ -92,7 +125,7 @@ internal sealed class OnnxGraphBuilder
         var model = new ModelProto
         {
             IrVersion = IrVersion,
-            ProducerName = "MLExtensions",
+            ProducerName = typeof(OnnxGraphBuilder).Assembly.GetName().Name ?? "MLExtensions",
             ProducerVersion = typeof(OnnxGraphBuilder).Assembly.GetName().Version?.ToString() ?? "0",
             DocString = docString,
             Graph = _graph,

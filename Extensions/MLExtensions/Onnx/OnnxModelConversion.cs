@@ -186,8 +186,7 @@ public static class OnnxModelConversion
         if (column.Type is not KeyDataViewType key || key.Count != (ulong)description.ClassNames!.Count)
             throw new InvalidOperationException(
                 $"'PredictedLabel' of {source} is {column.Type}; expected a key type with {description.ClassNames!.Count} keys, one per class name.");
-        var annotation = column.Annotations.Schema.GetColumnOrNull("KeyValues");
-        if (annotation?.Type is not VectorDataViewType { ItemType: var item }) return null;
+        if (KeyValuesAnnotation.TypeOf(column.Annotations) is not { ItemType: var item }) return null;
         if (item is TextDataViewType) return null;
         return item.RawType switch
         {

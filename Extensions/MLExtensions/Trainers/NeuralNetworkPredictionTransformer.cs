@@ -29,16 +29,18 @@ public sealed class NeuralNetworkPredictionTransformer : ISingleFeaturePredictio
     private readonly ReaderWriterLockSlim _networkLock = new();
     private volatile bool _disposed;
 
+    /// <remarks>Keeps no reference to the training data: the scorer is fitted on an empty view with just the feature column, and
+    /// only a copy of the label's key values is kept.</remarks>
     internal NeuralNetworkPredictionTransformer(NeuralNetworkModelParameters model, MlpNetwork network, string featureColumnName,
-                                                IDataView schemaSource, DataViewSchema.Annotations? labelAnnotations)
+                                                DataViewSchema.Annotations? labelAnnotations)
     {
         Model = model;
         _network = network;
         FeatureColumnName = featureColumnName;
         FeatureColumnType = new VectorDataViewType(NumberDataViewType.Single, model.Architecture.InputSize);
-        _labelAnnotations = labelAnnotations;
+        _labelAnnotations = KeyValuesAnnotation.Detach(labelAnnotations);
         _rowEvaluator = new MlpRowEvaluator(model.Architecture, model.Weights);
-        _scorer = CreateScorer(schemaSource);
+        _scorer = CreateScorer();
     }
 
     /// <summary>The trained network's architecture, weights and history.</summary>
@@ -126,9 +128,12 @@ public sealed class NeuralNetworkPredictionTransformer : ISingleFeaturePredictio
                 $"Schema mismatch for feature column '{FeatureColumnName}': expected {FeatureColumnType}, got {column.Type}.", nameof(schema));
     }
 
-    private ITransformer CreateScorer(IDataView schemaSource)
+    private ITransformer CreateScorer()
     {
         var ml = new MLContext();
+        var schema = new DataViewSchema.Builder();
+        schema.AddColumn(FeatureColumnName, FeatureColumnType);
+        var schemaSource = new EmptyDataView(schema.ToSchema());
         var input = SchemaDefinition.Create(typeof(FeatureVectorRow));
         // Look the column up once: after renaming, the indexer no longer finds it under "Features".
         var features = input[nameof(FeatureVectorRow.Features)];
@@ -155,11 +160,10 @@ public sealed class NeuralNetworkPredictionTransformer : ISingleFeaturePredictio
                 score.ColumnType = new VectorDataViewType(NumberDataViewType.Single, classes);
                 var predicted = outputDefinition[nameof(MulticlassScoreRow.PredictedLabel)];
                 predicted.ColumnType = new KeyDataViewType(typeof(uint), classes);
-                if (_labelAnnotations?.Schema.GetColumnOrNull("KeyValues") is { Type: VectorDataViewType keyValuesType })
+                if (KeyValuesAnnotation.TypeOf(_labelAnnotations) is { } keyValuesType)
                 {
                     // The predicted key carries the label's key values with their own type, as ML.NET's trainers do.
-                    typeof(NeuralNetworkPredictionTransformer).GetMethod(nameof(CopyKeyValues), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!
-                        .MakeGenericMethod(keyValuesType.ItemType.RawType).Invoke(null, [_labelAnnotations, predicted, keyValuesType]);
+                    KeyValuesAnnotation.CopyTo(_labelAnnotations, predicted);
                     if (keyValuesType.ItemType is TextDataViewType && Model.ClassNames is { } names)
                         score.AddAnnotation("SlotNames", new VBuffer<ReadOnlyMemory<char>>(names.Count, names.Select(n => n.AsMemory()).ToArray()), keyValuesType);
                 }
@@ -174,13 +178,6 @@ public sealed class NeuralNetworkPredictionTransformer : ISingleFeaturePredictio
                     output.PredictedLabel = unchecked((uint)best);
                 }, contractName: null, inputSchemaDefinition: input, outputSchemaDefinition: outputDefinition).Fit(schemaSource);
         }
-    }
-
-    private static void CopyKeyValues<T>(DataViewSchema.Annotations annotations, SchemaDefinition.Column column, VectorDataViewType type)
-    {
-        VBuffer<T> values = default;
-        annotations.GetValue("KeyValues", ref values);
-        column.AddAnnotation("KeyValues", values, type);
     }
 
     /// <summary>

@@ -69,7 +69,7 @@ public abstract class NeuralNetworkTrainerBase : IEstimator<NeuralNetworkPredict
             var labelColumn = input.Schema[o.LabelColumnName];
             var model = new NeuralNetworkModelParameters(Task, result.Network.Architecture, result.Network.GetWeights(), result.History,
                 result.BestEpoch, result.Seed, result.DeviceName, Task == PredictionTask.MulticlassClassification ? TrainerSchema.KeyNames(labelColumn, classCount) : null);
-            return new NeuralNetworkPredictionTransformer(model, result.Network, o.FeatureColumnName, input,
+            return new NeuralNetworkPredictionTransformer(model, result.Network, o.FeatureColumnName,
                 Task == PredictionTask.MulticlassClassification ? labelColumn.Annotations : null);
         }
         catch

@@ -83,24 +83,10 @@ internal static class TrainerSchema
         }
     }
 
-    /// <summary>The label's key values as invariant strings in key order, or "1".."K" when the label has none.</summary>
-    /// <summary>The class names of a key label: its key values as text, or 1 … classCount without them.</summary>
-    public static IReadOnlyList<string> KeyNames(DataViewSchema.Column label, int classCount)
-    {
-        var annotation = label.Annotations.Schema.GetColumnOrNull("KeyValues");
-        if (annotation is not { Type: VectorDataViewType { ItemType: var item } })
-            return Enumerable.Range(1, classCount).Select(k => k.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
-        var read = typeof(TrainerSchema).GetMethod(nameof(ReadKeyValues), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!
-            .MakeGenericMethod(item.RawType);
-        return (IReadOnlyList<string>)read.Invoke(null, [label.Annotations])!;
-    }
-
-    private static IReadOnlyList<string> ReadKeyValues<T>(DataViewSchema.Annotations annotations)
-    {
-        VBuffer<T> values = default;
-        annotations.GetValue("KeyValues", ref values);
-        return values.DenseValues().Select(v => Convert.ToString(v, System.Globalization.CultureInfo.InvariantCulture) ?? "").ToArray();
-    }
+    /// <summary>The class names of a key label: its key values as invariant text in key order, or 1 … classCount without them.</summary>
+    public static IReadOnlyList<string> KeyNames(DataViewSchema.Column label, int classCount) =>
+        KeyValuesAnnotation.ReadAsText(label.Annotations)
+        ?? Enumerable.Range(1, classCount).Select(k => k.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
 
     /// <summary>Input row with no columns, for borrowing output shapes.</summary>
     private sealed class NoInput { }

@@ -96,7 +96,7 @@ public sealed class GbnnScalingTests
                 ActivationKind.Sigmoid, [f0], [step], 1, null);
             var rows = SyntheticData.Binary(50, 1);
             var data = ml.Data.LoadFromEnumerable(rows);
-            using var model = new GradientBoostedNeuralNetworkPredictionTransformer(parameters, "Features", data, null, 1);
+            using var model = new GradientBoostedNeuralNetworkPredictionTransformer(parameters, "Features", null, 1);
 
             var batched = model.Transform(data).GetColumn<float>("Probability").ToArray();
             var engine = ml.Model.CreatePredictionEngine<SyntheticData.BinaryRow, BinaryOutput>(model);

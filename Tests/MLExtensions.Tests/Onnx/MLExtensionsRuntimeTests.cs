@@ -16,6 +16,29 @@ public sealed class MLExtensionsRuntimeTests
     }
 
     [TestMethod]
+    public void RuntimeAssembly_NamesNoStackingAssembly()
+    {
+        // Layering (issue #9): the serving assembly names no assembly built on it, not even as a string to load by name;
+        // MLExtensions.Stacking marks itself with CustomMappingAssemblyAttribute instead.
+        byte[] dll = File.ReadAllBytes(typeof(MLExtensionsRuntime).Assembly.Location);
+        foreach (var encoding in new Encoding[] { Encoding.UTF8, Encoding.Unicode })
+        {
+            byte[] name = encoding.GetBytes("Stacking");
+            Assert.AreEqual(-1, dll.AsSpan().IndexOf(name), $"MLExtensions.Runtime.dll contains 'Stacking' ({encoding.EncodingName})");
+        }
+    }
+
+    [TestMethod]
+    public void MappingAssemblies_FindTheLoadedStackingAssemblyByItsMark()
+    {
+        var stacking = typeof(StackingPersistence).Assembly;
+
+        CollectionAssert.Contains(MLExtensionsRuntime.MappingAssemblies().ToList(), stacking);
+        CollectionAssert.DoesNotContain(MLExtensionsRuntime.MappingAssemblies().ToList(), typeof(NeuralNetworkPredictionTransformer).Assembly,
+            "MLExtensions has no mapping factories and is not marked");
+    }
+
+    [TestMethod]
     public void Register_TwiceOnSameContext_DoesNotThrow()
     {
         var ml = new MLContext();

@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Numerics.Tensors;
 
 namespace MLExtensions;
@@ -81,25 +82,26 @@ internal static class ScoreMath
     /// <summary>
     /// Writes the softmax of <paramref name="logits"/> into <paramref name="probabilities"/> (which may be the same span); returns the
     /// 0-based index of the most probable class, or -1 (no class: the missing key) when the probabilities are NaN (a NaN logit, or
-    /// +∞ logits).
+    /// +∞ logits). The one softmax of the library: float for scoring, double for GBNN's loss and gradients (the same operations in
+    /// the same order, so the float results equal a float-only implementation's).
     /// </summary>
-    public static int Softmax(ReadOnlySpan<float> logits, Span<float> probabilities)
+    public static int Softmax<T>(ReadOnlySpan<T> logits, Span<T> probabilities) where T : IFloatingPointIeee754<T>
     {
-        float max = float.NegativeInfinity;
-        foreach (float logit in logits)
+        T max = T.NegativeInfinity;
+        foreach (T logit in logits)
         {
-            max = Math.Max(max, logit);
+            max = T.Max(max, logit);
         }
 
-        float sum = 0;
+        T sum = T.Zero;
         for (int k = 0; k < logits.Length; k++)
         {
-            sum += probabilities[k] = MathF.Exp(logits[k] - max);
+            sum += probabilities[k] = T.Exp(logits[k] - max);
         }
 
-        if (float.IsNaN(sum))
+        if (T.IsNaN(sum))
         {
-            probabilities.Fill(float.NaN);
+            probabilities[..logits.Length].Fill(T.NaN);
             return -1;
         }
 
