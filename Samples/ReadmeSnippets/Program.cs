@@ -1,7 +1,7 @@
 // The C# blocks of README.md and of the PACKAGE.md files, run on small data so that they cannot drift from the API: each block
 // stands verbatim in a file of this folder (Tests/MLExtensions.Tests/Build/ReadmeSnippetTests checks it), with only the usings it
 // shows. This harness gives the blocks the variables they use (train, test, numericColumns, features, model, ...).
-// Usage: dotnet run --project Samples/ReadmeSnippets [-- --data <folder with train.csv and test.csv>] [--rows N (400)]
+// Usage: dotnet run --project Samples/ReadmeSnippets [-- --data <folder with train.csv and test.csv>] [--rows N (300)]
 //        [--output <folder to keep model.zip and the charts in; without it they go to a temporary folder, deleted at the end>]
 // The AutoML package block (40 trials) is compiled, not run; the README's AutoML block is Samples/AutoMLSample's, run by CI.
 using Microsoft.ML;
@@ -11,7 +11,7 @@ using QuickStart;
 using ReadmeSnippets;
 
 string dataDir = Option("--data") ?? Path.Combine(AppContext.BaseDirectory, "Data", "wa_churn");
-int rows = int.Parse(Option("--rows") ?? "400", System.Globalization.CultureInfo.InvariantCulture);
+int rows = int.Parse(Option("--rows") ?? "300", System.Globalization.CultureInfo.InvariantCulture);
 string? keep = Option("--output");
 string output = Path.GetFullPath(keep ?? Path.Combine(Path.GetTempPath(), $"mlextensions-readme-snippets-{Environment.ProcessId}"));
 Directory.CreateDirectory(output);
