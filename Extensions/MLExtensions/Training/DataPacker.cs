@@ -57,12 +57,14 @@ public static class DataPacker
     /// <param name="labelColumn">The label column.</param>
     /// <param name="weightColumn">The example-weight column, or <c>null</c>.</param>
     /// <param name="cancellationToken">Checked every <see cref="CancellationCheckRows"/> rows.</param>
+    /// <param name="option">Where the data came from, as messages and the parameter name give it: the option <c>ValidationData</c> or
+    /// <c>Fit</c>'s parameter <c>validationData</c>.</param>
     /// <exception cref="ArgumentException">A column is missing or mistyped, the features or classes differ from the training data's, or a
     /// row is invalid, as for <see cref="Pack"/>.</exception>
     public static PackedData PackValidationData(IDataView data, PackedData train, int classCount, PredictionTask task, string featureColumn,
-                                                string labelColumn, string? weightColumn, CancellationToken cancellationToken = default)
+                                                string labelColumn, string? weightColumn, string option = "ValidationData",
+                                                CancellationToken cancellationToken = default)
     {
-        const string option = "ValidationData";
         ArgumentNullException.ThrowIfNull(data);
         int features, classes;
         try
