@@ -4,7 +4,7 @@ namespace MLExtensions;
 // through SchemaDefinition (feature column name and size, class count, key values).
 
 /// <summary>Output row of binary scoring.</summary>
-public sealed class BinaryScoreRow
+internal sealed class BinaryScoreRow
 {
     /// <summary>The logit.</summary>
     public float Score { get; set; }

@@ -4,7 +4,7 @@ namespace MLExtensions;
 // through SchemaDefinition (feature column name and size, class count, key values).
 
 /// <summary>Input row of the scoring mapping: the feature vector.</summary>
-public sealed class FeatureVectorRow
+internal sealed class FeatureVectorRow
 {
     /// <summary>The features (column name set at run time).</summary>
     public float[] Features { get; set; } = [];

@@ -4,7 +4,7 @@ namespace MLExtensions;
 // through SchemaDefinition (feature column name and size, class count, key values).
 
 /// <summary>Output row of multiclass scoring.</summary>
-public sealed class MulticlassScoreRow
+internal sealed class MulticlassScoreRow
 {
     /// <summary>Softmax probability of each class, in key order.</summary>
     public float[] Score { get; set; } = [];

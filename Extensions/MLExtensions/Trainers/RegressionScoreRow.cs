@@ -4,7 +4,7 @@ namespace MLExtensions;
 // through SchemaDefinition (feature column name and size, class count, key values).
 
 /// <summary>Output row of regression scoring.</summary>
-public sealed class RegressionScoreRow
+internal sealed class RegressionScoreRow
 {
     /// <summary>The predicted value.</summary>
     public float Score { get; set; }
