@@ -43,7 +43,8 @@ internal static class HpoBenchmark
             throw new ArgumentException("--methods must include 'random': the ratios are measured against random search.");
         Directory.CreateDirectory(output);
 
-        foreach (var name in datasets)
+        // Seeds outer, data sets inner: a run stopped early leaves the same seeds finished on every data set.
+        var loaded = datasets.Select(name =>
         {
             var ml = new MLContext(0);
             var (train, validation, isBinary, description) = name switch
@@ -53,22 +54,26 @@ internal static class HpoBenchmark
                 _ => throw new ArgumentException($"--datasets: unknown data set '{name}'; allowed: churn, fashion."),
             };
             Console.WriteLine($"== {name}: {description}; budget {budget} epochs per search, trials of up to {maxEpochs} epochs, ASHA r = {asha.MinResource} η = {asha.ReductionFactor}, seeds {firstSeed}..{firstSeed + seeds - 1}");
-            var runs = new List<SearchRun>();
-            foreach (int seed in Enumerable.Range(firstSeed, seeds))
+            return (Name: name, Train: train, Validation: validation, IsBinary: isBinary, Runs: new List<SearchRun>());
+        }).ToList();
+        foreach (int seed in Enumerable.Range(firstSeed, seeds))
+        {
+            foreach (var d in loaded)
             {
                 foreach (var method in methods)
                 {
-                    var run = Search(train, validation, isBinary, method, seed, maxEpochs, budget, asha);
-                    runs.Add(run);
+                    var run = Search(d.Train, d.Validation, d.IsBinary, method, seed, maxEpochs, budget, asha);
+                    d.Runs.Add(run);
                     foreach (var failed in run.Trials.Where(t => t.State == TrialState.Failed))
                         Console.WriteLine($"    trial {failed.Id} failed: {failed.Error}");
-                    Console.WriteLine($"  seed {seed} {method,-12} trials {run.Trials.Count,4} (complete {run.Trials.Count(t => t.Full),3}, pruned {run.Trials.Count(t => t.State == TrialState.Pruned),3}, failed {run.Trials.Count(t => t.State == TrialState.Failed),2})  best {run.FinalBest:F4}  {run.Seconds,6:F1} s");
+                    Console.WriteLine($"  {d.Name} seed {seed} {method,-12} trials {run.Trials.Count,4} (complete {run.Trials.Count(t => t.Full),3}, pruned {run.Trials.Count(t => t.State == TrialState.Pruned),3}, failed {run.Trials.Count(t => t.State == TrialState.Failed),2})  best {run.FinalBest:F4}  {run.Seconds,6:F1} s");
                 }
 
                 // The report is rewritten after every seed, so a run stopped early still leaves the seeds it finished.
-                Report(name, runs, methods, seed - firstSeed + 1, output);
+                Report(d.Name, d.Runs, methods, seed - firstSeed + 1, output);
             }
         }
+
         return 0;
     }
 
