@@ -34,22 +34,25 @@ public sealed partial class AutoMLCatalog
     /// <param name="seed">The trainer seed (null: the trainer draws one, so trials are not reproducible).</param>
     /// <param name="expectedTotalSteps">The expected optimizer steps per trial, the scale of schedule step counts.</param>
     public SweepableEstimator NeuralNetworkBinary(string labelColumnName = ColumnNames.Label, string featureColumnName = ColumnNames.Features, int? seed = null, long expectedTotalSteps = 1000) =>
-        Neural(p => new NeuralNetworkBinaryTrainer(Fill(new NeuralNetworkBinaryTrainer.Options(), p, labelColumnName, featureColumnName, seed, expectedTotalSteps), TrialScope.TrainingProgress), "NeuralNetworkBinary", expectedTotalSteps);
+        Neural(p => new NeuralNetworkBinaryTrainer(ApplyNeuralNetworkParameter(new NeuralNetworkBinaryTrainer.Options(), p, labelColumnName, featureColumnName, seed, expectedTotalSteps), TrialScope.TrainingProgress), "NeuralNetworkBinary", expectedTotalSteps);
 
     /// <summary>The neural multiclass classifier (key-typed label) over <see cref="NeuralNetworkSearchSpace"/>.</summary>
     /// <inheritdoc cref="NeuralNetworkBinary"/>
     public SweepableEstimator NeuralNetworkMulticlass(string labelColumnName = ColumnNames.Label, string featureColumnName = ColumnNames.Features, int? seed = null, long expectedTotalSteps = 1000) =>
-        Neural(p => new NeuralNetworkMulticlassTrainer(Fill(new NeuralNetworkMulticlassTrainer.Options(), p, labelColumnName, featureColumnName, seed, expectedTotalSteps), TrialScope.TrainingProgress), "NeuralNetworkMulticlass", expectedTotalSteps);
+        Neural(p => new NeuralNetworkMulticlassTrainer(ApplyNeuralNetworkParameter(new NeuralNetworkMulticlassTrainer.Options(), p, labelColumnName, featureColumnName, seed, expectedTotalSteps), TrialScope.TrainingProgress), "NeuralNetworkMulticlass", expectedTotalSteps);
 
     /// <summary>The neural regressor over <see cref="NeuralNetworkSearchSpace"/>.</summary>
     /// <inheritdoc cref="NeuralNetworkBinary"/>
     public SweepableEstimator NeuralNetworkRegression(string labelColumnName = ColumnNames.Label, string featureColumnName = ColumnNames.Features, int? seed = null, long expectedTotalSteps = 1000) =>
-        Neural(p => new NeuralNetworkRegressionTrainer(Fill(new NeuralNetworkRegressionTrainer.Options(), p, labelColumnName, featureColumnName, seed, expectedTotalSteps), TrialScope.TrainingProgress), "NeuralNetworkRegression", expectedTotalSteps);
+        Neural(p => new NeuralNetworkRegressionTrainer(ApplyNeuralNetworkParameter(new NeuralNetworkRegressionTrainer.Options(), p, labelColumnName, featureColumnName, seed, expectedTotalSteps), TrialScope.TrainingProgress), "NeuralNetworkRegression", expectedTotalSteps);
 
     private static SweepableEstimator Neural(Func<Parameter, IEstimator<ITransformer>> build, string name, long expectedTotalSteps) =>
         new((_, p) => build(p), NeuralNetworkSearchSpace(expectedTotalSteps), name, NeuralNetworkCostPrior);
 
-    private static T Fill<T>(T options, Parameter p, string label, string features, int? seed, long expectedTotalSteps)
+    /// <summary>Sets <paramref name="options"/> from a parameter of <see cref="NeuralNetworkSearchSpace"/> (a missing key keeps
+    /// <see cref="NeuralNetworkOption"/>'s default); used by the sweepables and by the benchmark, which searches this space
+    /// without <c>Epochs</c>.</summary>
+    internal static T ApplyNeuralNetworkParameter<T>(T options, Parameter p, string label, string features, int? seed, long expectedTotalSteps)
         where T : NeuralNetworkOptionsBase
     {
         var o = p.AsType<NeuralNetworkOption>();

@@ -20,12 +20,17 @@ public sealed partial class AutoMLCatalog
     /// <param name="factory">Builds the estimator from the sampled options.</param>
     /// <param name="searchSpace">The space; null: from <typeparamref name="T"/>'s attributes.</param>
     /// <param name="name">The display name; null: <typeparamref name="T"/>'s name.</param>
-    /// <param name="costPrior">The relative cost of one fit for cost-aware tuners. Default 1.</param>
-    public SweepableEstimator<T> CreateSweepableEstimator<T>(Func<MLContext, T, IEstimator<ITransformer>> factory, SearchSpace<T>? searchSpace = null, string? name = null, double costPrior = 1)
+    /// <param name="costPrior">The relative cost of one fit for cost-aware tuners (SDCA = 1). Default null: unknown, which
+    /// the ECI tuner never takes for the lowest.</param>
+    public SweepableEstimator<T> CreateSweepableEstimator<T>(Func<MLContext, T, IEstimator<ITransformer>> factory, SearchSpace<T>? searchSpace = null, string? name = null, double? costPrior = null)
         where T : class, new() => new(factory, searchSpace, name, costPrior);
 
     /// <summary>A sweepable estimator over a plain parameter and any search space (null: none).</summary>
-    public SweepableEstimator CreateSweepableEstimator(Func<MLContext, Parameter, IEstimator<ITransformer>> factory, SearchSpace? searchSpace = null, string? name = null, double costPrior = 1) =>
+    /// <param name="factory">Builds the estimator from the sampled parameter.</param>
+    /// <param name="searchSpace">The space; null: none.</param>
+    /// <param name="name">The display name; null: "Unknown".</param>
+    /// <param name="costPrior">The relative cost of one fit for cost-aware tuners (SDCA = 1). Default null: unknown.</param>
+    public SweepableEstimator CreateSweepableEstimator(Func<MLContext, Parameter, IEstimator<ITransformer>> factory, SearchSpace? searchSpace = null, string? name = null, double? costPrior = null) =>
         new(factory, searchSpace, name, costPrior);
 
     /// <summary>An empty sweepable pipeline; add stages with <see cref="SweepablePipeline.Append(SweepableEstimator[])"/>.</summary>

@@ -43,6 +43,8 @@ public sealed class AutoMLExperiment
     private int? _maxTrials;
     private TimeSpan? _trialTimeLimit;
     private TimeSpan _gracePeriod = TimeSpan.FromMilliseconds(500);
+    private TimeSpan _heartbeatInterval = TrialWorkerOptions.Defaults.HeartbeatInterval;
+    private TimeSpan? _staleAfter;
     private FailFastPolicy _failFast = FailFastPolicy.Never;
     private bool _refit = true;
     private int _running;
@@ -206,6 +208,39 @@ public sealed class AutoMLExperiment
         _gracePeriod = gracePeriod;
         return this;
     }
+
+    /// <summary>
+    /// Sets how often this experiment's running trials refresh their heartbeat in the storage, and how old another
+    /// worker's heartbeat must be for its trial to be reclaimed (put back in the queue and run again), as
+    /// <see cref="TrialWorkerOptions.HeartbeatInterval"/> and <see cref="TrialWorkerOptions.StaleAfter"/> do for a
+    /// <see cref="TrialWorker"/>. Use the same values in every process sharing a study.
+    /// </summary>
+    /// <param name="interval">The heartbeat period. Default <see cref="TrialWorkerOptions.Defaults.HeartbeatInterval"/> (10 s); positive.</param>
+    /// <param name="staleAfter">The staleness limit. Default null: twice <paramref name="interval"/>; must exceed <paramref name="interval"/>.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="interval"/> is not positive, or the staleness limit does not exceed it.</exception>
+    public AutoMLExperiment SetHeartbeat(TimeSpan interval, TimeSpan? staleAfter = null)
+    {
+        if (interval <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(interval), interval, "The heartbeat interval must be positive.");
+        }
+
+        if ((staleAfter ?? 2 * interval) <= interval)
+        {
+            throw new ArgumentOutOfRangeException(nameof(staleAfter), staleAfter,
+                $"staleAfter must exceed the heartbeat interval ({interval}), or live trials get reclaimed.");
+        }
+
+        _heartbeatInterval = interval;
+        _staleAfter = staleAfter;
+        return this;
+    }
+
+    /// <summary>The heartbeat period of running trials (<see cref="SetHeartbeat"/>).</summary>
+    internal TimeSpan HeartbeatInterval => _heartbeatInterval;
+
+    /// <summary>The staleness limit after which another worker's running trial is reclaimed (<see cref="SetHeartbeat"/>).</summary>
+    internal TimeSpan StaleAfter => _staleAfter ?? 2 * _heartbeatInterval;
 
     /// <summary>Sets the tuner (it must already know the search space).</summary>
     public AutoMLExperiment SetTuner(ITuner tuner)
@@ -378,9 +413,6 @@ public sealed class AutoMLExperiment
         private Exception? _failFast;
         // Trial ids the tuner has been told about (under lock(_tuner)): this run's own and the study's stored ones.
         private readonly HashSet<int> _told = [];
-        // Running trials refresh their heartbeat this often; a trial whose heartbeat is older than StaleAfter is reclaimed.
-        private static readonly TimeSpan HeartbeatInterval = TrialWorkerOptions.Defaults.HeartbeatInterval;
-        private static readonly TimeSpan StaleAfter = 2 * HeartbeatInterval;
         // Unique per run, so workers of several processes or machines sharing a study never share an id.
         private readonly string _runId = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..8]}";
 
@@ -502,7 +534,7 @@ public sealed class AutoMLExperiment
                 try
                 {
                     // A trial enqueued, or reclaimed from a dead worker, runs before any new proposal.
-                    await _storage.ReclaimStaleAsync(_e._studyName, StaleAfter, budget.Token).ConfigureAwait(false);
+                    await _storage.ReclaimStaleAsync(_e._studyName, _e.StaleAfter, budget.Token).ConfigureAwait(false);
                     stored = await _storage.ClaimAsync(_e._studyName, workerId, budget.Token).ConfigureAwait(false);
                     proposed = stored is null ? null : Parameter.FromJson(stored.ParameterJson);
                     stored ??= await _storage.ProposeAndClaimAsync(_e._studyName, workerId, (history, id) =>
@@ -674,7 +706,7 @@ public sealed class AutoMLExperiment
         /// <summary>Refreshes a running trial's heartbeat until stopped; cancels the trial if its claim was lost.</summary>
         private async Task HeartbeatAsync(int trialId, string workerId, CancellationTokenSource trial, CancellationToken stop)
         {
-            using var timer = new PeriodicTimer(HeartbeatInterval);
+            using var timer = new PeriodicTimer(_e.HeartbeatInterval);
             try
             {
                 while (await timer.WaitForNextTickAsync(stop).ConfigureAwait(false))

@@ -21,6 +21,30 @@ public sealed record FeatureDimension(string Path, int Index, int? ChoiceCount, 
     /// </summary>
     internal const double ChoiceTolerance = 1e-9;
 
+    /// <summary>For an integer option, its [min, max]; null for any other coordinate.</summary>
+    internal (double Min, double Max)? IntegerRange { get; init; }
+
+    /// <summary>
+    /// The feature-coordinate distance from <paramref name="x"/> to the next integer up: 1/(max − min) on a linear scale,
+    /// ln(1 + 1/v)/ln(max/min) at the value v = min·(max/min)^x on a log scale (FLOW2's quantum: a smaller step cannot
+    /// change the integer); null for a non-integer coordinate.
+    /// </summary>
+    internal double? IntegerUnit(double x)
+    {
+        if (IntegerRange is not var (min, max))
+        {
+            return null;
+        }
+
+        if (!IsLog)
+        {
+            return 1.0 / (max - min);
+        }
+
+        double v = min * Math.Pow(max / min, Math.Clamp(x, 0, 1));
+        return Math.Log(1 + (1 / v)) / Math.Log(max / min);
+    }
+
     /// <summary>The choice index that x selects among k choices: floor(x·k), clipped to [0, k − 1].</summary>
     internal static int ChoiceIndex(double x, int k) => Math.Clamp((int)Math.Floor((x * k) + ChoiceTolerance), 0, k - 1);
 }

@@ -12,8 +12,8 @@ public sealed class SweepableEstimator<T> : SweepableEstimator
     /// <param name="factory">Builds the estimator from the sampled options.</param>
     /// <param name="searchSpace">The space; null: from <typeparamref name="T"/>'s attributes.</param>
     /// <param name="name">The display name; null: <typeparamref name="T"/>'s name.</param>
-    /// <param name="costPrior">The relative cost of one fit for cost-aware tuners. Default 1.</param>
-    public SweepableEstimator(Func<MLContext, T, IEstimator<ITransformer>> factory, SearchSpace<T>? searchSpace = null, string? name = null, double costPrior = 1)
+    /// <param name="costPrior">The relative cost of one fit for cost-aware tuners (SDCA = 1). Default null: unknown.</param>
+    public SweepableEstimator(Func<MLContext, T, IEstimator<ITransformer>> factory, SearchSpace<T>? searchSpace = null, string? name = null, double? costPrior = null)
         : base(Wrap(factory), searchSpace ?? new SearchSpace<T>(), name ?? typeof(T).Name, costPrior)
     {
         TypedSearchSpace = (SearchSpace<T>)SearchSpace;

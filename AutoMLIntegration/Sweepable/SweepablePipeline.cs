@@ -57,10 +57,14 @@ public sealed class SweepablePipeline
     }
 
     /// <summary>Appends a fixed estimator without hyperparameters (e.g. a featurizer).</summary>
-    public SweepablePipeline Append(IEstimator<ITransformer> estimator, string? name = null)
+    /// <param name="estimator">The estimator.</param>
+    /// <param name="name">The display name; null: the estimator's type name.</param>
+    /// <param name="costPrior">Its relative cost (SDCA = 1). Default 0: negligible beside the trainers, as a featurizer
+    /// usually is; null: unknown.</param>
+    public SweepablePipeline Append(IEstimator<ITransformer> estimator, string? name = null, double? costPrior = 0)
     {
         ArgumentNullException.ThrowIfNull(estimator);
-        return Append(new SweepableEstimator((_, _) => estimator, null, name ?? estimator.GetType().Name));
+        return Append(new SweepableEstimator((_, _) => estimator, null, name ?? estimator.GetType().Name, costPrior));
     }
 
     /// <summary>The conditional space: a one-of over <see cref="Schemas"/>, each branch holding its estimators' spaces.</summary>
@@ -100,11 +104,28 @@ public sealed class SweepablePipeline
     /// <summary>The schema's estimator names joined by <c>"=&gt;"</c>, e.g. <c>"Concatenate=&gt;FastTreeBinary"</c>.</summary>
     public string ToString(Parameter parameter) => string.Join("=>", SchemaOf(parameter).Ids.Select(id => _estimators[Index(id)].Name));
 
-    /// <summary>The cost prior of the schema in <paramref name="parameter"/>: the sum of its estimators' priors.</summary>
-    public double CostPriorOf(Parameter parameter) => SchemaOf(parameter).Ids.Sum(id => _estimators[Index(id)].CostPrior);
+    /// <summary>The cost prior of the schema in <paramref name="parameter"/>: the sum of its estimators' priors; null
+    /// (unknown) when one of them is unknown.</summary>
+    public double? CostPriorOf(Parameter parameter) => SumOfPriors(SchemaOf(parameter).Ids);
 
-    /// <summary>The cost prior of a schema string such as <c>"e0 * e2"</c>.</summary>
-    public double CostPriorOf(string schema) => IdsOf(schema).Sum(id => _estimators[Index(id)].CostPrior);
+    /// <summary>The cost prior of a schema string such as <c>"e0 * e2"</c>; null when one of its estimators' is unknown.</summary>
+    public double? CostPriorOf(string schema) => SumOfPriors(IdsOf(schema));
+
+    private double? SumOfPriors(IEnumerable<string> ids)
+    {
+        double sum = 0;
+        foreach (var id in ids)
+        {
+            if (_estimators[Index(id)].CostPrior is not { } prior)
+            {
+                return null;
+            }
+
+            sum += prior;
+        }
+
+        return sum;
+    }
 
     private (string[] Ids, Parameter Branch) SchemaOf(Parameter parameter)
     {

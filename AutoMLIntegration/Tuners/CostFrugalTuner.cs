@@ -4,7 +4,8 @@ namespace MLExtensions.AutoML;
 /// CFO: FLOW2 local search from a low-cost start point (Wu, Wang, Huang, AAAI 2021; ALGORITHMS.md E1), for trainers
 /// whose cost grows with some hyperparameters. The step starts at 0.1·√d over the d feature dimensions the search
 /// moves (not the number of top-level keys), shrinks by √(K_old/K) after 2^min(9, d) proposals without improvement,
-/// and when it falls below 1e-4·√d the search restarts around the best point found so far (never at the default).
+/// and when it falls below its lower bound (one integer unit of the finest active integer coordinate, as FLOW2's quantum,
+/// else 1e-4, times √d) the search restarts around the best point found so far (never at the default).
 /// </summary>
 /// <remarks>
 /// In a conditional space the search moves every coordinate, selectors included; a coordinate of an inactive branch
@@ -167,7 +168,23 @@ public sealed class CostFrugalTuner : ITuner
     }
 
     private Flow2Search NewSearch(double[] start) =>
-        new(start, _random, moved => _searchSpace.SampleFromFeatureSpace(ToPoint(moved)).ToJson(), _stepLowerBound);
+        new(start, _random, moved => _searchSpace.SampleFromFeatureSpace(ToPoint(moved)).ToJson(), _stepLowerBound, SmallestIntegerUnit);
+
+    /// <summary>The smallest integer unit among the moved integer coordinates active at <paramref name="moved"/>; null if none.</summary>
+    private double? SmallestIntegerUnit(double[] moved)
+    {
+        double[] x = ToPoint(moved);
+        double? smallest = null;
+        foreach (int i in _moved)
+        {
+            if (!double.IsNaN(x[i]) && _dimensions[i].IntegerUnit(x[i]) is { } unit && !(unit >= smallest))
+            {
+                smallest = unit;
+            }
+        }
+
+        return smallest;
+    }
 
     private double[] ToPoint(double[] moved)
     {

@@ -70,7 +70,8 @@ public sealed class EciCostFrugalTuner : ITuner
     /// Creates the tuner over <paramref name="pipeline"/>'s space: the branches are its schemas (the
     /// <see cref="SweepablePipeline.SchemaKey"/> one-of) and each schema's cost prior is
     /// <see cref="SweepablePipeline.CostPriorOf(string)"/> (the sum of its estimators' <see cref="SweepableEstimator.CostPrior"/>),
-    /// unless <see cref="EciCostFrugalTunerOptions.CostPriors"/> names it.
+    /// unless <see cref="EciCostFrugalTunerOptions.CostPriors"/> names it. A schema whose prior is unknown (or 0) gets the
+    /// largest known prior, so it is never tried first for being "cheap".
     /// </summary>
     /// <param name="pipeline">The sweepable pipeline.</param>
     /// <param name="options">The options; <see cref="EciCostFrugalTunerOptions.EstimatorKey"/> must be null or the schema key.</param>
@@ -87,7 +88,17 @@ public sealed class EciCostFrugalTuner : ITuner
             throw new ArgumentException($"EciCostFrugalTunerOptions.EstimatorKey must be null or '{SweepablePipeline.SchemaKey}' for a pipeline; got '{options.EstimatorKey}'.", nameof(EciCostFrugalTunerOptions.EstimatorKey));
         }
 
-        var priors = pipeline.Schemas.ToDictionary(s => s, pipeline.CostPriorOf, StringComparer.Ordinal);
+        // Only known, positive priors are passed on: an unknown schema (or one of negligible steps only) gets the largest
+        // known prior in Priors, never the lowest.
+        var priors = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var schema in pipeline.Schemas)
+        {
+            if (pipeline.CostPriorOf(schema) is { } prior and > 0)
+            {
+                priors[schema] = prior;
+            }
+        }
+
         foreach ((string name, double cost) in options.CostPriors ?? new Dictionary<string, double>())
         {
             priors[name] = cost;

@@ -4,7 +4,9 @@ namespace MLExtensions.AutoML;
 /// One FLOW2 local search (Wu, Wang, Huang, "Frugal Optimization for Cost-related Hyperparameters", AAAI 2021) in
 /// [0, 1]^d, written from the paper and ALGORITHMS.md E1: start at a low-cost point; propose x + δu, then x − δu for
 /// a random unit direction u; a strictly better result becomes the incumbent; after 2^min(9, d) proposals around
-/// the incumbent without improvement, δ shrinks by √(K_old/K); it converges when δ falls below its lower bound.
+/// the incumbent without improvement, δ shrinks by √(K_old/K); it converges when δ falls below its lower bound. With
+/// integer coordinates the lower bound is the smallest step that still changes one of them at the incumbent (one integer
+/// unit in feature coordinates, FLOW2's quantum) times √d; without, 1e-4·√d.
 /// </summary>
 internal sealed class Flow2Search
 {
@@ -17,6 +19,8 @@ internal sealed class Flow2Search
     private readonly Random _random;
     private readonly Dictionary<int, (double[] Point, double Step)> _proposals = new();
     private readonly Func<double[], string>? _configKey;
+    private readonly Func<double[], double?>? _integerUnit;
+    private readonly double _stepLowerBound;
     private double[]? _directionTried;
     private bool _startProposed;
     private bool _same;
@@ -25,8 +29,11 @@ internal sealed class Flow2Search
     /// <param name="start">The low-cost start point in [0, 1]^d (copied).</param>
     /// <param name="random">The generator of the directions (owned by the calling tuner).</param>
     /// <param name="configKey">Optional: the decoded configuration of a point (to detect rounding to the incumbent).</param>
-    /// <param name="stepLowerBound">The step's lower bound per √d (default <see cref="StepLowerBound"/>).</param>
-    public Flow2Search(double[] start, Random random, Func<double[], string>? configKey = null, double stepLowerBound = StepLowerBound)
+    /// <param name="stepLowerBound">The step's lower bound per √d without integer coordinates (default <see cref="StepLowerBound"/>).</param>
+    /// <param name="integerUnit">Optional: the smallest integer unit, in feature coordinates, among the integer coordinates
+    /// active at a point (null when none is); it replaces <paramref name="stepLowerBound"/> where it is not null.</param>
+    public Flow2Search(double[] start, Random random, Func<double[], string>? configKey = null, double stepLowerBound = StepLowerBound,
+        Func<double[], double?>? integerUnit = null)
     {
         ArgumentNullException.ThrowIfNull(start);
         if (start.Length == 0)
@@ -40,7 +47,8 @@ internal sealed class Flow2Search
         Incumbent = start.Select(v => Math.Clamp(v, 0, 1)).ToArray();
         StepUpperBound = Math.Sqrt(Dimension);
         Step = Math.Min(StepSize * Math.Sqrt(Dimension), StepUpperBound);
-        StepLower = stepLowerBound * Math.Sqrt(Dimension);
+        _stepLowerBound = stepLowerBound;
+        _integerUnit = integerUnit;
         DirectionPatience = 1 << Math.Min(9, Dimension);
     }
 
@@ -53,8 +61,9 @@ internal sealed class Flow2Search
     /// <summary>√d, the largest step.</summary>
     public double StepUpperBound { get; }
 
-    /// <summary>The step below which the search has converged (1e-4·√d).</summary>
-    public double StepLower { get; }
+    /// <summary>The step below which the search has converged: the smallest integer unit at the incumbent times √d, or
+    /// 1e-4·√d without integer coordinates.</summary>
+    public double StepLower => (_integerUnit?.Invoke(Incumbent) ?? _stepLowerBound) * Math.Sqrt(Dimension);
 
     /// <summary>2^min(9, d): proposals around one incumbent before the step shrinks.</summary>
     public int DirectionPatience { get; }

@@ -33,7 +33,7 @@ switch (benchmark)
         return AmesStackingBenchmark.Run(rest);
     default:
         Console.WriteLine("Benchmarks:");
-        Console.WriteLine("  automl-hpo [--datasets churn,fashion] [--seeds 10] [--first-seed 0] [--max-epochs 27] [--budget-epochs 810] [--rows 4000] [--methods random,tpe,cfo,random+asha,tpe+asha] [--output DIR]");
+        Console.WriteLine("  automl-hpo [--datasets churn,fashion] [--seeds 10] [--first-seed 0] [--max-epochs 27] [--budget-epochs 810] [--rows 4000] [--methods random,tpe,cfo,random+asha,tpe+asha] [--asha-min-resource 1] [--asha-reduction-factor 3] [--output DIR]");
         Console.WriteLine("  automl-propose [--trials N] [--repeat N]");
         Console.WriteLine("  fashion-mnist [--data DIR] [--epochs N] [--seeds N] [--no-baselines]");
         Console.WriteLine("  fit-dispose-memory [--data DIR] [--rows N] [--cycles N] [--gc]");

@@ -108,7 +108,10 @@ public abstract class UniformNumericOption : OptionBase
     }
 
     internal override void AppendDimensions(string path, List<FeatureDimension> dims, int? parentIndex, int? parentChoice) =>
-        dims.Add(new FeatureDimension(path, dims.Count, null, parentIndex, parentIndex is null ? null : parentChoice, _default[0], LogBase));
+        dims.Add(new FeatureDimension(path, dims.Count, null, parentIndex, parentIndex is null ? null : parentChoice, _default[0], LogBase)
+        {
+            IntegerRange = this is UniformIntOption ? (Min, Max) : null,
+        });
 
     private protected static string F(double v) => v.ToString("R", CultureInfo.InvariantCulture);
 }

@@ -30,6 +30,9 @@ internal static class HpoBenchmark
         int rows = int.Parse(BenchmarkSupport.Option(args, "--rows") ?? "4000", CultureInfo.InvariantCulture);
         string[] datasets = (BenchmarkSupport.Option(args, "--datasets") ?? "churn,fashion").Split(',', StringSplitOptions.RemoveEmptyEntries);
         string[] methods = (BenchmarkSupport.Option(args, "--methods") ?? string.Join(',', AllMethods)).Split(',', StringSplitOptions.RemoveEmptyEntries);
+        var asha = new Asha(
+            int.Parse(BenchmarkSupport.Option(args, "--asha-min-resource") ?? "1", CultureInfo.InvariantCulture),
+            int.Parse(BenchmarkSupport.Option(args, "--asha-reduction-factor") ?? "3", CultureInfo.InvariantCulture));
         string output = BenchmarkSupport.Option(args, "--output") ?? Path.Combine(BenchmarkSupport.RepositoryRoot(), "Benchmarks", "output", "automl");
         foreach (var m in methods)
         {
@@ -40,7 +43,8 @@ internal static class HpoBenchmark
             throw new ArgumentException("--methods must include 'random': the ratios are measured against random search.");
         Directory.CreateDirectory(output);
 
-        foreach (var name in datasets)
+        // Seeds outer, data sets inner: a run stopped early leaves the same seeds finished on every data set.
+        var loaded = datasets.Select(name =>
         {
             var ml = new MLContext(0);
             var (train, validation, isBinary, description) = name switch
@@ -49,23 +53,32 @@ internal static class HpoBenchmark
                 "fashion" => Fashion(ml, BenchmarkSupport.Option(args, "--fashion-data") ?? BenchmarkSupport.SharedData("fashion-mnist"), rows),
                 _ => throw new ArgumentException($"--datasets: unknown data set '{name}'; allowed: churn, fashion."),
             };
-            Console.WriteLine($"== {name}: {description}; budget {budget} epochs per search, trials of up to {maxEpochs} epochs, seeds {firstSeed}..{firstSeed + seeds - 1}");
-            var runs = new List<SearchRun>();
-            foreach (int seed in Enumerable.Range(firstSeed, seeds))
+            Console.WriteLine($"== {name}: {description}; budget {budget} epochs per search, trials of up to {maxEpochs} epochs, ASHA r = {asha.MinResource} η = {asha.ReductionFactor}, seeds {firstSeed}..{firstSeed + seeds - 1}");
+            return (Name: name, Train: train, Validation: validation, IsBinary: isBinary, Runs: new List<SearchRun>());
+        }).ToList();
+        foreach (int seed in Enumerable.Range(firstSeed, seeds))
+        {
+            foreach (var d in loaded)
             {
                 foreach (var method in methods)
                 {
-                    var run = Search(train, validation, isBinary, method, seed, maxEpochs, budget);
-                    runs.Add(run);
+                    var run = Search(d.Train, d.Validation, d.IsBinary, method, seed, maxEpochs, budget, asha);
+                    d.Runs.Add(run);
                     foreach (var failed in run.Trials.Where(t => t.State == TrialState.Failed))
                         Console.WriteLine($"    trial {failed.Id} failed: {failed.Error}");
-                    Console.WriteLine($"  seed {seed} {method,-12} trials {run.Trials.Count,4} (complete {run.Trials.Count(t => t.Full),3}, pruned {run.Trials.Count(t => t.State == TrialState.Pruned),3}, failed {run.Trials.Count(t => t.State == TrialState.Failed),2})  best {run.FinalBest:F4}  {run.Seconds,6:F1} s");
+                    Console.WriteLine($"  {d.Name} seed {seed} {method,-12} trials {run.Trials.Count,4} (complete {run.Trials.Count(t => t.Full),3}, pruned {run.Trials.Count(t => t.State == TrialState.Pruned),3}, failed {run.Trials.Count(t => t.State == TrialState.Failed),2})  best {run.FinalBest:F4}  {run.Seconds,6:F1} s");
                 }
+
+                // The report is rewritten after every seed, so a run stopped early still leaves the seeds it finished.
+                Report(d.Name, d.Runs, methods, seed - firstSeed + 1, output);
             }
-            Report(name, runs, methods, seeds, output);
         }
+
         return 0;
     }
+
+    /// <summary>ASHA's settings: the first rung (epochs) and η (Hyperband's and ASHA's papers: r = 1 epoch, η = 3).</summary>
+    private sealed record Asha(int MinResource, int ReductionFactor);
 
     private sealed record TrialPoint(int Id, TrialState State, int Epochs, double Loss, bool Full, double Seconds, string Parameter, string? Error);
 
@@ -102,59 +115,33 @@ internal static class HpoBenchmark
         }
     }
 
-    /// <summary>The neural trainer's space: optimizer one-of (each optimizer's own hyperparameters), schedule, architecture, batch.</summary>
-    internal static SearchSpace Space() => new(
-        new KeyValuePair<string, OptionBase>("Optimizer", new OneOfOption(
-            new KeyValuePair<string, SearchSpace>("sgd", new SearchSpace(
-                new KeyValuePair<string, OptionBase>("LearningRate", new UniformDoubleOption(1e-3, 0.3, logBase: true, defaultValue: 0.01)),
-                new KeyValuePair<string, OptionBase>("Momentum", new UniformDoubleOption(0.0, 0.99, defaultValue: 0.9)),
-                new KeyValuePair<string, OptionBase>("Nesterov", new ChoiceOption(false, true)))),
-            new KeyValuePair<string, SearchSpace>("adamw", new SearchSpace(
-                new KeyValuePair<string, OptionBase>("LearningRate", new UniformDoubleOption(1e-4, 3e-2, logBase: true, defaultValue: 1e-3)),
-                new KeyValuePair<string, OptionBase>("Beta1", new UniformDoubleOption(0.8, 0.99, defaultValue: 0.9)),
-                new KeyValuePair<string, OptionBase>("WeightDecay", new UniformDoubleOption(1e-5, 0.1, logBase: true, defaultValue: 0.01)))),
-            new KeyValuePair<string, SearchSpace>("lion", new SearchSpace(
-                new KeyValuePair<string, OptionBase>("LearningRate", new UniformDoubleOption(1e-5, 3e-3, logBase: true, defaultValue: 1e-4)),
-                new KeyValuePair<string, OptionBase>("WeightDecay", new UniformDoubleOption(1e-5, 0.3, logBase: true, defaultValue: 0.01)))))),
-        new KeyValuePair<string, OptionBase>("Schedule", new ChoiceOption("constant", "cosine", "warmup-cosine")),
-        new KeyValuePair<string, OptionBase>("Width", new UniformIntOption(8, 256, logBase: true, defaultValue: 64)),
-        new KeyValuePair<string, OptionBase>("Depth", new UniformIntOption(1, 3, defaultValue: 2)),
-        new KeyValuePair<string, OptionBase>("BatchSize", new ChoiceOption(32, 64, 128, 256)),
-        new KeyValuePair<string, OptionBase>("Dropout", new UniformDoubleOption(0.0, 0.5, defaultValue: 0.1)));
-
-    internal static NeuralNetworkOptionsBase Apply(NeuralNetworkOptionsBase options, Parameter p, int epochs, IDataView validation, int seed)
+    /// <summary>The product's neural space, <see cref="AutoMLCatalog.NeuralNetworkSearchSpace"/>, without <c>Epochs</c>
+    /// (the fidelity, fixed to <c>--max-epochs</c> here).</summary>
+    internal static SearchSpace Space(long expectedTotalSteps)
     {
-        var optimizer = p["Optimizer"];
-        options.Optimizer = optimizer[OneOfOption.KindKey].AsType<string>() switch
-        {
-            "sgd" => new SgdSpec(LearningRate: optimizer["LearningRate"].AsType<double>(), Momentum: optimizer["Momentum"].AsType<double>(),
-                Nesterov: optimizer["Nesterov"].AsType<bool>() && optimizer["Momentum"].AsType<double>() > 0),
-            "adamw" => new AdamWSpec(LearningRate: optimizer["LearningRate"].AsType<double>(), Beta1: optimizer["Beta1"].AsType<double>(),
-                WeightDecay: optimizer["WeightDecay"].AsType<double>()),
-            "lion" => new LionSpec(LearningRate: optimizer["LearningRate"].AsType<double>(), WeightDecay: optimizer["WeightDecay"].AsType<double>()),
-            var kind => throw new InvalidOperationException($"Unknown optimizer branch '{kind}'."),
-        };
-        options.LearningRateSchedule = p["Schedule"].AsType<string>() switch
-        {
-            "constant" => new ConstantSchedule(),
-            "cosine" => new CosineSchedule(),
-            _ => new WarmupSchedule(new CosineSchedule()),
-        };
-        int width = p["Width"].AsType<int>();
-        options.HiddenLayerSizes = Enumerable.Range(0, p["Depth"].AsType<int>()).Select(i => Math.Max(4, width >> i)).ToArray();
-        options.BatchSize = p["BatchSize"].AsType<int>();
-        options.Dropout = p["Dropout"].AsType<double>();
+        var space = AutoMLCatalog.NeuralNetworkSearchSpace(expectedTotalSteps);
+        if (!space.Remove("Epochs"))
+            throw new InvalidOperationException("AutoMLCatalog.NeuralNetworkSearchSpace has no 'Epochs' key to fix.");
+        return space;
+    }
+
+    /// <summary>The sweepables' own mapping of a parameter to trainer options, then the benchmark's fixed settings.</summary>
+    internal static NeuralNetworkOptionsBase Apply(NeuralNetworkOptionsBase options, Parameter p, int epochs, IDataView validation, int seed, long expectedTotalSteps)
+    {
+        AutoMLCatalog.ApplyNeuralNetworkParameter(options, p, options.LabelColumnName, options.FeatureColumnName, seed, expectedTotalSteps);
         options.Epochs = epochs;
         options.EarlyStoppingPatience = null;
         options.ValidationData = validation;
-        options.Seed = seed;
         options.NumberOfThreads = 1;
         return options;
     }
 
-    private static SearchRun Search(IDataView train, IDataView validation, bool isBinary, string method, int seed, int maxEpochs, int budget)
+    private static SearchRun Search(IDataView train, IDataView validation, bool isBinary, string method, int seed, int maxEpochs, int budget, Asha asha)
     {
-        var space = Space();
+        // Schedule step counts scale with the steps of a full trial at the space's default batch size (64).
+        long trainRows = train.GetRowCount() ?? CountRows(train);
+        long expectedTotalSteps = maxEpochs * ((trainRows + 63) / 64);
+        var space = Space(expectedTotalSteps);
         var context = new MLContext(seed);
         using var monitor = new EpochBudgetMonitor(budget);
         var experiment = new AutoMLExperiment(context)
@@ -163,8 +150,8 @@ internal static class HpoBenchmark
             {
                 int trialSeed = TrialScope.Current?.TrialId ?? 0;
                 return isBinary
-                    ? c.BinaryClassification.Trainers.NeuralNetwork((NeuralNetworkBinaryTrainer.Options)Apply(new NeuralNetworkBinaryTrainer.Options(), p, maxEpochs, validation, 1000 * seed + trialSeed), TrialScope.TrainingProgress)
-                    : c.MulticlassClassification.Trainers.NeuralNetwork((NeuralNetworkMulticlassTrainer.Options)Apply(new NeuralNetworkMulticlassTrainer.Options(), p, maxEpochs, validation, 1000 * seed + trialSeed), TrialScope.TrainingProgress);
+                    ? c.BinaryClassification.Trainers.NeuralNetwork((NeuralNetworkBinaryTrainer.Options)Apply(new NeuralNetworkBinaryTrainer.Options(), p, maxEpochs, validation, 1000 * seed + trialSeed, expectedTotalSteps), TrialScope.TrainingProgress)
+                    : c.MulticlassClassification.Trainers.NeuralNetwork((NeuralNetworkMulticlassTrainer.Options)Apply(new NeuralNetworkMulticlassTrainer.Options(), p, maxEpochs, validation, 1000 * seed + trialSeed, expectedTotalSteps), TrialScope.TrainingProgress);
             }, space)
             .SetDataset(train, validation)
             .SetMetricManager(new ValidationLogLossMetric(isBinary))
@@ -178,7 +165,7 @@ internal static class HpoBenchmark
             _ => experiment.SetTuner(s => new CostFrugalTuner(space, new CostFrugalTunerOptions { Seed = s })),
         };
         if (method.EndsWith("+asha", StringComparison.Ordinal))
-            experiment = experiment.SetPruner(new SuccessiveHalvingPruner(new SuccessiveHalvingPruner.Options { MinResource = 1, ReductionFactor = 3 }));
+            experiment = experiment.SetPruner(new SuccessiveHalvingPruner(new SuccessiveHalvingPruner.Options { MinResource = asha.MinResource, ReductionFactor = asha.ReductionFactor }));
         var clock = Stopwatch.StartNew();
         var result = experiment.RunAsync(monitor.Token).GetAwaiter().GetResult();
         clock.Stop();
@@ -244,6 +231,14 @@ internal static class HpoBenchmark
         File.WriteAllText(Path.Combine(output, $"{dataset}-trials.csv"), trials.ToString());
         HpoPlot.BestSoFar(dataset, runs.Select(r => (r.Method, r.Seed, r.Curve().ToList())).ToList(), Path.Combine(output, $"{dataset}-best-so-far.png"));
         Console.WriteLine($"wrote {output}/{dataset}-table.md, -curves.csv, -trials.csv, -best-so-far.png");
+    }
+
+    private static long CountRows(IDataView view)
+    {
+        long n = 0;
+        using var cursor = view.GetRowCursor([]);
+        while (cursor.MoveNext()) n++;
+        return n;
     }
 
     private static string Quote(string text) => "\"" + text.Replace("\"", "\"\"", StringComparison.Ordinal).ReplaceLineEndings(" ") + "\"";

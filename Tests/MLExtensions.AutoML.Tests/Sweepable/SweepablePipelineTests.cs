@@ -48,7 +48,7 @@ public sealed class SweepablePipelineTests
         StringAssert.Contains(Assert.ThrowsExactly<ArgumentException>(() => pipeline.ToString(Parameter.CreateNestedParameter())).Message, "_SCHEMA_");
         Assert.ThrowsExactly<ArgumentException>(() => pipeline.Append());
         Assert.ThrowsExactly<InvalidOperationException>(() => _ = new SweepablePipeline().SearchSpace);
-        Assert.ThrowsExactly<ArgumentException>(() => new SweepableEstimator((c, _) => c.Transforms.CopyColumns("a", "b"), costPrior: 0));
+        Assert.ThrowsExactly<ArgumentException>(() => new SweepableEstimator((c, _) => c.Transforms.CopyColumns("a", "b"), costPrior: -1));
     }
 
     public sealed class Custom
@@ -68,7 +68,7 @@ public sealed class SweepablePipelineTests
         });
         Assert.AreEqual(1, sweepable.SearchSpace.FeatureSpaceDim);
         Assert.AreEqual("Custom", sweepable.Name);
-        Assert.AreEqual(1.0, sweepable.CostPrior);
+        Assert.IsNull(sweepable.CostPrior, "unknown unless given");
         sweepable.BuildFromOption(new MLContext(1), sweepable.DefaultParameter);
         sweepable.BuildFromOption(new MLContext(1), sweepable.SearchSpace.SampleFromFeatureSpace([1.0]));
         CollectionAssert.AreEqual(new[] { 2, 5 }, seen);
