@@ -22,6 +22,9 @@ internal sealed class AdaptiveBatchSizePolicy : IBatchSizePolicy
     /// <inheritdoc />
     public bool IsFixed => false;
 
+    /// <summary>Tests run so far, and how many of them failed (each failure may grow the batch).</summary>
+    internal (int Run, int Failed) Tests { get; private set; }
+
     /// <summary>The largest batch this policy grows to.</summary>
     public int MaxBatchSize => _max;
 
@@ -35,7 +38,9 @@ internal sealed class AdaptiveBatchSizePolicy : IBatchSizePolicy
         {
             double required = _spec.RequiredBatchSize(s);
             // The test passes iff required <= the tested batch's size; only a failing test grows the batch.
-            if (required > context.BatchSize)
+            bool failed = required > context.BatchSize;
+            Tests = (Tests.Run + 1, Tests.Failed + (failed ? 1 : 0));
+            if (failed)
             {
                 int grown = required >= _max ? _max : (int)Math.Ceiling(required);
                 _current = Math.Max(_current, Math.Min(grown, _max));

@@ -85,13 +85,16 @@ public sealed class AdaptiveBatchSizeTests
                                                       SumSquaredInnerProducts: test == AdaptiveBatchSizeTest.Norm ? 4 : 7);
         Assert.AreEqual(4.0, spec.RequiredBatchSize(atThreshold));
         var context = new TrainingStepContext(0, 10, 0, 1, 0, 100, BatchSize: 4);
-        Assert.AreEqual(4, spec.CreatePolicy(4, 100).NextBatchSize(context, atThreshold), "at the threshold the test passes");
+        var policy = (AdaptiveBatchSizePolicy)spec.CreatePolicy(4, 100);
+        Assert.AreEqual(4, policy.NextBatchSize(context, atThreshold));
+        Assert.AreEqual((1, 0), policy.Tests, "at the threshold the test passes");
 
         var above = test == AdaptiveBatchSizeTest.Norm
             ? atThreshold with { SumSquaredNorms = 7 + 1e-9 }
             : atThreshold with { SumSquaredInnerProducts = 7 + 1e-9 };
         Assert.IsTrue(spec.RequiredBatchSize(above) > 4);
-        Assert.AreEqual(5, spec.CreatePolicy(4, 100).NextBatchSize(context, above), "just above, the batch grows to ⌈required⌉");
+        Assert.AreEqual(5, policy.NextBatchSize(context, above), "just above, the batch grows to ⌈required⌉");
+        Assert.AreEqual((2, 1), policy.Tests, "just above, the test fails");
     }
 
     [TestMethod]
