@@ -23,6 +23,7 @@ namespace MLExtensions;
 [JsonDerivedType(typeof(OneCycleSchedule), "one-cycle")]
 [JsonDerivedType(typeof(CyclicSchedule), "cyclic")]
 [JsonDerivedType(typeof(RefinedSchedule), "refined")]
+[JsonDerivedType(typeof(HypergradientSchedule), "hypergradient")]
 public abstract record LearningRateScheduleSpec
 {
     /// <summary>The multiplier of the base learning rate for optimizer step <paramref name="step"/> (0-based) of <paramref name="totalSteps"/>.</summary>
