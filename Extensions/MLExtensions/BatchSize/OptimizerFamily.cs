@@ -11,6 +11,6 @@ public enum OptimizerFamily
     SgdLike,
 
     /// <summary>Steps normalized per coordinate or per matrix: Adam, AdamW, AdaBelief, diffGrad, Adan, AdamP, LAMB, Lion, Muon, ARO,
-    /// Adaptive-Memory AdamW (and <see cref="CoordinateClippingSpec"/> takes its inner optimizer's family).</summary>
+    /// Adaptive-Memory AdamW, AdaGrad, AdaGradNorm (and <see cref="CoordinateClippingSpec"/> takes its inner optimizer's family).</summary>
     AdamLike,
 }
