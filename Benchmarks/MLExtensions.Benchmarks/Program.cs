@@ -4,6 +4,7 @@ using MLExtensions.Benchmarks.AutoML;
 using MLExtensions.Benchmarks.Boosting;
 using MLExtensions.Benchmarks.FashionMnist;
 using MLExtensions.Benchmarks.Optimizers;
+using MLExtensions.Benchmarks.Schedules;
 using MLExtensions.Benchmarks.Scoring;
 using MLExtensions.Benchmarks.Stacking;
 
@@ -23,6 +24,8 @@ switch (benchmark)
         return GbnnBenchmark.Run(rest);
     case "optimizers":
         return OptimizerBenchmark.Run(rest);
+    case "schedules":
+        return ScheduleBenchmark.Run(rest);
     case "scoring":
         return ScoringBenchmark.Run(rest);
     case "stacking":
@@ -39,6 +42,7 @@ switch (benchmark)
         Console.WriteLine("  fit-dispose-memory [--data DIR] [--rows N] [--cycles N] [--gc]");
         Console.WriteLine("  gbnn [--data DIR] [--seed N] [--only diamonds,ames,spam,churn-5%,satellite] [--with-networks] [--no-baselines] [--variants eta:J:units,...]");
         Console.WriteLine("  optimizers [--data DIR] (see Benchmarks/MLExtensions.Benchmarks/Optimizers)");
+        Console.WriteLine("  schedules [--data DIR] [--epochs 5] [--seeds 3] [--rows 60000] [--eta 0.5] [--only cosine,...]");
         Console.WriteLine("  scoring [--data DIR] [--repeat N] [--hidden 256,128]");
         Console.WriteLine("  stacking [--data DIR] [--repeat N] [--only TEXT] [--with-cd]");
         Console.WriteLine("  stacking-tabular [--data DIR] [--no-network]");

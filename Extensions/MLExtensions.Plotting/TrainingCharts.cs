@@ -68,6 +68,34 @@ public static class TrainingCharts
         return Finish(plot, legend: false);
     }
 
+    /// <summary>Several schedules' learning rates at every optimizer step of the same run, one line each (at most
+    /// <paramref name="maxPoints"/> steps per line): <paramref name="initialLearningRate"/> × each <see cref="LearningRateScheduleSpec.Factor"/>.</summary>
+    /// <param name="schedules">The schedules, each with a legend name.</param>
+    /// <param name="totalSteps">Optimizer steps of the run: epochs × batches per epoch.</param>
+    /// <param name="initialLearningRate">The optimizer's learning rate.</param>
+    /// <param name="title">The chart's title.</param>
+    /// <param name="maxPoints">Most steps evaluated per schedule. At least 2.</param>
+    /// <exception cref="ArgumentException">No schedule, a schedule without a name, or an invalid schedule.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A count or the learning rate is out of range.</exception>
+    public static Plot LearningRateSchedules(IReadOnlyList<NamedSchedule> schedules, long totalSteps, double initialLearningRate,
+                                             string title = "Learning rate per step", int maxPoints = 1000)
+    {
+        ArgumentNullException.ThrowIfNull(schedules);
+        if (schedules.Count == 0) throw new ArgumentException("Give at least one schedule.", nameof(schedules));
+        var plot = NewPlot(title, "optimizer step", "learning rate");
+        for (int i = 0; i < schedules.Count; i++)
+        {
+            var named = schedules[i] ?? throw new ArgumentException($"schedules holds a null entry at index {i}.", nameof(schedules));
+            if (string.IsNullOrWhiteSpace(named.Name)) throw new ArgumentException($"The schedule at index {i} needs a name.", nameof(schedules));
+            ArgumentNullException.ThrowIfNull(named.Schedule, nameof(schedules));
+            named.Schedule.Validate();
+            var (steps, rates) = ScheduleSeries(named.Schedule, totalSteps, initialLearningRate, maxPoints);
+            AddLine(plot, steps, rates, named.Name, Palette(i), markers: false);
+        }
+
+        return Finish(plot);
+    }
+
     /// <summary>Validation loss (training loss when a run has none, or when <paramref name="validation"/> is false) per epoch of
     /// several runs, one line each: e.g. the same network trained with several optimizers and schedules.</summary>
     /// <param name="runs">The runs, each with a legend name.</param>

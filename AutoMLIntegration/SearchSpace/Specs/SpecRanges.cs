@@ -34,6 +34,9 @@ internal sealed class SpecRanges
                 "StartFactor" => Linear(0.05, 1, d),
                 "Power" => Linear(0.5, 3, d),
                 "Gamma" => Linear(0.05, 0.5, d),
+                "BaseMomentum" => Linear(0.8, 0.9, d),
+                "MaxMomentum" => Linear(0.9, 0.99, d),
+                "Eta" or "Theta" or "Nu" => new UniformDoubleOption(Math.Min(0.05, d), Math.Max(1, d), logBase: true, defaultValue: d),
                 _ => null,
             };
         }
@@ -51,7 +54,7 @@ internal sealed class SpecRanges
             return new UniformIntOption(min, max, logBase: true, defaultValue: Math.Max(min, max / 2));
         }
 
-        if (type == typeof(bool) && hasDefault && name == "AmsGrad")
+        if (type == typeof(bool) && hasDefault && name is "AmsGrad" or "CycleMomentum")
         {
             return new ChoiceOption([true, false], (bool)p.DefaultValue!);
         }

@@ -46,17 +46,35 @@ public sealed class MlpNetwork : nn.Module<Tensor, Tensor>
     internal Generator? DropoutGenerator { get; set; }
 
     /// <summary>Computes the raw outputs (logits or regression values), shape [batch, OutputSize].</summary>
-    public override Tensor forward(Tensor input)
+    public override Tensor forward(Tensor input) => ForwardCapturing(input, null);
+
+    /// <summary>The forward pass; with <paramref name="captures"/>, also records every linear and layer-norm layer's input and output
+    /// (the outputs retain their gradients), for per-sample gradient statistics. Batch norm couples the rows and cannot be captured.</summary>
+    /// <exception cref="NotSupportedException">Captures were asked for a network with batch norm.</exception>
+    internal Tensor ForwardCapturing(Tensor input, List<LayerCapture>? captures)
     {
         var x = input;
         foreach (var block in hidden)
         {
-            x = block.linear.forward(x);
-            if (block.norm is not null) x = block.norm.forward(x);
+            x = Capture(block.linear, x, block.linear.forward(x), captures);
+            if (block.norm is not null)
+            {
+                if (captures is not null && block.norm is not LayerNorm)
+                    throw new NotSupportedException("Per-sample gradients need a network without batch norm (its statistics couple the rows).");
+                x = Capture(block.norm, x, block.norm.forward(x), captures);
+            }
             x = Activate(x, _architecture.Activation);
             if (_architecture.Dropout > 0 && training) x = Dropout(x, _architecture.Dropout);
         }
-        return output.forward(x);
+        return Capture(output, x, output.forward(x), captures);
+    }
+
+    private static Tensor Capture(nn.Module layer, Tensor input, Tensor result, List<LayerCapture>? captures)
+    {
+        if (captures is null) return result;
+        result.retain_grad();
+        captures.Add(new LayerCapture(layer, input, result));
+        return result;
     }
 
     /// <summary>Inverted dropout: zeroes each value with probability <paramref name="p"/> and scales the rest by 1 / (1 - p).</summary>

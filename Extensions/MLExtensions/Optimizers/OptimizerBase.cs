@@ -11,7 +11,7 @@ namespace MLExtensions;
 /// </summary>
 /// <typeparam name="TOptions">The optimizer's nested options type.</typeparam>
 /// <typeparam name="TState">The optimizer's nested per-parameter state type.</typeparam>
-public abstract class OptimizerBase<TOptions, TState> : OptimizerHelper
+public abstract class OptimizerBase<TOptions, TState> : OptimizerHelper, IGroupSplitting
     where TOptions : OptimizerOptionsBase, new()
     where TState : OptimizerStateBase
 {
@@ -70,6 +70,38 @@ public abstract class OptimizerBase<TOptions, TState> : OptimizerHelper
             foreach (var p in group.Parameters)
                 if (p.grad is { } g)
                     yield return (p, g, (TOptions)group.Options, GetState(p));
+    }
+
+    /// <summary>
+    /// Replaces every group by up to two groups, its parameters for which <paramref name="isFirst"/> holds and the others, each with a
+    /// copy of the group's options changed by <paramref name="adjustFirst"/> or <paramref name="adjustOther"/>; the parameters'
+    /// state is created afresh. Only allowed before the first step (used by <see cref="WidthTransferSpec"/>).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">A step was already taken.</exception>
+    void IGroupSplitting.SplitGroups(Func<Parameter, bool> isFirst, Action<OptimizerOptionsBase> adjustFirst, Action<OptimizerOptionsBase> adjustOther)
+    {
+        if (_state.Values.Any(s => ((TState)s).Step > 0))
+            throw new InvalidOperationException("Parameter groups can only be split before the first optimizer step.");
+        var old = _parameter_groups.ToList();
+        foreach (var (_, state) in _state)
+            ((TState)state).Dispose();
+        _state.Clear();
+        _parameter_groups.Clear();
+        foreach (var group in old)
+        {
+            var first = group.Parameters.Where(isFirst).ToList();
+            var other = group.Parameters.Where(p => !isFirst(p)).ToList();
+            foreach (var (members, adjust) in new[] { (first, adjustFirst), (other, adjustOther) })
+            {
+                if (members.Count == 0)
+                    continue;
+                var options = new TOptions();
+                options.LoadStateDict((TOptions)group.Options);
+                adjust(options);
+                var copy = (ParamGroup)Activator.CreateInstance(group.GetType(), members, options)!;
+                add_param_group(copy);
+            }
+        }
     }
 
     /// <inheritdoc />

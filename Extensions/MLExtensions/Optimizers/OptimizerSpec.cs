@@ -31,6 +31,8 @@ namespace MLExtensions;
 [JsonDerivedType(typeof(AdaptiveMemoryAdamWSpec), "am_adamw")]
 [JsonDerivedType(typeof(AroSpec), "aro")]
 [JsonDerivedType(typeof(CoordinateClippingSpec), "coordinate_clipping")]
+[JsonDerivedType(typeof(AdaGradSpec), "adagrad")]
+[JsonDerivedType(typeof(AdaGradNormSpec), "adagrad_norm")]
 public abstract record OptimizerSpec
 {
     /// <summary>The base learning rate the schedule multiplies.</summary>

@@ -1,10 +1,13 @@
 using System.Text.Json.Serialization;
+using TorchSharp;
 
 namespace MLExtensions;
 
 /// <summary>
-/// A learning-rate schedule as a pure function of training progress: the loop sets each parameter group's learning rate
-/// to its initial value times <see cref="Factor"/>. Specs are immutable, serializable records, usable without ML.NET.
+/// A learning-rate schedule: an immutable, serializable record, usable without ML.NET. Pure schedules are a function of training
+/// progress (<see cref="Factor"/>); each run gets a controller (<see cref="CreateController"/>) that sets every parameter group's
+/// learning rate to its initial value times the factor before each optimizer step. Feedback schedules (which read gradients)
+/// override <see cref="CreateController"/>.
 /// </summary>
 [JsonPolymorphic(TypeDiscriminatorPropertyName = "kind")]
 [JsonDerivedType(typeof(ConstantSchedule), "constant")]
@@ -20,6 +23,7 @@ namespace MLExtensions;
 [JsonDerivedType(typeof(OneCycleSchedule), "one-cycle")]
 [JsonDerivedType(typeof(CyclicSchedule), "cyclic")]
 [JsonDerivedType(typeof(RefinedSchedule), "refined")]
+[JsonDerivedType(typeof(HypergradientSchedule), "hypergradient")]
 public abstract record LearningRateScheduleSpec
 {
     /// <summary>The multiplier of the base learning rate for optimizer step <paramref name="step"/> (0-based) of <paramref name="totalSteps"/>.</summary>
@@ -27,6 +31,16 @@ public abstract record LearningRateScheduleSpec
 
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first invalid member.</summary>
     public abstract void Validate();
+
+    /// <summary>Validates, then creates the per-run controller that sets <paramref name="optimizer"/>'s learning rates (and momentum
+    /// where the schedule cycles it) before every step; dispose it after the run.</summary>
+    /// <param name="optimizer">The run's optimizer; its groups' initial learning rates are the base rates the factors multiply.</param>
+    public virtual IScheduleController CreateController(torch.optim.Optimizer optimizer)
+    {
+        ArgumentNullException.ThrowIfNull(optimizer);
+        Validate();
+        return new FactorScheduleController(this, optimizer);
+    }
 
     /// <summary>Progress in [0, 1] of step <paramref name="step"/> among <paramref name="totalSteps"/>.</summary>
     protected static double Fraction(long step, long totalSteps) =>
@@ -52,77 +66,13 @@ public abstract record LearningRateScheduleSpec
         if (!(value >= 0 && value <= 1))
             throw new ArgumentOutOfRangeException(name, value, $"{name} must be in [0, 1].");
     }
-}
 
-/// <summary>Keeps the learning rate at its base value.</summary>
-public sealed record ConstantSchedule : LearningRateScheduleSpec
-{
-    /// <inheritdoc />
-    public override double Factor(long step, long totalSteps) => 1.0;
-
-    /// <inheritdoc />
-    public override void Validate() { }
-}
-
-/// <summary>
-/// Cosine annealing from 1 to <paramref name="FinalFactor"/> (Loshchilov &amp; Hutter, without restarts): over the whole run by
-/// default, reaching <paramref name="FinalFactor"/> at the last step; with <paramref name="PeriodSteps"/>, PyTorch's
-/// <c>CosineAnnealingLR</c> (T_max = PeriodSteps, stepped once per optimizer step; the cosine continues past T_max).
-/// </summary>
-/// <param name="FinalFactor">Lowest factor. Default 0; in [0, 1].</param>
-/// <param name="PeriodSteps">Steps from the peak to the lowest factor. Default <c>null</c>: the run's length; at least 1 when set.</param>
-public sealed record CosineSchedule(double FinalFactor = 0.0, long? PeriodSteps = null) : LearningRateScheduleSpec
-{
-    /// <inheritdoc />
-    public override double Factor(long step, long totalSteps)
+    /// <summary>Throws unless 0 ≤ <paramref name="baseMomentum"/> ≤ <paramref name="maxMomentum"/> &lt; 1.</summary>
+    private protected static void RequireMomentumRange(double baseMomentum, double maxMomentum, string baseName, string maxName)
     {
-        double progress = PeriodSteps is { } period ? (double)step / period : Fraction(step, totalSteps);
-        return FinalFactor + (1 - FinalFactor) * 0.5 * (1 + Math.Cos(Math.PI * progress));
-    }
-
-    /// <inheritdoc />
-    public override void Validate()
-    {
-        RequireFactor(FinalFactor, nameof(FinalFactor));
-        if (PeriodSteps is { } period) RequirePositive(period, nameof(PeriodSteps));
-    }
-}
-
-/// <summary>Linear decay from 1 to <paramref name="FinalFactor"/> over the run.</summary>
-/// <param name="FinalFactor">Factor at the last step. Default 0; in [0, 1].</param>
-public sealed record LinearDecaySchedule(double FinalFactor = 0.0) : LearningRateScheduleSpec
-{
-    /// <inheritdoc />
-    public override double Factor(long step, long totalSteps) => 1 - (1 - FinalFactor) * Fraction(step, totalSteps);
-
-    /// <inheritdoc />
-    public override void Validate() => RequireFactor(FinalFactor, nameof(FinalFactor));
-}
-
-/// <summary>
-/// Linear warm-up from 0 over the first <paramref name="WarmupFraction"/> of the steps, then <paramref name="After"/> over the rest
-/// (its progress restarts at the end of the warm-up).
-/// </summary>
-/// <param name="After">The schedule after the warm-up, e.g. <see cref="CosineSchedule"/>.</param>
-/// <param name="WarmupFraction">Share of all steps spent warming up. Default 0.05; in [0, 1).</param>
-public sealed record WarmupSchedule(LearningRateScheduleSpec After, double WarmupFraction = 0.05) : LearningRateScheduleSpec
-{
-    /// <inheritdoc />
-    public override double Factor(long step, long totalSteps)
-    {
-        long warmupSteps = (long)Math.Round(WarmupFraction * totalSteps);
-        if (step < warmupSteps)
-            return (step + 1.0) / warmupSteps;
-        return After.Factor(step - warmupSteps, totalSteps - warmupSteps);
-    }
-
-    /// <inheritdoc />
-    public override void Validate()
-    {
-        if (After is null)
-            throw new ArgumentOutOfRangeException(nameof(After), "The schedule after the warm-up is required.");
-        if (!(WarmupFraction >= 0 && WarmupFraction < 1))
-            throw new ArgumentOutOfRangeException(nameof(WarmupFraction), WarmupFraction, "WarmupFraction must be in [0, 1).");
-        After.Validate();
+        if (!(baseMomentum >= 0 && baseMomentum < 1))
+            throw new ArgumentOutOfRangeException(baseName, baseMomentum, $"{baseName} must be in [0, 1).");
+        if (!(maxMomentum >= baseMomentum && maxMomentum < 1))
+            throw new ArgumentOutOfRangeException(maxName, maxMomentum, $"{maxName} must be in [{baseName}, 1).");
     }
 }

@@ -47,6 +47,39 @@ public sealed record RefinedSchedule(double[] Factors) : LearningRateScheduleSpe
         return new RefinedSchedule(factors);
     }
 
+    /// <summary>
+    /// Refines a schedule from a previous run's training history (the two-run workflow): the per-step norms every epoch recorded,
+    /// ℓ2 norms with power 2 for an SGD-like optimizer, ℓ1 norms with power 1 for an Adam-like one (the paper's pairing), then
+    /// <see cref="FromGradientNorms"/>. Use it for a run with the same number of steps (another length interpolates).
+    /// </summary>
+    /// <param name="history">The previous run's epochs, e.g. <c>model.Model.History</c>.</param>
+    /// <param name="family">The optimizer family of the run to refine for (<see cref="OptimizerFamilies.Of"/>).</param>
+    /// <exception cref="ArgumentException">The history holds no per-step norms (made by hand or by an older version), or a norm is not
+    /// finite and positive.</exception>
+    public static RefinedSchedule FromHistory(IEnumerable<EpochRecord> history, OptimizerFamily family)
+    {
+        ArgumentNullException.ThrowIfNull(history);
+        if (!Enum.IsDefined(family))
+            throw new ArgumentOutOfRangeException(nameof(family), family, $"Allowed: {string.Join(", ", Enum.GetNames<OptimizerFamily>())}.");
+        var norms = new List<double>();
+        foreach (var epoch in history)
+        {
+            if (epoch is null) throw new ArgumentException("history holds a null entry.", nameof(history));
+            var recorded = family == OptimizerFamily.SgdLike ? epoch.StepGradientNorms : epoch.StepGradientL1Norms;
+            if (recorded is null || recorded.Count == 0 || recorded.Count != epoch.OptimizerSteps)
+                throw new ArgumentException(
+                    $"Epoch {epoch.Epoch} of the history has no per-step gradient norms ({recorded?.Count ?? 0} for {epoch.OptimizerSteps} steps); " +
+                    "use the history of a model trained by this library's neural trainers.", nameof(history));
+            norms.AddRange(recorded);
+        }
+
+        return FromGradientNorms(norms, family == OptimizerFamily.SgdLike ? 2 : 1);
+    }
+
+    /// <summary>Refines a schedule from a previous run's history for <paramref name="optimizer"/>'s family (see the other overload).</summary>
+    public static RefinedSchedule FromHistory(IEnumerable<EpochRecord> history, OptimizerSpec optimizer) =>
+        FromHistory(history, OptimizerFamilies.Of(optimizer));
+
     /// <summary>The paper's smoothing: a centred running median of odd width, the series' end padded by reflection (without
     /// repeating the last value) and the window clamped at the padded edges.</summary>
     private static double[] MedianFiltered(IReadOnlyList<double> g)

@@ -98,6 +98,51 @@ public abstract class NeuralNetworkOptionsBase : TrainerOptionsBase
     /// <value>Default <c>null</c>: one report per epoch only. At least 1 when set.</value>
     public int? ProgressBatchInterval { get; set; }
 
+    // ---- Batch-size policy and learning-rate scaling with the batch size (issue #11). Kept in one block to ease merging. ----
+
+    /// <summary>How the batch size evolves during the run, starting from <see cref="BatchSize"/>.</summary>
+    /// <value>Default <see cref="FixedBatchSize"/>. <see cref="AdaptiveBatchSize"/> grows the batch (AdAdaGrad's tests) and needs a
+    /// network without batch norm.</value>
+    public BatchSizePolicySpec BatchSizePolicy { get; set; } = new FixedBatchSize();
+
+    /// <summary>How the learning rates follow the batch size when it differs from <see cref="ReferenceBatchSize"/> (also when
+    /// <see cref="BatchSizePolicy"/> grows it).</summary>
+    /// <value>Default <see cref="MLExtensions.BatchSizeScaling.None"/>.</value>
+    public BatchSizeScaling BatchSizeScaling { get; set; } = BatchSizeScaling.None;
+
+    /// <summary>The batch size the optimizer's learning rate was tuned for (B₀ of <see cref="BatchSizeScaling"/>).</summary>
+    /// <value>Default <c>null</c>: <see cref="BatchSize"/>, so only a growing batch is rescaled. At least 1 when set.</value>
+    public int? ReferenceBatchSize { get; set; }
+
+    /// <summary>Checks the batch-size options (part of <see cref="Validate"/>).</summary>
+    private void ValidateBatchSizeOptions()
+    {
+        if (BatchSizePolicy is null)
+            throw new ArgumentNullException(nameof(BatchSizePolicy), "BatchSizePolicy is required (FixedBatchSize for a constant batch size).");
+        BatchSizePolicy.Validate();
+        if (BatchSizePolicy is AdaptiveBatchSize && Normalization == NormalizationKind.BatchNorm)
+            throw new ArgumentException(
+                "BatchSizePolicy AdaptiveBatchSize needs per-sample gradients, which batch norm does not have (its statistics couple the rows); " +
+                "use Normalization LayerNorm or None, or FixedBatchSize.", nameof(BatchSizePolicy));
+        if (!Enum.IsDefined(BatchSizeScaling))
+            throw new ArgumentOutOfRangeException(nameof(BatchSizeScaling), BatchSizeScaling, $"Allowed: {string.Join(", ", Enum.GetNames<BatchSizeScaling>())}.");
+        if (BatchSizeScaling == BatchSizeScaling.Auto && Optimizer is not null)
+        {
+            try
+            {
+                OptimizerFamilies.Of(Optimizer);
+            }
+            catch (ArgumentException e)
+            {
+                throw new ArgumentException($"BatchSizeScaling Auto: {e.Message}", nameof(BatchSizeScaling), e);
+            }
+        }
+        if (ReferenceBatchSize is { } reference && reference < 1)
+            throw new ArgumentOutOfRangeException(nameof(ReferenceBatchSize), reference, "ReferenceBatchSize must be at least 1 (or null for BatchSize).");
+    }
+
+    // ---- End of the batch-size block. ----
+
     /// <summary>Checks every option; throws <see cref="ArgumentOutOfRangeException"/> or <see cref="ArgumentException"/> naming it.</summary>
     public override void Validate()
     {
@@ -124,6 +169,7 @@ public abstract class NeuralNetworkOptionsBase : TrainerOptionsBase
         Optimizer.Validate();
         if (LearningRateSchedule is null) throw new ArgumentNullException(nameof(LearningRateSchedule), "LearningRateSchedule is required (ConstantSchedule for none).");
         LearningRateSchedule.Validate();
+        ValidateBatchSizeOptions();
         if (!(WeightDecay >= 0) || double.IsInfinity(WeightDecay))
             throw new ArgumentOutOfRangeException(nameof(WeightDecay), WeightDecay, "WeightDecay must be a finite number >= 0.");
         if (GradientClipNorm is { } clip && (!(clip > 0) || double.IsInfinity(clip)))

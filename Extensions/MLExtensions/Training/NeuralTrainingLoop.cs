@@ -14,8 +14,6 @@ internal sealed class NeuralTrainingLoop
 {
     private const int EvaluationChunk = 8192;
 
-    /// <summary>Without clipping, the gradient norm is measured on every this-many steps (it costs a few kernels per parameter).</summary>
-    public const int GradientNormSampleInterval = 10;
     private readonly NeuralNetworkOptionsBase _options;
     private readonly PredictionTask _task;
     private readonly int _classCount;
@@ -86,13 +84,21 @@ internal sealed class NeuralTrainingLoop
         var decayed = parameters.Where(p => p.dim() >= 2).ToList();
         using var optimizer = _options.Optimizer.Create(parameters);
         var groups = optimizer.ParamGroups.ToList();
+        using var controller = _options.LearningRateSchedule.CreateController(optimizer);
+        var momentum = MomentumAccess.TryCreate(groups);
 
-        int batchSize = Math.Min(_options.BatchSize, train.RowCount);
+        // The batch-size policy starts from BatchSize; a fixed policy keeps the fixed-batch arithmetic below (bit for bit as before).
+        var policy = _options.BatchSizePolicy.CreatePolicy(_options.BatchSize, train.RowCount);
+        int batchSize = policy.InitialBatchSize;
         int batchesPerEpoch = (train.RowCount + batchSize - 1) / batchSize;
         // Batch norm's statistics of a one-row batch are NaN: such a last batch joins the one before it.
         if (_options.Normalization == NormalizationKind.BatchNorm && batchesPerEpoch > 1 && train.RowCount % batchSize == 1) batchesPerEpoch--;
         long totalSteps = (long)batchesPerEpoch * _options.Epochs;
-        long step = 0;
+        long totalSamples = (long)train.RowCount * _options.Epochs;
+        long step = 0, samplesSeen = 0;
+        var scaling = BatchSizeScalingRule.Resolve(_options.BatchSizeScaling, _options.Optimizer);
+        int referenceBatchSize = _options.ReferenceBatchSize ?? _options.BatchSize;
+        double learningRateScale = BatchSizeScalingRule.Factor(scaling, batchSize, referenceBatchSize, train.RowCount);
 
         var history = new List<EpochRecord>();
         double bestLoss = double.PositiveInfinity;
@@ -108,56 +114,74 @@ internal sealed class NeuralTrainingLoop
             network.train();
             using var lossSum = torch.zeros(1, dtype: ScalarType.Float64, device: device);
             using var gradNormSum = torch.zeros(1, dtype: ScalarType.Float64, device: device);
-            int normSamples = 0;
+            // Column 0: the ℓ2 norm of every step's gradient, column 1: its ℓ1 norm; read back once at the epoch's end. The batch
+            // only grows, so the epoch has at most batchesPerEpoch steps.
+            using var stepNorms = torch.zeros(batchesPerEpoch, 2, dtype: ScalarType.Float64, device: device);
+            int b = 0;
             using (var permutation = torch.randperm(train.RowCount, generator: generator, device: device))
             {
-                for (int b = 0; b < batchesPerEpoch; b++)
+                for (int start = 0; policy.IsFixed ? b < batchesPerEpoch : start < train.RowCount; b++)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
                     using var scope = NewDisposeScope();
                     using var sc = new StepScalars();
-                    int start = b * batchSize;
-                    int count = b == batchesPerEpoch - 1 ? train.RowCount - start : batchSize;
+                    int count = policy.IsFixed
+                        ? b == batchesPerEpoch - 1 ? train.RowCount - start : batchSize
+                        : Math.Min(batchSize, train.RowCount - start);
                     var index = permutation.narrow(0, start, count);
                     var x = trainTensors.Features.index_select(0, index);
                     var y = trainTensors.Labels.index_select(0, index);
                     var w = trainTensors.Weights?.index_select(0, index);
 
-                    double factor = _options.LearningRateSchedule.Factor(step, totalSteps);
-                    foreach (var group in groups) group.LearningRate = group.InitialLearningRate * factor;
-                    learningRate = groups.Count > 0 ? groups[0].LearningRate : 0;
+                    long scheduleStep = policy.IsFixed ? step : (long)((Int128)samplesSeen * totalSteps / totalSamples);
+                    var context = new TrainingStepContext(scheduleStep, totalSteps, step, epoch, samplesSeen, totalSamples, count, learningRateScale);
+                    var captures = policy.NeedsStatistics(context) ? new List<LayerCapture>() : null;
 
                     optimizer.zero_grad();
-                    var loss = Loss(network.forward(x), y, w, sc);
+                    var loss = Loss(network.ForwardCapturing(x, captures), y, w, sc);
                     loss.backward();
-                    bool measureNorm = _options.GradientClipNorm is not null || b % GradientNormSampleInterval == 0;
-                    Tensor? gradNorm = measureNorm ? GradientNorm(parameters, sc) : null;
+                    var (gradNorm, gradL1Norm) = GradientNorms(parameters, sc);
+                    GradientNoiseStatistics? statistics = captures is null ? null : PerSampleGradients.Statistics(captures, parameters, count);
                     if (_options.GradientClipNorm is { } maxNorm)
                     {
-                        var clipFactor = (sc[maxNorm] / gradNorm!.add(sc[1e-6], alpha: sc.One)).clamp_max(sc[1.0]);
+                        var clipFactor = (sc[maxNorm] / gradNorm.add(sc[1e-6], alpha: sc.One)).clamp_max(sc[1.0]);
                         foreach (var p in parameters)
                         {
                             if (p.grad is { } g) g.mul_(clipFactor.to(g.dtype));
                         }
                     }
+                    controller.BeforeStep(context);
+                    learningRate = groups.Count > 0 ? groups[0].LearningRate : 0;
                     optimizer.step();
+                    controller.AfterStep(context);
                     if (_options.WeightDecay > 0)
                     {
                         using var noGrad = no_grad();
                         foreach (var p in decayed) p.mul_(sc[1 - learningRate * _options.WeightDecay]);
                     }
                     lossSum.add_(loss.detach(), alpha: sc[count]);
-                    if (gradNorm is not null)
-                    {
-                        gradNormSum.add_(gradNorm, alpha: sc.One);
-                        normSamples++;
-                    }
+                    gradNormSum.add_(gradNorm, alpha: sc.One);
+                    stepNorms[b][0].copy_(gradNorm.reshape([]));
+                    stepNorms[b][1].copy_(gradL1Norm.reshape([]));
                     step++;
-                    if (progress is not null && _options.ProgressBatchInterval is { } interval && (b + 1) % interval == 0 && b + 1 < batchesPerEpoch)
+                    samplesSeen += count;
+                    start += count;
+                    if (!policy.IsFixed)
                     {
-                        double rowsSoFar = (double)(b + 1) * batchSize;
-                        progress.Report(new TrainingProgress(epoch, _options.Epochs, lossSum.item<double>() / rowsSoFar, null, learningRate,
-                            gradNormSum.item<double>() / Math.Max(normSamples, 1), clock.Elapsed.TotalSeconds)
+                        int next = policy.NextBatchSize(context, statistics);
+                        if (next < batchSize)
+                            throw new InvalidOperationException($"The batch-size policy shrank the batch from {batchSize} to {next}; batches may only grow.");
+                        if (next != batchSize)
+                        {
+                            batchSize = next;
+                            learningRateScale = BatchSizeScalingRule.Factor(scaling, batchSize, referenceBatchSize, train.RowCount);
+                        }
+                    }
+
+                    if (progress is not null && _options.ProgressBatchInterval is { } every && (b + 1) % every == 0 && b + 1 < batchesPerEpoch)
+                    {
+                        progress.Report(new TrainingProgress(epoch, _options.Epochs, lossSum.item<double>() / start, null, learningRate,
+                            gradNormSum.item<double>() / (b + 1), clock.Elapsed.TotalSeconds)
                         {
                             Kind = TrainingProgressKind.Batch, Batch = b + 1, BatchCount = batchesPerEpoch, ElapsedSeconds = fitClock.Elapsed.TotalSeconds,
                         });
@@ -166,7 +190,9 @@ internal sealed class NeuralTrainingLoop
             }
 
             double trainingLoss = lossSum.item<double>() / train.RowCount;
-            double meanGradNorm = gradNormSum.item<double>() / Math.Max(normSamples, 1);
+            double meanGradNorm = gradNormSum.item<double>() / Math.Max(b, 1);
+            double[] norms;
+            using (NewDisposeScope()) norms = stepNorms.narrow(0, 0, b).cpu().contiguous().data<double>().ToArray();
             if (!double.IsFinite(trainingLoss))
                 throw new InvalidOperationException(
                     $"The training loss became {(double.IsNaN(trainingLoss) ? "NaN" : "infinite")} in epoch {epoch}. " +
@@ -179,7 +205,14 @@ internal sealed class NeuralTrainingLoop
                     "Check the validation data for extreme feature values, standardize the features, or lower the learning rate (now " +
                     $"{learningRate:G3}).");
             clock.Stop();
-            history.Add(new EpochRecord(epoch, trainingLoss, validationLoss, learningRate, meanGradNorm, clock.Elapsed.TotalSeconds));
+            history.Add(new EpochRecord(epoch, trainingLoss, validationLoss, learningRate, meanGradNorm, clock.Elapsed.TotalSeconds)
+            {
+                BatchSize = batchSize,
+                OptimizerSteps = b,
+                Momentum = momentum?.Get(),
+                StepGradientNorms = Enumerable.Range(0, b).Select(i => norms[2 * i]).ToArray(),
+                StepGradientL1Norms = Enumerable.Range(0, b).Select(i => norms[2 * i + 1]).ToArray(),
+            });
             progress?.Report(new TrainingProgress(epoch, _options.Epochs, trainingLoss, validationLoss, learningRate, meanGradNorm,
                                                   clock.Elapsed.TotalSeconds) { BatchCount = batchesPerEpoch, ElapsedSeconds = fitClock.Elapsed.TotalSeconds });
 
@@ -242,16 +275,19 @@ internal sealed class NeuralTrainingLoop
         return total.item<double>() / Math.Max(denominator, 1e-12);
     }
 
-    private static Tensor GradientNorm(IReadOnlyList<Parameter> parameters, StepScalars sc)
+    /// <summary>The global gradient's ℓ2 norm (summed as before, so clipping is unchanged) and ℓ1 norm, as 0-d tensors on the device.</summary>
+    private static (Tensor L2, Tensor L1) GradientNorms(IReadOnlyList<Parameter> parameters, StepScalars sc)
     {
-        Tensor? sum = null;
+        Tensor? sum = null, abs = null;
         foreach (var p in parameters)
         {
             if (p.grad is not { } g) continue;
             var squares = g.pow(sc[2]).sum();
             sum = sum is null ? squares : sum.add_(squares, alpha: sc[1]);
+            var absolute = g.abs().sum();
+            abs = abs is null ? absolute : abs.add_(absolute, alpha: sc[1]);
         }
-        return sum is null ? torch.zeros(1) : sum.sqrt();
+        return sum is null ? (torch.zeros(1), torch.zeros(1)) : (sum.sqrt(), abs!);
     }
 
     private static (double Mean, double Scale) TargetScaling(PackedData data)

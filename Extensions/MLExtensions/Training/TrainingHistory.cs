@@ -10,13 +10,14 @@ namespace MLExtensions;
 public static class TrainingHistory
 {
     /// <summary>The CSV header <see cref="WriteCsv(IEnumerable{EpochRecord}, TextWriter)"/> writes.</summary>
-    public const string EpochCsvHeader = "epoch,training_loss,validation_loss,learning_rate,gradient_norm,seconds";
+    public const string EpochCsvHeader = "epoch,training_loss,validation_loss,learning_rate,gradient_norm,seconds,batch_size,optimizer_steps,momentum";
 
     /// <summary>The CSV header <see cref="WriteCsv(IEnumerable{BoostingStep}, TextWriter)"/> writes.</summary>
     public const string StepCsvHeader = "step,training_loss,validation_loss,step_length";
 
     /// <summary>The epochs as a data view with columns <c>Epoch</c> (Int32), <c>TrainingLoss</c>, <c>ValidationLoss</c> (NaN without
-    /// validation), <c>LearningRate</c>, <c>GradientNorm</c> and <c>Seconds</c> (Double).</summary>
+    /// validation), <c>LearningRate</c>, <c>GradientNorm</c> and <c>Seconds</c> (Double), <c>BatchSize</c> and <c>OptimizerSteps</c> (Int32)
+    /// and <c>Momentum</c> (Double, NaN when the optimizer has none).</summary>
     /// <param name="catalog">The data catalog, <c>mlContext.Data</c>.</param>
     /// <param name="history">The history, e.g. <c>model.Model.History</c>.</param>
     public static IDataView LoadFromTrainingHistory(this DataOperationsCatalog catalog, IEnumerable<EpochRecord> history)
@@ -29,6 +30,7 @@ public static class TrainingHistory
             {
                 Epoch = e.Epoch, TrainingLoss = e.TrainingLoss, ValidationLoss = e.ValidationLoss ?? double.NaN,
                 LearningRate = e.LearningRate, GradientNorm = e.GradientNorm, Seconds = e.Seconds,
+                BatchSize = e.BatchSize, OptimizerSteps = e.OptimizerSteps, Momentum = e.Momentum ?? double.NaN,
             }).ToList();
         return catalog.LoadFromEnumerable(rows);
     }
@@ -49,7 +51,7 @@ public static class TrainingHistory
     }
 
     /// <summary>Writes the epochs as CSV (header <see cref="EpochCsvHeader"/>, invariant culture, round-trip numbers, an empty field
-    /// for a missing validation loss).</summary>
+    /// for a missing validation loss or momentum). The per-step gradient norms are not written.</summary>
     public static void WriteCsv(IEnumerable<EpochRecord> history, TextWriter writer)
     {
         ArgumentNullException.ThrowIfNull(history);
@@ -58,7 +60,8 @@ public static class TrainingHistory
         foreach (var e in history)
         {
             writer.WriteLine(string.Join(',', e.Epoch.ToString(CultureInfo.InvariantCulture), R(e.TrainingLoss), e.ValidationLoss is { } v ? R(v) : "",
-                R(e.LearningRate), R(e.GradientNorm), R(e.Seconds)));
+                R(e.LearningRate), R(e.GradientNorm), R(e.Seconds), e.BatchSize.ToString(CultureInfo.InvariantCulture),
+                e.OptimizerSteps.ToString(CultureInfo.InvariantCulture), e.Momentum is { } m ? R(m) : ""));
         }
     }
 
@@ -102,6 +105,9 @@ public static class TrainingHistory
         public double LearningRate { get; set; }
         public double GradientNorm { get; set; }
         public double Seconds { get; set; }
+        public int BatchSize { get; set; }
+        public int OptimizerSteps { get; set; }
+        public double Momentum { get; set; }
     }
 
     private sealed class StepRow

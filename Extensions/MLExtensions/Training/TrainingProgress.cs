@@ -9,8 +9,8 @@ namespace MLExtensions;
 /// <param name="ValidationLoss">Loss on the validation set, or <c>null</c> without one (always <c>null</c> in a batch report).</param>
 /// <param name="LearningRate">Learning rate of the first parameter group at the epoch's last step (at the report's step for a batch
 /// report; the step length for a boosting step).</param>
-/// <param name="GradientNorm">Mean global gradient L2 norm (before clipping) over the epoch's steps: every step with clipping,
-/// else every <see cref="NeuralTrainingLoop.GradientNormSampleInterval"/>-th step. 0 for boosting steps.</param>
+/// <param name="GradientNorm">Mean global gradient L2 norm (before clipping) over the epoch's steps (so far, for a batch report).
+/// 0 for boosting steps.</param>
 /// <param name="Seconds">Wall-clock seconds the epoch took, validation included (so far, for a batch report).</param>
 public readonly record struct TrainingProgress(int Epoch, int TotalEpochs, double TrainingLoss, double? ValidationLoss,
                                                double LearningRate, double GradientNorm, double Seconds)

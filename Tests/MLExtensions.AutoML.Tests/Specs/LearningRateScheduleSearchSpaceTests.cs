@@ -31,7 +31,7 @@ public sealed class LearningRateScheduleSearchSpaceTests
         var ss = new SearchSpace { ["LearningRateSchedule"] = space.Option };
         var random = new Random(23);
         var seen = new HashSet<string>();
-        for (var i = 0; i < 600; i++)
+        for (var i = 0; i < 1500; i++)
         {
             var x = Enumerable.Range(0, ss.FeatureSpaceDim).Select(_ => random.NextDouble()).ToArray();
             var p = ss.SampleFromFeatureSpace(x)["LearningRateSchedule"];

@@ -25,6 +25,7 @@ internal static class GoldenOptimizers
             "sgd_sai" => new SgdSaiSpec(g.Hp("lr"), g.Hp("momentum"), g.Hp("eps"), g.Hp("weight_decay")),
             "muon" => new MuonSpec(g.Hp("lr"), g.Hp("momentum"), g.Hp("weight_decay"),
                                    Precision: g.NewtonSchulzDtype == "bfloat16" ? NewtonSchulzPrecision.BFloat16 : NewtonSchulzPrecision.ParameterDtype),
+            "adagrad" => new AdaGradSpec(g.Hp("lr"), g.Hp("lr_decay"), g.Hp("weight_decay"), g.Hp("initial_accumulator_value"), g.Hp("eps")),
             "muon_with_aux_adam" => null!,
             _ => throw new AssertFailedException($"No optimizer for golden id '{g.Optimizer}'."),
         };

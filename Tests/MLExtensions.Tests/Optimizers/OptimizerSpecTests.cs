@@ -39,7 +39,7 @@ public sealed class OptimizerSpecTests
     public void Names_IncludeEveryOptimizerOfTheIssue()
     {
         string[] expected = ["sgd", "adam", "adamw", "lion", "adabelief", "diffgrad", "adan", "adamp", "sgdp", "lamb", "lars", "sgd_sai", "muon",
-                             "am_sgd", "am_adamw", "aro", "coordinate_clipping"];
+                             "am_sgd", "am_adamw", "aro", "coordinate_clipping", "adagrad", "adagrad_norm"];
         CollectionAssert.AreEquivalent(expected, OptimizerRegistry.Names.ToArray());
     }
 
@@ -61,6 +61,10 @@ public sealed class OptimizerSpecTests
         ["aro", "Momentum", 1.0], ["aro", "SinkhornIterations", 0], ["aro", "AdamBeta2", 1.0], ["aro", "AdamLearningRate", -1.0],
         ["coordinate_clipping", "Fraction", 1.5], ["coordinate_clipping", "ThresholdScale", 0.0],
         ["sgd", "LearningRate", -1.0], ["adam", "Beta1", 1.0], ["adamw", "Epsilon", 0.0],
+        ["adagrad", "LearningRate", 0.0], ["adagrad", "LrDecay", -0.1], ["adagrad", "WeightDecay", -1.0], ["adagrad", "InitialAccumulatorValue", -0.1],
+        ["adagrad", "Epsilon", 0.0],
+        ["adagrad_norm", "LearningRate", double.NaN], ["adagrad_norm", "LrDecay", -1.0], ["adagrad_norm", "WeightDecay", -0.1],
+        ["adagrad_norm", "InitialAccumulatorValue", -1.0], ["adagrad_norm", "Epsilon", 0.0],
     ];
 
     [TestMethod, DynamicData(nameof(BadValues))]

@@ -19,6 +19,8 @@ public sealed class StateAndGroupTests
                 new MuonSpec(WeightDecay: 0.1, AdamWeightDecay: 0.05),
                 new AroSpec(Rotation: AroRotationFunction.RowNorm, Scaling: AroLearningRateScaling.SpectralNorm),
                 new CoordinateClippingSpec(new SgdSpec(), Fraction: 0.2, Global: false, Target: ClippingTarget.Gradient),
+                new AdaGradSpec(LrDecay: 0.01, WeightDecay: 0.1, InitialAccumulatorValue: 0.1),
+                new AdaGradNormSpec(LearningRate: 0.5, LrDecay: 0.01, WeightDecay: 0.1),
             }.Select(s => new object[] { OptimizerRegistry.ToJson(s) }));
 
     [TestMethod, DynamicData(nameof(Specs))]
@@ -120,6 +122,10 @@ public sealed class StateAndGroupTests
             new AdaptiveMemoryAdamW([new AdaptiveMemoryAdamW.ParamGroup([a]), new AdaptiveMemoryAdamW.ParamGroup([b], new AdaptiveMemoryAdamW.Options { LearningRate = lr, WeightDecay = wd })], lr: 1e-3, weightDecay: 0))],
         ["aro", (Func<Parameter, Parameter, double, double, torch.optim.Optimizer>)((a, b, lr, wd) =>
             new Aro([new Aro.ParamGroup([a]), new Aro.ParamGroup([b], new Aro.Options { LearningRate = lr, WeightDecay = wd })], lr: 1e-3, weightDecay: 0))],
+        ["adagrad", (Func<Parameter, Parameter, double, double, torch.optim.Optimizer>)((a, b, lr, wd) =>
+            new AdaGrad([new AdaGrad.ParamGroup([a]), new AdaGrad.ParamGroup([b], new AdaGrad.Options { LearningRate = lr, WeightDecay = wd })], lr: 1e-3))],
+        ["adagrad_norm", (Func<Parameter, Parameter, double, double, torch.optim.Optimizer>)((a, b, lr, wd) =>
+            new AdaGradNorm([new AdaGradNorm.ParamGroup([a]), new AdaGradNorm.ParamGroup([b], new AdaGradNorm.Options { LearningRate = lr, WeightDecay = wd })], lr: 1e-3))],
     ];
 
     [TestMethod, DynamicData(nameof(GroupFactories))]

@@ -69,6 +69,22 @@ public sealed class TrainingChartsTests
     }
 
     [TestMethod]
+    public void LearningRateSchedules_OneLinePerSchedule_WithItsRates()
+    {
+        var schedules = new[] { new NamedSchedule("linear", new LinearDecaySchedule()), new NamedSchedule("one-cycle", new OneCycleSchedule()) };
+        var lines = TrainingCharts.LearningRateSchedules(schedules, 200, 0.01, maxPoints: 50).GetPlottables<Scatter>().ToArray();
+        Assert.HasCount(2, lines);
+        for (int i = 0; i < 2; i++)
+        {
+            Assert.AreEqual(schedules[i].Name, lines[i].LegendText);
+            CollectionAssert.AreEqual(TrainingCharts.ScheduleSeries(schedules[i].Schedule, 200, 0.01, 50).Rates, Points(lines[i]).Y);
+        }
+
+        Assert.ThrowsExactly<ArgumentException>(() => TrainingCharts.LearningRateSchedules([], 10, 0.01));
+        Assert.ThrowsExactly<ArgumentException>(() => TrainingCharts.LearningRateSchedules([new NamedSchedule(" ", new ConstantSchedule())], 10, 0.01));
+    }
+
+    [TestMethod]
     public void Comparisons_OneLinePerRun()
     {
         var other = History.Select(h => h with { ValidationLoss = h.ValidationLoss + 0.1, LearningRate = 1e-2 }).ToArray();

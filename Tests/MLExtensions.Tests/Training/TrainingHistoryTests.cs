@@ -9,8 +9,8 @@ public sealed class TrainingHistoryTests
 {
     private static readonly EpochRecord[] History =
     [
-        new(1, 0.7, 0.69, 1e-3, 2.5, 0.125),
-        new(2, 0.5, null, 5e-4, 1.25, 0.25),
+        new(1, 0.7, 0.69, 1e-3, 2.5, 0.125) { BatchSize = 64, OptimizerSteps = 10, Momentum = 0.95 },
+        new(2, 0.5, null, 5e-4, 1.25, 0.25) { BatchSize = 128, OptimizerSteps = 5 },
         new(3, 0.1 + 0.2, 0.4, 1.0 / 3, 0.5, 0.375),
     ];
 
@@ -24,6 +24,9 @@ public sealed class TrainingHistoryTests
         CollectionAssert.AreEqual(History.Select(h => h.LearningRate).ToArray(), view.GetColumn<double>("LearningRate").ToArray());
         CollectionAssert.AreEqual(History.Select(h => h.GradientNorm).ToArray(), view.GetColumn<double>("GradientNorm").ToArray());
         CollectionAssert.AreEqual(History.Select(h => h.Seconds).ToArray(), view.GetColumn<double>("Seconds").ToArray());
+        CollectionAssert.AreEqual(History.Select(h => h.BatchSize).ToArray(), view.GetColumn<int>("BatchSize").ToArray());
+        CollectionAssert.AreEqual(History.Select(h => h.OptimizerSteps).ToArray(), view.GetColumn<int>("OptimizerSteps").ToArray());
+        CollectionAssert.AreEqual(History.Select(h => h.Momentum ?? double.NaN).ToArray(), view.GetColumn<double>("Momentum").ToArray());
     }
 
     [TestMethod]
@@ -37,7 +40,11 @@ public sealed class TrainingHistoryTests
         var parsed = lines.Skip(1).Select(l => l.Split(',')).Select(f => new EpochRecord(
             int.Parse(f[0], CultureInfo.InvariantCulture), double.Parse(f[1], CultureInfo.InvariantCulture),
             f[2].Length == 0 ? null : double.Parse(f[2], CultureInfo.InvariantCulture), double.Parse(f[3], CultureInfo.InvariantCulture),
-            double.Parse(f[4], CultureInfo.InvariantCulture), double.Parse(f[5], CultureInfo.InvariantCulture))).ToArray();
+            double.Parse(f[4], CultureInfo.InvariantCulture), double.Parse(f[5], CultureInfo.InvariantCulture))
+        {
+            BatchSize = int.Parse(f[6], CultureInfo.InvariantCulture), OptimizerSteps = int.Parse(f[7], CultureInfo.InvariantCulture),
+            Momentum = f[8].Length == 0 ? null : double.Parse(f[8], CultureInfo.InvariantCulture),
+        }).ToArray();
         CollectionAssert.AreEqual(History, parsed);
     }
 
