@@ -83,8 +83,9 @@ public sealed class NeuralTrainingLoop
         var parameters = network.parameters().ToList();
         var decayed = parameters.Where(p => p.dim() >= 2).ToList();
         using var optimizer = _options.Optimizer.Create(parameters);
-        var groups = optimizer.ParamGroups.ToList();
+        // The controller first: feedback schedules (LANTON) may split the optimizer's groups.
         using var controller = _options.LearningRateSchedule.CreateController(optimizer);
+        var groups = optimizer.ParamGroups.ToList();
         var momentum = MomentumAccess.TryCreate(groups);
 
         // The batch-size policy starts from BatchSize; a fixed policy keeps the fixed-batch arithmetic below (bit for bit as before).
