@@ -109,7 +109,7 @@ public sealed class StackingEnsembleEstimator : IEstimator<StackingTransformer>
         _names = _options.BaseModelNames ?? Enumerable.Range(0, _baseEstimators.Length).Select(i => "model" + i).ToArray();
         if (_names.Length != _baseEstimators.Length || _names.Distinct(StringComparer.Ordinal).Count() != _names.Length)
         {
-            throw new ArgumentException($"BaseModelNames must hold {_baseEstimators.Length} unique names.", nameof(options));
+            throw new ArgumentException($"BaseModelNames must hold {_baseEstimators.Length} unique names.", nameof(Options.BaseModelNames));
         }
     }
 

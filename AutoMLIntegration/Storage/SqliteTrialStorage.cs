@@ -41,7 +41,7 @@ public sealed class SqliteTrialStorage : SqlTrialStorage
 
         if (options.BusyTimeout <= TimeSpan.Zero)
         {
-            throw new ArgumentOutOfRangeException(nameof(options), options.BusyTimeout,
+            throw new ArgumentOutOfRangeException(nameof(SqliteTrialStorageOptions.BusyTimeout), options.BusyTimeout,
                 $"{nameof(SqliteTrialStorageOptions)}.{nameof(SqliteTrialStorageOptions.BusyTimeout)} must be positive.");
         }
 

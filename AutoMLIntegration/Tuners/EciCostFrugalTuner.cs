@@ -42,7 +42,7 @@ public sealed class EciCostFrugalTuner : ITuner
         FeatureDimension? selector = _dimensions.FirstOrDefault(d => d.Path == selectorPath);
         if (selector is null || selector.ChoiceCount != _branchNames.Length)
         {
-            throw new ArgumentException($"EciCostFrugalTunerOptions.EstimatorKey '{key}': the space has no selector dimension '{selectorPath}' with {_branchNames.Length} choices (a one-of with one branch has no selector).", nameof(options));
+            throw new ArgumentException($"EciCostFrugalTunerOptions.EstimatorKey '{key}': the space has no selector dimension '{selectorPath}' with {_branchNames.Length} choices (a one-of with one branch has no selector).", nameof(EciCostFrugalTunerOptions.EstimatorKey));
         }
 
         _selector = selector.Index;
@@ -84,7 +84,7 @@ public sealed class EciCostFrugalTuner : ITuner
         options ??= new EciCostFrugalTunerOptions();
         if (options.EstimatorKey is not null && options.EstimatorKey != SweepablePipeline.SchemaKey)
         {
-            throw new ArgumentException($"EciCostFrugalTunerOptions.EstimatorKey must be null or '{SweepablePipeline.SchemaKey}' for a pipeline; got '{options.EstimatorKey}'.", nameof(options));
+            throw new ArgumentException($"EciCostFrugalTunerOptions.EstimatorKey must be null or '{SweepablePipeline.SchemaKey}' for a pipeline; got '{options.EstimatorKey}'.", nameof(EciCostFrugalTunerOptions.EstimatorKey));
         }
 
         var priors = pipeline.Schemas.ToDictionary(s => s, pipeline.CostPriorOf, StringComparer.Ordinal);

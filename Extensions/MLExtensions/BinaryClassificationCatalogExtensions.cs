@@ -9,20 +9,21 @@ public static class BinaryClassificationCatalogExtensions
     /// <param name="catalog">The trainer catalog.</param>
     /// <param name="labelColumnName">The label column.</param>
     /// <param name="featureColumnName">The feature column: a known-size vector of Single.</param>
+    /// <param name="exampleWeightColumnName">An optional example-weight column (Single, at least 0); <c>null</c> weighs every row 1.</param>
     /// <param name="hiddenLayerSizes">Units per hidden layer; <c>null</c> for the default [64, 32].</param>
     /// <param name="epochs">Passes over the data.</param>
     /// <param name="learningRate">Learning rate of the default AdamW optimizer.</param>
     /// <param name="batchSize">Rows per step.</param>
     /// <param name="seed">Seed for reproducible training; <c>null</c> draws one.</param>
     public static NeuralNetworkBinaryTrainer NeuralNetwork(this BinaryClassificationCatalog.BinaryClassificationTrainers catalog,
-        string labelColumnName = ColumnNames.Label, string featureColumnName = ColumnNames.Features,
+        string labelColumnName = ColumnNames.Label, string featureColumnName = ColumnNames.Features, string? exampleWeightColumnName = null,
         int[]? hiddenLayerSizes = null, int epochs = NeuralNetworkOptionsBase.Defaults.Epochs,
         double learningRate = NeuralNetworkOptionsBase.Defaults.LearningRate, int batchSize = NeuralNetworkOptionsBase.Defaults.BatchSize,
         int? seed = null)
     {
         ArgumentNullException.ThrowIfNull(catalog);
         return new NeuralNetworkBinaryTrainer(NeuralNetworkOptionsBase.ForSimpleOverload<NeuralNetworkBinaryTrainer.Options>(
-            labelColumnName, featureColumnName, hiddenLayerSizes, epochs, learningRate, batchSize, seed));
+            labelColumnName, featureColumnName, exampleWeightColumnName, hiddenLayerSizes, epochs, learningRate, batchSize, seed));
     }
 
     /// <summary>A TorchSharp multilayer perceptron configured by <paramref name="options"/>.</summary>
@@ -44,13 +45,14 @@ public static class BinaryClassificationCatalogExtensions
     /// <param name="catalog">The trainer catalog.</param>
     /// <param name="labelColumnName">The label column.</param>
     /// <param name="featureColumnName">The feature column: a known-size vector of Single.</param>
+    /// <param name="exampleWeightColumnName">An optional example-weight column (Single, at least 0); <c>null</c> weighs every row 1.</param>
     /// <param name="totalHiddenUnits">Hidden units of the final network (rounded down to a multiple of <paramref name="unitsPerStep"/>).</param>
     /// <param name="unitsPerStep">Hidden units trained per step.</param>
     /// <param name="learningRate">Shrinkage of every step (default 0.1).</param>
     /// <param name="subsample">Share of rows each step trains on.</param>
     /// <param name="seed">Seed for reproducible training; <c>null</c> draws one.</param>
     public static GradientBoostedNeuralNetworkBinaryTrainer GradientBoostedNeuralNetwork(this BinaryClassificationCatalog.BinaryClassificationTrainers catalog,
-        string labelColumnName = ColumnNames.Label, string featureColumnName = ColumnNames.Features,
+        string labelColumnName = ColumnNames.Label, string featureColumnName = ColumnNames.Features, string? exampleWeightColumnName = null,
         int totalHiddenUnits = GradientBoostedNeuralNetworkOptionsBase.Defaults.TotalHiddenUnits,
         int unitsPerStep = GradientBoostedNeuralNetworkOptionsBase.Defaults.UnitsPerStep,
         double learningRate = GradientBoostedNeuralNetworkOptionsBase.Defaults.LearningRate,
@@ -58,7 +60,7 @@ public static class BinaryClassificationCatalogExtensions
     {
         ArgumentNullException.ThrowIfNull(catalog);
         return new GradientBoostedNeuralNetworkBinaryTrainer(GradientBoostedNeuralNetworkOptionsBase.ForSimpleOverload<GradientBoostedNeuralNetworkBinaryTrainer.Options>(
-            labelColumnName, featureColumnName, totalHiddenUnits, unitsPerStep, learningRate, subsample, seed));
+            labelColumnName, featureColumnName, exampleWeightColumnName, totalHiddenUnits, unitsPerStep, learningRate, subsample, seed));
     }
 
     /// <summary>GBNN configured by <paramref name="options"/>.</summary>

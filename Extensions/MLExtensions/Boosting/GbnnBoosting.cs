@@ -6,21 +6,22 @@ namespace MLExtensions;
 internal static class GbnnBoosting
 {
     /// <summary>
-    /// Trains up to ⌊TotalHiddenUnits / UnitsPerStep⌋ steps. <paramref name="x"/> is row-major [n×inputs]; <paramref name="y"/> holds
-    /// regression values (already standardized when <paramref name="target"/> is not (0, 1)), binary ±1 or 0-based class indices;
+    /// Trains up to ⌊TotalHiddenUnits / UnitsPerStep⌋ steps on <paramref name="rows"/> (regression labels already standardized when
+    /// <paramref name="target"/> is not (0, 1)); every loss, Newton step and step fit weighs a row by its example weight;
     /// <paramref name="outputs"/> is 1 or the class count. With <paramref name="validation"/>, the validation loss is measured
     /// after every step, boosting stops after <c>EarlyStoppingPatience</c> steps without a lower one, and only the steps up to the
     /// lowest one are returned. The returned initial score, step lengths and losses are in the label's units:
     /// F_label = target.Mean + target.Scale·F (regression only).
     /// </summary>
-    public static (double[] InitialScore, List<BoostingStep> Steps, int StepsTrained) Train(PredictionTask task, double[] x, double[] y, int inputs,
-        int outputs, GradientBoostedNeuralNetworkOptionsBase options, int seed, (double[] X, double[] Y)? validation, (double Mean, double Scale) target,
+    public static (double[] InitialScore, List<BoostingStep> Steps, int StepsTrained) Train(PredictionTask task, GbnnRows rows, int inputs,
+        int outputs, GradientBoostedNeuralNetworkOptionsBase options, int seed, GbnnRows? validation, (double Mean, double Scale) target,
         IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
     {
+        var (x, y, w) = rows;
         int n = y.Length, units = options.UnitsPerStep, stepCount = options.TotalHiddenUnits / units;
         // One generator for every draw, so a seed fixes the whole run (the reference code's subsampling ignores its seed).
         var random = new Random(seed);
-        var initial = GbnnLoss.InitialScore(task, y, outputs); // finite: the trainer has rejected single-class labels
+        var initial = GbnnLoss.InitialScore(task, y, w, outputs); // finite: the trainer has rejected single-class labels
         var scores = Repeat(initial, n);
         int validationRows = validation?.Y.Length ?? 0;
         var validationScores = Repeat(initial, validationRows);
@@ -31,6 +32,7 @@ internal static class GbnnBoosting
         var order = Enumerable.Range(0, n).ToArray();
         var sampleX = new double[sampleSize * inputs];
         var sampleR = new double[sampleSize * outputs];
+        var sampleW = w is null ? null : new double[sampleSize];
         var steps = new List<BoostingStep>(stepCount);
         int best = 0; // steps kept: the prefix with the lowest validation loss
         double bestLoss = double.PositiveInfinity;
@@ -53,12 +55,13 @@ internal static class GbnnBoosting
                 int row = order[s];
                 Array.Copy(x, row * inputs, sampleX, s * inputs, inputs);
                 Array.Copy(residuals, row * outputs, sampleR, s * outputs, outputs);
+                if (sampleW is not null) sampleW[s] = w![row];
             }
 
             var learner = new ShallowMlp(inputs, units, outputs, options.Activation, random);
-            learner.Fit(sampleX, sampleR, sampleSize, options.L2Regularization, options.MaxIterations);
+            learner.Fit(sampleX, sampleR, sampleW, sampleSize, options.L2Regularization, options.MaxIterations);
             var h = learner.Predict(x, n); // on every row, not just the subsample
-            double newton = GbnnLoss.NewtonStep(task, y, scores, h, residuals, outputs);
+            double newton = GbnnLoss.NewtonStep(task, y, w, scores, h, residuals, outputs);
             if (options.MaxNewtonStep is { } cap)
             {
                 newton = Math.Clamp(newton, -cap, cap);
@@ -70,7 +73,7 @@ internal static class GbnnBoosting
                 scores[i] += rho * h[i];
             }
 
-            double loss = GbnnLoss.MeanLoss(task, y, scores, outputs) * lossScale;
+            double loss = GbnnLoss.MeanLoss(task, y, w, scores, outputs) * lossScale;
             double? validationLoss = null;
             if (validation is { } v)
             {
@@ -80,7 +83,7 @@ internal static class GbnnBoosting
                     validationScores[i] += rho * hv[i];
                 }
 
-                validationLoss = GbnnLoss.MeanLoss(task, v.Y, validationScores, outputs) * lossScale;
+                validationLoss = GbnnLoss.MeanLoss(task, v.Y, v.Weights, validationScores, outputs) * lossScale;
                 if (validationLoss < bestLoss)
                 {
                     bestLoss = validationLoss.Value;

@@ -9,7 +9,7 @@ namespace MLExtensions;
 /// capped at 2, early stopping on 10% held-out rows; up to 400 steps of 2 units); <c>Options.Reference()</c> of each trainer gives the reference implementation's
 /// settings.
 /// </summary>
-public abstract class GradientBoostedNeuralNetworkOptionsBase
+public abstract class GradientBoostedNeuralNetworkOptionsBase : TrainerOptionsBase
 {
     /// <summary>Default values of the options.</summary>
     public static class Defaults
@@ -42,14 +42,6 @@ public abstract class GradientBoostedNeuralNetworkOptionsBase
         public const double L2Regularization = 1e-4;
     }
 
-    /// <summary>The feature column: a known-size vector of Single.</summary>
-    /// <value>Default "Features".</value>
-    public string FeatureColumnName { get; set; } = ColumnNames.Features;
-
-    /// <summary>The label column: Single (regression), Boolean (binary) or a key (multiclass).</summary>
-    /// <value>Default "Label".</value>
-    public string LabelColumnName { get; set; } = ColumnNames.Label;
-
     /// <summary>
     /// Hidden units of the final network if boosting runs every step; rounded down to a multiple of <see cref="UnitsPerStep"/>. Early
     /// stopping usually keeps far fewer.
@@ -73,21 +65,13 @@ public abstract class GradientBoostedNeuralNetworkOptionsBase
     /// <value>Default 2. Greater than 0 when set; <c>null</c> leaves the Newton step unbounded (the reference implementation).</value>
     public double? MaxNewtonStep { get; set; } = Defaults.MaxNewtonStep;
 
-    /// <summary>Share of the training rows held out (seeded, stratified for classification) to measure the validation loss after every step.</summary>
-    /// <value>Default 0.1. In [0, 0.5]; ignored when <see cref="ValidationData"/> is set; 0 disables validation.</value>
-    public double ValidationFraction { get; set; } = Defaults.ValidationFraction;
-
-    /// <summary>A separate validation set with the same columns as the training data; its rows are never trained on.</summary>
-    /// <value>Default <c>null</c>: use <see cref="ValidationFraction"/>.</value>
-    public IDataView? ValidationData { get; set; }
-
     /// <summary>
     /// Stop after this many steps without a lower validation loss. With validation, the model keeps the steps up to the lowest
     /// validation loss (the best prefix) whether or not it stopped early.
     /// </summary>
     /// <value>
-    /// Default 20. At least 1 when set, and then validation is required (a <see cref="ValidationFraction"/> above 0 or
-    /// <see cref="ValidationData"/>); <c>null</c> trains every step.
+    /// Default 20. At least 1 when set, and then validation is required (a <see cref="TrainerOptionsBase.ValidationFraction"/> above 0 or
+    /// <see cref="TrainerOptionsBase.ValidationData"/>); <c>null</c> trains every step.
     /// </value>
     public int? EarlyStoppingPatience { get; set; } = Defaults.EarlyStoppingPatience;
 
@@ -107,15 +91,10 @@ public abstract class GradientBoostedNeuralNetworkOptionsBase
     /// <value>Default <see cref="ActivationKind.Sigmoid"/> (the paper's logistic units). Sigmoid, Tanh or ReLU.</value>
     public ActivationKind Activation { get; set; } = ActivationKind.Sigmoid;
 
-    /// <summary>Seed of the weight initialization, the row subsamples and the validation split; null draws one (reported on the model).</summary>
-    /// <value>Default null.</value>
-    public int? Seed { get; set; }
-
     /// <summary>Checks every option; throws <see cref="ArgumentOutOfRangeException"/> or <see cref="ArgumentException"/> naming it.</summary>
-    public void Validate()
+    public override void Validate()
     {
-        ArgumentException.ThrowIfNullOrEmpty(FeatureColumnName, nameof(FeatureColumnName));
-        ArgumentException.ThrowIfNullOrEmpty(LabelColumnName, nameof(LabelColumnName));
+        base.Validate();
         ArgumentOutOfRangeException.ThrowIfLessThan(UnitsPerStep, 1, nameof(UnitsPerStep));
         if (TotalHiddenUnits < UnitsPerStep)
             throw new ArgumentOutOfRangeException(nameof(TotalHiddenUnits), TotalHiddenUnits, $"Must be at least UnitsPerStep ({UnitsPerStep}).");
@@ -128,8 +107,6 @@ public abstract class GradientBoostedNeuralNetworkOptionsBase
             throw new ArgumentOutOfRangeException(nameof(L2Regularization), L2Regularization, "Must be a finite number of at least 0.");
         if (MaxNewtonStep is { } maxStep && !(maxStep > 0))
             throw new ArgumentOutOfRangeException(nameof(MaxNewtonStep), maxStep, "Must be greater than 0, or null for no bound.");
-        if (!(ValidationFraction >= 0 && ValidationFraction <= 0.5))
-            throw new ArgumentOutOfRangeException(nameof(ValidationFraction), ValidationFraction, "Must be in [0, 0.5].");
         if (EarlyStoppingPatience is { } patience)
         {
             ArgumentOutOfRangeException.ThrowIfLessThan(patience, 1, nameof(EarlyStoppingPatience));
@@ -144,12 +121,13 @@ public abstract class GradientBoostedNeuralNetworkOptionsBase
     }
 
     /// <summary>The options of the catalogs' simple overloads.</summary>
-    internal static TOptions ForSimpleOverload<TOptions>(string labelColumnName, string featureColumnName, int totalHiddenUnits,
+    internal static TOptions ForSimpleOverload<TOptions>(string labelColumnName, string featureColumnName, string? exampleWeightColumnName, int totalHiddenUnits,
                                                          int unitsPerStep, double learningRate, double subsample, int? seed)
         where TOptions : GradientBoostedNeuralNetworkOptionsBase, new() => new()
     {
         LabelColumnName = labelColumnName,
         FeatureColumnName = featureColumnName,
+        ExampleWeightColumnName = exampleWeightColumnName,
         TotalHiddenUnits = totalHiddenUnits,
         UnitsPerStep = unitsPerStep,
         LearningRate = learningRate,
@@ -176,6 +154,6 @@ public abstract class GradientBoostedNeuralNetworkOptionsBase
         EarlyStoppingPatience = null;
     }
 
-    /// <summary>A shallow copy (every option is a value; <see cref="ValidationData"/> is shared, not copied).</summary>
+    /// <summary>A shallow copy (every option is a value; <see cref="TrainerOptionsBase.ValidationData"/> is shared, not copied).</summary>
     private protected GradientBoostedNeuralNetworkOptionsBase CloneBase() => (GradientBoostedNeuralNetworkOptionsBase)MemberwiseClone();
 }

@@ -33,9 +33,37 @@ public abstract class GradientBoostedNeuralNetworkTrainerBase : IEstimator<Gradi
     public GradientBoostedNeuralNetworkPredictionTransformer Fit(IDataView input, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(input);
+        return FitCore(input, _options.ValidationData, nameof(GradientBoostedNeuralNetworkOptionsBase.ValidationData), cancellationToken);
+    }
+
+    /// <summary>Boosts a network on <paramref name="trainData"/> and measures the validation loss after every step (early stopping, the
+    /// kept prefix) on <paramref name="validationData"/>, as ML.NET's LightGBM trainers take a validation set: the same as setting
+    /// <c>Options.ValidationData</c>, so <c>ValidationFraction</c> is ignored and no training row is held out.</summary>
+    /// <param name="trainData">The training rows.</param>
+    /// <param name="validationData">Rows with the same columns, never trained on; <c>null</c> trains as <see cref="Fit(IDataView)"/> does.</param>
+    /// <exception cref="ArgumentException">As <see cref="Fit(IDataView, CancellationToken)"/>; also when <paramref name="validationData"/>
+    /// is given while <c>Options.ValidationData</c> is set too (give one of them).</exception>
+    public GradientBoostedNeuralNetworkPredictionTransformer Fit(IDataView trainData, IDataView? validationData) =>
+        Fit(trainData, validationData, CancellationToken.None);
+
+    /// <summary>As <see cref="Fit(IDataView, IDataView)"/>, checking <paramref name="cancellationToken"/> before every step.</summary>
+    /// <param name="trainData">The training rows.</param>
+    /// <param name="validationData">Rows with the same columns, never trained on; <c>null</c> trains as <see cref="Fit(IDataView)"/> does.</param>
+    /// <param name="cancellationToken">Cancels the fit.</param>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public GradientBoostedNeuralNetworkPredictionTransformer Fit(IDataView trainData, IDataView? validationData, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(trainData);
+        return validationData is null
+            ? FitCore(trainData, _options.ValidationData, nameof(GradientBoostedNeuralNetworkOptionsBase.ValidationData), cancellationToken)
+            : FitCore(trainData, TrainerValidation.Choose(validationData, _options.ValidationData), nameof(validationData), cancellationToken);
+    }
+
+    private GradientBoostedNeuralNetworkPredictionTransformer FitCore(IDataView input, IDataView? validationView, string validationName, CancellationToken cancellationToken)
+    {
         var o = _options;
-        var (_, classCount) = DataPacker.CheckSchema(input.Schema, Task, o.FeatureColumnName, o.LabelColumnName, null);
-        var all = DataPacker.Pack(input, Task, o.FeatureColumnName, o.LabelColumnName, weightColumn: null, cancellationToken: cancellationToken);
+        var (_, classCount) = DataPacker.CheckSchema(input.Schema, Task, o.FeatureColumnName, o.LabelColumnName, o.ExampleWeightColumnName);
+        var all = DataPacker.Pack(input, Task, o.FeatureColumnName, o.LabelColumnName, o.ExampleWeightColumnName, cancellationToken: cancellationToken);
         TrainerSchema.CheckLabelVariety(all, Task, classCount, o.LabelColumnName);
         int outputs = Task == PredictionTask.MulticlassClassification ? classCount : 1;
         int seed = o.Seed ?? Random.Shared.Next();
@@ -43,10 +71,10 @@ public abstract class GradientBoostedNeuralNetworkTrainerBase : IEstimator<Gradi
         // Validation rows (held out or given) are never trained on; early stopping and the best prefix use them only.
         PackedData train = all;
         PackedData? validation = null;
-        if (o.ValidationData is { } validationView)
+        if (validationView is not null)
         {
             validation = DataPacker.PackValidationData(validationView, all, classCount, Task, o.FeatureColumnName, o.LabelColumnName,
-                weightColumn: null, cancellationToken);
+                o.ExampleWeightColumnName, validationName, cancellationToken);
         }
         else if (o.ValidationFraction > 0)
         {
@@ -57,15 +85,20 @@ public abstract class GradientBoostedNeuralNetworkTrainerBase : IEstimator<Gradi
                     "use more rows, pass ValidationData, or set ValidationFraction to 0 and EarlyStoppingPatience to null.",
                     nameof(GradientBoostedNeuralNetworkOptionsBase.ValidationFraction));
             TrainerSchema.CheckLabelVariety(train, Task, classCount, o.LabelColumnName);
+            if (o.ExampleWeightColumnName is { } weightColumn)
+            {
+                DataPacker.RequirePositiveWeight(train, weightColumn, "the training rows left after the validation split", nameof(GradientBoostedNeuralNetworkOptionsBase.ValidationFraction));
+                DataPacker.RequirePositiveWeight(validation, weightColumn, "the validation rows held out by ValidationFraction", nameof(GradientBoostedNeuralNetworkOptionsBase.ValidationFraction));
+            }
         }
 
-        // The neural trainers' target scaling: mean and population sd of the training rows (a constant target is not rescaled).
+        // The neural trainers' target scaling: (weighted) mean and population sd of the training rows (a constant target is not rescaled).
         var target = Task == PredictionTask.Regression && o is GradientBoostedNeuralNetworkRegressionTrainer.Options { StandardizeTarget: true }
-            ? TargetScaling(train.Labels)
+            ? TargetScaling(train.Labels, train.Weights)
             : (Mean: 0.0, Scale: 1.0);
-        var (x, y) = ToBoosting(train, target);
-        var validationRows = validation is null ? ((double[] X, double[] Y)?)null : ToBoosting(validation, target);
-        var (initial, steps, trained) = GbnnBoosting.Train(Task, x, y, all.FeatureCount, outputs, o, seed, validationRows, target, _progress,
+        var rows = ToBoosting(train, target);
+        var validationRows = validation is null ? (GbnnRows?)null : ToBoosting(validation, target);
+        var (initial, steps, trained) = GbnnBoosting.Train(Task, rows, all.FeatureCount, outputs, o, seed, validationRows, target, _progress,
             cancellationToken);
         var label = input.Schema[o.LabelColumnName];
         var model = new GradientBoostedNeuralNetworkModelParameters(Task, all.FeatureCount, o.Activation, initial, steps, seed,
@@ -74,22 +107,28 @@ public abstract class GradientBoostedNeuralNetworkTrainerBase : IEstimator<Gradi
             Task == PredictionTask.MulticlassClassification ? label.Annotations : null, steps.Count);
     }
 
-    /// <summary>Features in double precision and labels as boosting uses them: (standardized) values, ±1, or class indices.</summary>
-    private (double[] X, double[] Y) ToBoosting(PackedData data, (double Mean, double Scale) target) =>
-        (Array.ConvertAll(data.Features, v => (double)v), Task switch
+    /// <summary>Features in double precision, labels as boosting uses them ((standardized) values, ±1, or class indices) and the weights.</summary>
+    private GbnnRows ToBoosting(PackedData data, (double Mean, double Scale) target) =>
+        new(Array.ConvertAll(data.Features, v => (double)v), Task switch
         {
             PredictionTask.BinaryClassification => Array.ConvertAll(data.Labels, v => 2.0 * v - 1),
             PredictionTask.Regression => Array.ConvertAll(data.Labels, v => (v - target.Mean) / target.Scale),
             _ => Array.ConvertAll(data.Labels, v => (double)v),
-        });
+        }, data.Weights is null ? null : Array.ConvertAll(data.Weights, v => (double)v));
 
-    private static (double Mean, double Scale) TargetScaling(float[] labels)
+    private static (double Mean, double Scale) TargetScaling(float[] labels, float[]? weights)
     {
-        double mean = 0, sumSq = 0;
-        foreach (float v in labels) mean += v;
-        mean /= labels.Length;
-        foreach (float v in labels) sumSq += (v - mean) * (v - mean);
-        double sd = Math.Sqrt(sumSq / labels.Length);
+        double mean = 0, sumSq = 0, total = 0;
+        for (int i = 0; i < labels.Length; i++)
+        {
+            double w = weights?[i] ?? 1;
+            mean += w * labels[i];
+            total += w;
+        }
+
+        mean /= total;
+        for (int i = 0; i < labels.Length; i++) sumSq += (weights?[i] ?? 1) * (labels[i] - mean) * (labels[i] - mean);
+        double sd = Math.Sqrt(sumSq / total);
         return (mean, sd > 1e-12 ? sd : 1.0);
     }
 

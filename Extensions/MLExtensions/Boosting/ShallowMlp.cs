@@ -47,30 +47,43 @@ internal sealed class ShallowMlp
     /// <summary>All parameters, flat: hidden weights [J×D], hidden bias [J], output weights [K×J], output bias [K].</summary>
     internal double[] Parameters => _theta;
 
-    /// <summary>Fits to <paramref name="targets"/> ([n×K]) on <paramref name="x"/> ([n×D]); returns the L-BFGS iterations used.</summary>
-    public int Fit(double[] x, double[] targets, int rows, double alpha, int maxIterations)
+    /// <summary>Fits to <paramref name="targets"/> ([n×K]) on <paramref name="x"/> ([n×D]), every row weighing 1; returns the L-BFGS iterations used.</summary>
+    public int Fit(double[] x, double[] targets, int rows, double alpha, int maxIterations) => Fit(x, targets, null, rows, alpha, maxIterations);
+
+    /// <summary>Fits to <paramref name="targets"/> ([n×K]) on <paramref name="x"/> ([n×D]), each row's squared error weighed by
+    /// <paramref name="weights"/> (<c>null</c>: 1; the mean and the L2 scale then use the weight sum for n); returns the L-BFGS iterations used.</summary>
+    public int Fit(double[] x, double[] targets, double[]? weights, int rows, double alpha, int maxIterations)
     {
         var buffers = new Buffers(rows, _units, _outputs);
-        return Lbfgs.Minimize((theta, gradient) => Objective(x, targets, rows, alpha, theta, gradient, buffers), _theta, maxIterations);
+        return Lbfgs.Minimize((theta, gradient) => Objective(x, targets, weights, rows, alpha, theta, gradient, buffers), _theta, maxIterations);
     }
 
     /// <summary>The training objective at <paramref name="theta"/> (laid out like <see cref="Parameters"/>) and its gradient.</summary>
     internal double Objective(double[] x, double[] targets, int rows, double alpha, ReadOnlySpan<double> theta, Span<double> gradient) =>
-        Objective(x, targets, rows, alpha, theta, gradient, new Buffers(rows, _units, _outputs));
+        Objective(x, targets, null, rows, alpha, theta, gradient, new Buffers(rows, _units, _outputs));
 
-    private double Objective(double[] x, double[] targets, int rows, double alpha, ReadOnlySpan<double> theta, Span<double> gradient, Buffers buffers)
+    private double Objective(double[] x, double[] targets, double[]? weights, int rows, double alpha, ReadOnlySpan<double> theta, Span<double> gradient,
+                             Buffers buffers)
     {
         var (hidden, output, delta) = (buffers.Hidden, buffers.Output, buffers.Delta);
         Forward(theta, x, rows, hidden, output);
         int w1 = _units * _inputs, b1 = w1, w2 = b1 + _units, b2 = w2 + _outputs * _units;
         double loss = 0, penalty = 0;
         gradient.Clear();
-        double scale = 1.0 / (rows * _outputs);
+        double total = rows;
+        if (weights is not null)
+        {
+            total = 0;
+            for (int n = 0; n < rows; n++) total += weights[n];
+        }
+
+        double scale = 1.0 / (total * _outputs);
         for (int i = 0; i < output.Length; i++)
         {
             double e = output[i] - targets[i];
-            loss += e * e;
-            output[i] = e * scale; // now dObjective/dOutput
+            double weight = weights?[i / _outputs] ?? 1;
+            loss += weight * e * e;
+            output[i] = weight * e * scale; // now dObjective/dOutput
         }
 
         Array.Clear(delta);
@@ -103,7 +116,7 @@ internal sealed class ShallowMlp
             }
         }
 
-        double l2 = alpha / rows;
+        double l2 = alpha / total;
         for (int i = 0; i < w1; i++)
         {
             penalty += theta[i] * theta[i];

@@ -8,7 +8,7 @@ namespace MLExtensions;
 /// A trainer copies its options (<see cref="CloneBase"/>) and validates the copy when it is constructed, so later edits to the
 /// caller's object never reach a built trainer.
 /// </remarks>
-public abstract class NeuralNetworkOptionsBase
+public abstract class NeuralNetworkOptionsBase : TrainerOptionsBase
 {
     /// <summary>Default values of the options.</summary>
     public static class Defaults
@@ -19,7 +19,7 @@ public abstract class NeuralNetworkOptionsBase
         public const int BatchSize = 64;
         /// <summary>Default <see cref="Dropout"/>.</summary>
         public const double Dropout = 0.1;
-        /// <summary>Default <see cref="ValidationFraction"/>.</summary>
+        /// <summary>Default <see cref="TrainerOptionsBase.ValidationFraction"/>.</summary>
         public const double ValidationFraction = 0.1;
         /// <summary>Default <see cref="EarlyStoppingPatience"/>.</summary>
         public const int EarlyStoppingPatience = 8;
@@ -28,18 +28,6 @@ public abstract class NeuralNetworkOptionsBase
         /// <summary>Default <see cref="HiddenLayerSizes"/>.</summary>
         public static IReadOnlyList<int> HiddenLayerSizes => [64, 32];
     }
-
-    /// <summary>Name of the feature column: a known-size vector of Single.</summary>
-    /// <value>Default <c>Features</c>.</value>
-    public string FeatureColumnName { get; set; } = ColumnNames.Features;
-
-    /// <summary>Name of the label column (Boolean for binary, a key for multiclass, Single for regression).</summary>
-    /// <value>Default <c>Label</c>.</value>
-    public string LabelColumnName { get; set; } = ColumnNames.Label;
-
-    /// <summary>Name of an optional example-weight column (Single, at least 0).</summary>
-    /// <value>Default <c>null</c>: every row weighs 1.</value>
-    public string? ExampleWeightColumnName { get; set; }
 
     /// <summary>Units of each hidden layer, input side first; empty gives a linear model.</summary>
     /// <value>Default [64, 32]. Each at least 1.</value>
@@ -91,26 +79,12 @@ public abstract class NeuralNetworkOptionsBase
     /// <value>Default <c>null</c>: no clipping. Greater than 0 when set.</value>
     public double? GradientClipNorm { get; set; }
 
-    /// <summary>Share of the training rows held out (seeded, stratified for classification) to measure the validation loss.</summary>
-    /// <value>Default 0.1. In [0, 0.5]; ignored when <see cref="ValidationData"/> is set; 0 disables validation.</value>
-    public double ValidationFraction { get; set; } = Defaults.ValidationFraction;
-
-    /// <summary>A separate validation set with the same columns as the training data.</summary>
-    /// <value>Default <c>null</c>: use <see cref="ValidationFraction"/>.</value>
-    public IDataView? ValidationData { get; set; }
-
     /// <summary>Stop after this many epochs without a lower validation loss, and restore the best epoch's weights.</summary>
     /// <value>Default 8. At least 1 when set; <c>null</c> trains all <see cref="Epochs"/> (the best weights are still restored when there is validation).
-    /// Patience needs validation rows: with <see cref="ValidationFraction"/> 0 and no <see cref="ValidationData"/> the trainer's constructor
+    /// Patience needs validation rows: with <see cref="TrainerOptionsBase.ValidationFraction"/> 0 and no <see cref="TrainerOptionsBase.ValidationData"/> the trainer's constructor
     /// throws <see cref="ArgumentException"/>, and <c>Fit</c> throws when the fraction holds out no row of the data; set it to <c>null</c> to train
     /// without validation.</value>
     public int? EarlyStoppingPatience { get; set; } = Defaults.EarlyStoppingPatience;
-
-    /// <summary>Seed of weight initialization, shuffling, dropout and the validation split. Each fit draws from its own generators
-    /// seeded with this value (never TorchSharp's process-wide one), so fits running at the same time in one process give the same
-    /// models as when run one after the other.</summary>
-    /// <value>Default <c>null</c>: a seed is drawn and reported in the model parameters for replay.</value>
-    public int? Seed { get; set; }
 
     /// <summary>Where to train.</summary>
     /// <value>Default <see cref="DeviceKind.Auto"/>: CUDA when TorchSharp sees a GPU.</value>
@@ -175,11 +149,9 @@ public abstract class NeuralNetworkOptionsBase
     // ---- End of the batch-size block. ----
 
     /// <summary>Checks every option; throws <see cref="ArgumentOutOfRangeException"/> or <see cref="ArgumentException"/> naming it.</summary>
-    public virtual void Validate()
+    public override void Validate()
     {
-        RequireName(FeatureColumnName, nameof(FeatureColumnName));
-        RequireName(LabelColumnName, nameof(LabelColumnName));
-        if (ExampleWeightColumnName is not null) RequireName(ExampleWeightColumnName, nameof(ExampleWeightColumnName));
+        base.Validate();
         if (HiddenLayerSizes is null)
             throw new ArgumentNullException(nameof(HiddenLayerSizes), "HiddenLayerSizes is required (use an empty list for a linear model).");
         foreach (int units in HiddenLayerSizes)
@@ -213,8 +185,6 @@ public abstract class NeuralNetworkOptionsBase
             throw new ArgumentOutOfRangeException(nameof(WeightDecay), WeightDecay, "WeightDecay must be a finite number >= 0.");
         if (GradientClipNorm is { } clip && (!(clip > 0) || double.IsInfinity(clip)))
             throw new ArgumentOutOfRangeException(nameof(GradientClipNorm), clip, "GradientClipNorm must be a finite number > 0 (or null for no clipping).");
-        if (!(ValidationFraction >= 0 && ValidationFraction <= 0.5))
-            throw new ArgumentOutOfRangeException(nameof(ValidationFraction), ValidationFraction, "ValidationFraction must be in [0, 0.5].");
         if (EarlyStoppingPatience is { } patience)
         {
             ArgumentOutOfRangeException.ThrowIfLessThan(patience, 1, nameof(EarlyStoppingPatience));
@@ -235,12 +205,13 @@ public abstract class NeuralNetworkOptionsBase
     }
 
     /// <summary>Options with the few settings the catalogs' simple overloads expose; the rest keep their defaults.</summary>
-    internal static TOptions ForSimpleOverload<TOptions>(string labelColumnName, string featureColumnName, int[]? hiddenLayerSizes,
+    internal static TOptions ForSimpleOverload<TOptions>(string labelColumnName, string featureColumnName, string? exampleWeightColumnName, int[]? hiddenLayerSizes,
                                                          int epochs, double learningRate, int batchSize, int? seed)
         where TOptions : NeuralNetworkOptionsBase, new() => new()
     {
         LabelColumnName = labelColumnName,
         FeatureColumnName = featureColumnName,
+        ExampleWeightColumnName = exampleWeightColumnName,
         HiddenLayerSizes = hiddenLayerSizes ?? Defaults.HiddenLayerSizes,
         Epochs = epochs,
         Optimizer = new AdamWSpec(LearningRate: learningRate),
@@ -254,11 +225,5 @@ public abstract class NeuralNetworkOptionsBase
         var copy = (NeuralNetworkOptionsBase)MemberwiseClone();
         copy.HiddenLayerSizes = HiddenLayerSizes?.ToArray()!;
         return copy;
-    }
-
-    private static void RequireName(string? value, string option)
-    {
-        if (string.IsNullOrWhiteSpace(value))
-            throw new ArgumentException($"{option} must name a column.", option);
     }
 }

@@ -35,6 +35,33 @@ public abstract class NeuralNetworkTrainerBase : IEstimator<NeuralNetworkPredict
     public NeuralNetworkPredictionTransformer Fit(IDataView input, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(input);
+        return FitCore(input, _options.ValidationData, nameof(NeuralNetworkOptionsBase.ValidationData), cancellationToken);
+    }
+
+    /// <summary>Trains a network on <paramref name="trainData"/> and measures the validation loss (early stopping, the kept epoch) on
+    /// <paramref name="validationData"/>, as ML.NET's LightGBM trainers take a validation set: the same as setting
+    /// <c>Options.ValidationData</c>, so <c>ValidationFraction</c> is ignored and no training row is held out.</summary>
+    /// <param name="trainData">The training rows.</param>
+    /// <param name="validationData">Rows with the same columns, never trained on; <c>null</c> trains as <see cref="Fit(IDataView)"/> does.</param>
+    /// <exception cref="ArgumentException">As <see cref="Fit(IDataView)"/>; also when <paramref name="validationData"/> is given while
+    /// <c>Options.ValidationData</c> is set too (give one of them).</exception>
+    public NeuralNetworkPredictionTransformer Fit(IDataView trainData, IDataView? validationData) => Fit(trainData, validationData, CancellationToken.None);
+
+    /// <summary>As <see cref="Fit(IDataView, IDataView)"/>, checking <paramref name="cancellationToken"/> while packing the rows and before every batch.</summary>
+    /// <param name="trainData">The training rows.</param>
+    /// <param name="validationData">Rows with the same columns, never trained on; <c>null</c> trains as <see cref="Fit(IDataView)"/> does.</param>
+    /// <param name="cancellationToken">Cancels the fit; no native memory is left behind.</param>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public NeuralNetworkPredictionTransformer Fit(IDataView trainData, IDataView? validationData, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(trainData);
+        return validationData is null
+            ? FitCore(trainData, _options.ValidationData, nameof(NeuralNetworkOptionsBase.ValidationData), cancellationToken)
+            : FitCore(trainData, TrainerValidation.Choose(validationData, _options.ValidationData), nameof(validationData), cancellationToken);
+    }
+
+    private NeuralNetworkPredictionTransformer FitCore(IDataView input, IDataView? validationView, string validationName, CancellationToken cancellationToken)
+    {
         var o = _options;
         var (_, classCount) = DataPacker.CheckSchema(input.Schema, Task, o.FeatureColumnName, o.LabelColumnName, o.ExampleWeightColumnName);
         var all = DataPacker.Pack(input, Task, o.FeatureColumnName, o.LabelColumnName, o.ExampleWeightColumnName, cancellationToken: cancellationToken);
@@ -43,10 +70,10 @@ public abstract class NeuralNetworkTrainerBase : IEstimator<NeuralNetworkPredict
 
         PackedData train = all;
         PackedData? validation = null;
-        if (o.ValidationData is { } validationView)
+        if (validationView is not null)
         {
             validation = DataPacker.PackValidationData(validationView, all, classCount, Task, o.FeatureColumnName, o.LabelColumnName,
-                o.ExampleWeightColumnName, cancellationToken);
+                o.ExampleWeightColumnName, validationName, cancellationToken);
         }
         else if (o.ValidationFraction > 0)
         {

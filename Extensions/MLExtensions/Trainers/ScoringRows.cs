@@ -4,14 +4,14 @@ namespace MLExtensions;
 // through SchemaDefinition (feature column name and size, class count, key values).
 
 /// <summary>Input row of the scoring mapping: the feature vector.</summary>
-public sealed class FeatureVectorRow
+internal sealed class FeatureVectorRow
 {
     /// <summary>The features (column name set at run time).</summary>
     public float[] Features { get; set; } = [];
 }
 
 /// <summary>Output row of binary scoring.</summary>
-public sealed class BinaryScoreRow
+internal sealed class BinaryScoreRow
 {
     /// <summary>The logit.</summary>
     public float Score { get; set; }
@@ -22,7 +22,7 @@ public sealed class BinaryScoreRow
 }
 
 /// <summary>Output row of multiclass scoring.</summary>
-public sealed class MulticlassScoreRow
+internal sealed class MulticlassScoreRow
 {
     /// <summary>Softmax probability of each class, in key order.</summary>
     public float[] Score { get; set; } = [];
@@ -31,7 +31,7 @@ public sealed class MulticlassScoreRow
 }
 
 /// <summary>Output row of regression scoring.</summary>
-public sealed class RegressionScoreRow
+internal sealed class RegressionScoreRow
 {
     /// <summary>The predicted value.</summary>
     public float Score { get; set; }

@@ -50,9 +50,9 @@ public sealed class ConsoleTrainingProgress : IProgress<TrainingProgress>
     {
         options ??= new Options();
         if (options.ProgressBarWidth is < 5 or > 200)
-            throw new ArgumentOutOfRangeException(nameof(options), options.ProgressBarWidth, "Options.ProgressBarWidth must be in [5, 200].");
+            throw new ArgumentOutOfRangeException(nameof(Options.ProgressBarWidth), options.ProgressBarWidth, "Options.ProgressBarWidth must be in [5, 200].");
         if (options.EpochInterval < 1)
-            throw new ArgumentOutOfRangeException(nameof(options), options.EpochInterval, "Options.EpochInterval must be at least 1.");
+            throw new ArgumentOutOfRangeException(nameof(Options.EpochInterval), options.EpochInterval, "Options.EpochInterval must be at least 1.");
         _options = new Options
         {
             Writer = options.Writer, Prefix = options.Prefix, ShowProgressBar = options.ShowProgressBar,

@@ -5,7 +5,7 @@ namespace MLExtensions;
 
 /// <summary>Reads the feature, label and weight columns of an <see cref="IDataView"/> into a <see cref="PackedData"/>, checking them.</summary>
 /// <remarks>Nothing is dropped silently: a NaN or infinite feature, a missing label or a non-positive weight throws, naming the column and row.</remarks>
-public static class DataPacker
+internal static class DataPacker
 {
     /// <summary>Checks the columns' presence and types and returns the feature count (and, for multiclass, the class count).</summary>
     /// <exception cref="ArgumentException">A column is missing or has the wrong type; the message names it and the expected type.</exception>
@@ -16,20 +16,20 @@ public static class DataPacker
         if (features.Type is not VectorDataViewType { ItemType: var itemType, IsKnownSize: true, Size: > 0 } vector || itemType != NumberDataViewType.Single)
             throw new ArgumentException(
                 $"Schema mismatch for feature column '{featureColumn}': expected a known-size vector of Single, got {features.Type}. " +
-                "Concatenate numeric columns into one vector (mlContext.Transforms.Concatenate) and convert them to Single.", nameof(featureColumn));
+                "Concatenate numeric columns into one vector (mlContext.Transforms.Concatenate) and convert them to Single.", nameof(TrainerOptionsBase.FeatureColumnName));
         var label = FindColumn(schema, labelColumn, "label");
         int classCount = 0;
         switch (task)
         {
             case PredictionTask.BinaryClassification when label.Type != BooleanDataViewType.Instance:
-                throw new ArgumentException($"Schema mismatch for label column '{labelColumn}': expected Boolean, got {label.Type}.", nameof(labelColumn));
+                throw new ArgumentException($"Schema mismatch for label column '{labelColumn}': expected Boolean, got {label.Type}.", nameof(TrainerOptionsBase.LabelColumnName));
             case PredictionTask.Regression when label.Type != NumberDataViewType.Single:
-                throw new ArgumentException($"Schema mismatch for label column '{labelColumn}': expected Single, got {label.Type}.", nameof(labelColumn));
+                throw new ArgumentException($"Schema mismatch for label column '{labelColumn}': expected Single, got {label.Type}.", nameof(TrainerOptionsBase.LabelColumnName));
             case PredictionTask.MulticlassClassification:
                 if (label.Type is not KeyDataViewType key || key.RawType != typeof(uint) || key.Count is 0 or > int.MaxValue)
                     throw new ArgumentException(
                         $"Schema mismatch for label column '{labelColumn}': expected a key of UInt32 with a known count, got {label.Type}. " +
-                        "Use mlContext.Transforms.Conversion.MapValueToKey on the label.", nameof(labelColumn));
+                        "Use mlContext.Transforms.Conversion.MapValueToKey on the label.", nameof(TrainerOptionsBase.LabelColumnName));
                 classCount = (int)key.Count;
                 break;
         }
@@ -37,7 +37,7 @@ public static class DataPacker
         {
             var weight = FindColumn(schema, weightColumn, "weight");
             if (weight.Type != NumberDataViewType.Single)
-                throw new ArgumentException($"Schema mismatch for weight column '{weightColumn}': expected Single, got {weight.Type}.", nameof(weightColumn));
+                throw new ArgumentException($"Schema mismatch for weight column '{weightColumn}': expected Single, got {weight.Type}.", nameof(TrainerOptionsBase.ExampleWeightColumnName));
         }
         return (vector.Size, classCount);
     }
@@ -57,12 +57,14 @@ public static class DataPacker
     /// <param name="labelColumn">The label column.</param>
     /// <param name="weightColumn">The example-weight column, or <c>null</c>.</param>
     /// <param name="cancellationToken">Checked every <see cref="CancellationCheckRows"/> rows.</param>
+    /// <param name="option">Where the data came from, as messages and the parameter name give it: the option <c>ValidationData</c> or
+    /// <c>Fit</c>'s parameter <c>validationData</c>.</param>
     /// <exception cref="ArgumentException">A column is missing or mistyped, the features or classes differ from the training data's, or a
     /// row is invalid, as for <see cref="Pack"/>.</exception>
     public static PackedData PackValidationData(IDataView data, PackedData train, int classCount, PredictionTask task, string featureColumn,
-                                                string labelColumn, string? weightColumn, CancellationToken cancellationToken = default)
+                                                string labelColumn, string? weightColumn, string option = "ValidationData",
+                                                CancellationToken cancellationToken = default)
     {
-        const string option = "ValidationData";
         ArgumentNullException.ThrowIfNull(data);
         int features, classes;
         try
@@ -98,7 +100,7 @@ public static class DataPacker
         ArgumentNullException.ThrowIfNull(data);
         cancellationToken.ThrowIfCancellationRequested();
         string where = optionName ?? "the training data";
-        string parameter = optionName ?? nameof(data);
+        string parameter = optionName ?? "input"; // the Fit parameter that holds the training rows
         var (featureCount, classCount) = CheckSchema(data.Schema, task, featureColumn, labelColumn, weightColumn);
         var featureCol = data.Schema[featureColumn];
         var labelCol = data.Schema[labelColumn];
@@ -194,8 +196,15 @@ public static class DataPacker
 
     private static DataViewSchema.Column FindColumn(DataViewSchema schema, string name, string role)
     {
-        ArgumentNullException.ThrowIfNull(name, $"{role} column name");
+        // The ParamName rule (README, Contributing): the option that names the column.
+        string option = role switch
+        {
+            "feature" => nameof(TrainerOptionsBase.FeatureColumnName),
+            "label" => nameof(TrainerOptionsBase.LabelColumnName),
+            _ => nameof(TrainerOptionsBase.ExampleWeightColumnName),
+        };
+        ArgumentNullException.ThrowIfNull(name, option);
         return schema.GetColumnOrNull(name) ?? throw new ArgumentException(
-            $"The {role} column '{name}' was not found. Available columns: {string.Join(", ", schema.Where(c => !c.IsHidden).Select(c => c.Name))}.", name);
+            $"The {role} column '{name}' was not found. Available columns: {string.Join(", ", schema.Where(c => !c.IsHidden).Select(c => c.Name))}.", option);
     }
 }

@@ -3,7 +3,7 @@ using TorchSharp;
 namespace MLExtensions;
 
 /// <summary>Resolves a <see cref="DeviceKind"/> to a TorchSharp device.</summary>
-public static class DeviceSelector
+internal static class DeviceSelector
 {
     /// <summary>Returns CUDA for <see cref="DeviceKind.Cuda"/> (or <see cref="DeviceKind.Auto"/> when a GPU is visible), else the CPU.</summary>
     /// <exception cref="InvalidOperationException"><see cref="DeviceKind.Cuda"/> was asked for but TorchSharp sees no CUDA device.</exception>

@@ -11,7 +11,7 @@ namespace MLExtensions;
 /// <c>mlContext.BinaryClassification.Trainers.NeuralNetwork(options, progress)</c> cannot find the log by itself: pass
 /// <c>mlContext.CreateTrainingLog()</c> as the progress sink (see <see cref="MLContextTrainingLogExtensions"/>).
 /// </remarks>
-public sealed class MLContextTrainingLog : IProgress<TrainingProgress>
+internal sealed class MLContextTrainingLog : IProgress<TrainingProgress>
 {
     private readonly IHostEnvironment _environment;
     private readonly string _source;

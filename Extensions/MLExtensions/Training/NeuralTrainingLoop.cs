@@ -10,7 +10,7 @@ namespace MLExtensions;
 /// the learning-rate schedule per step, optional clipping and decoupled weight decay, validation loss per epoch,
 /// early stopping with best-weights restore, and progress reports.
 /// </summary>
-public sealed class NeuralTrainingLoop
+internal sealed class NeuralTrainingLoop
 {
     private const int EvaluationChunk = 8192;
 

@@ -6,7 +6,7 @@ namespace MLExtensions;
 /// <param name="Weights">One weight per row, or <c>null</c> when every row weighs 1.</param>
 /// <param name="RowCount">Number of rows.</param>
 /// <param name="FeatureCount">Length of each feature vector.</param>
-public sealed record PackedData(float[] Features, float[] Labels, float[]? Weights, int RowCount, int FeatureCount)
+internal sealed record PackedData(float[] Features, float[] Labels, float[]? Weights, int RowCount, int FeatureCount)
 {
     /// <summary>The rows at <paramref name="indices"/>, in that order.</summary>
     public PackedData Select(IReadOnlyList<int> indices)

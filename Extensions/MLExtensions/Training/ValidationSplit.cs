@@ -1,7 +1,7 @@
 namespace MLExtensions;
 
 /// <summary>Seeded hold-out split, stratified by label for classification.</summary>
-public static class ValidationSplit
+internal static class ValidationSplit
 {
     /// <summary>Holds out about <paramref name="fraction"/> of the rows (of each class when <paramref name="stratified"/>).</summary>
     /// <returns>The training rows and the validation rows; validation is <c>null</c> when it would be empty or leave no training rows.</returns>
