@@ -12,7 +12,7 @@ public static class OptimizerFamilies
         {
             SgdSpec or SgdPSpec or LarsSpec or SgdSaiSpec or AdaptiveMemorySgdSpec => OptimizerFamily.SgdLike,
             AdamSpec or AdamWSpec or AdaBeliefSpec or DiffGradSpec or AdanSpec or AdamPSpec or LambSpec or LionSpec or MuonSpec or AroSpec
-                or AdaptiveMemoryAdamWSpec => OptimizerFamily.AdamLike,
+                or AdaptiveMemoryAdamWSpec or AdaGradSpec or AdaGradNormSpec => OptimizerFamily.AdamLike,
             CoordinateClippingSpec clipping => Of(clipping.Inner ?? new AdamWSpec()),
             _ => throw new ArgumentException(
                 $"No optimizer family is known for {optimizer.GetType().Name}; choose the scaling rule (BatchSizeScaling.Linear or SquareRoot) " +
