@@ -80,6 +80,39 @@ public abstract class OptimizerBase<TOptions, TState> : OptimizerHelper, IGroupS
     /// <exception cref="InvalidOperationException">A step was already taken.</exception>
     void IGroupSplitting.SplitGroups(Func<Parameter, bool> isFirst, Action<OptimizerOptionsBase> adjustFirst, Action<OptimizerOptionsBase> adjustOther)
     {
+        foreach (var group in ResetGroups())
+        {
+            var first = group.Parameters.Where(isFirst).ToList();
+            var other = group.Parameters.Where(p => !isFirst(p)).ToList();
+            if (first.Count > 0)
+                AddCopy(group, first, adjustFirst);
+            if (other.Count > 0)
+                AddCopy(group, other, adjustOther);
+        }
+    }
+
+    /// <inheritdoc />
+    IReadOnlyList<int> IGroupSplitting.SplitPerParameter(Func<Parameter, bool> separate)
+    {
+        var old = ResetGroups();
+        var origins = new List<int>();
+        for (int g = 0; g < old.Count; g++)
+        {
+            var group = old[g];
+            var together = group.Parameters.Where(p => !separate(p)).ToList();
+            foreach (var members in group.Parameters.Where(separate).Select(p => new List<Parameter> { p }).Append(together))
+            {
+                if (members.Count == 0)
+                    continue;
+                AddCopy(group, members, _ => { });
+                origins.Add(g);
+            }
+        }
+        return origins;
+    }
+
+    private List<ParamGroup> ResetGroups()
+    {
         if (_state.Values.Any(s => ((TState)s).Step > 0))
             throw new InvalidOperationException("Parameter groups can only be split before the first optimizer step.");
         var old = _parameter_groups.ToList();
@@ -87,21 +120,15 @@ public abstract class OptimizerBase<TOptions, TState> : OptimizerHelper, IGroupS
             ((TState)state).Dispose();
         _state.Clear();
         _parameter_groups.Clear();
-        foreach (var group in old)
-        {
-            var first = group.Parameters.Where(isFirst).ToList();
-            var other = group.Parameters.Where(p => !isFirst(p)).ToList();
-            foreach (var (members, adjust) in new[] { (first, adjustFirst), (other, adjustOther) })
-            {
-                if (members.Count == 0)
-                    continue;
-                var options = new TOptions();
-                options.LoadStateDict((TOptions)group.Options);
-                adjust(options);
-                var copy = (ParamGroup)Activator.CreateInstance(group.GetType(), members, options)!;
-                add_param_group(copy);
-            }
-        }
+        return old;
+    }
+
+    private void AddCopy(ParamGroup group, List<Parameter> members, Action<OptimizerOptionsBase> adjust)
+    {
+        var options = new TOptions();
+        options.LoadStateDict((TOptions)group.Options);
+        adjust(options);
+        add_param_group((ParamGroup)Activator.CreateInstance(group.GetType(), members, options)!);
     }
 
     /// <inheritdoc />

@@ -66,6 +66,11 @@ public abstract class NeuralNetworkOptionsBase : TrainerOptionsBase
     /// <value>Default <see cref="ConstantSchedule"/>.</value>
     public LearningRateScheduleSpec LearningRateSchedule { get; set; } = new ConstantSchedule();
 
+    /// <summary>Width transfer of the optimizer's learning rate and weight decay (<see cref="WidthTransferSpec"/>, D6): matrices get
+    /// the rate × BaseWidth/width and the decay × √(width/BaseWidth), vectors decay 0; the width is the widest hidden layer.</summary>
+    /// <value>Default <c>null</c>: the optimizer's settings as they are. Needs at least one hidden layer when set.</value>
+    public WidthTransferSpec? WidthTransfer { get; set; }
+
     /// <summary>Decoupled weight decay applied by the training loop to weight matrices (not biases or normalization), on top of the optimizer's own.</summary>
     /// <value>Default 0. At least 0.</value>
     public double WeightDecay { get; set; }
@@ -167,6 +172,12 @@ public abstract class NeuralNetworkOptionsBase : TrainerOptionsBase
                 "BatchNorm needs at least 2 rows per batch (the variance of one row is undefined); raise BatchSize or use LayerNorm.");
         if (Optimizer is null) throw new ArgumentNullException(nameof(Optimizer), $"Optimizer is required. Registered: {string.Join(", ", OptimizerRegistry.Names)}.");
         Optimizer.Validate();
+        if (WidthTransfer is not null)
+        {
+            WidthTransfer.Validate();
+            if (HiddenLayerSizes is { Count: 0 })
+                throw new ArgumentException("WidthTransfer needs at least one hidden layer (the width is the widest one); set it to null for a linear model.", nameof(WidthTransfer));
+        }
         if (LearningRateSchedule is null) throw new ArgumentNullException(nameof(LearningRateSchedule), "LearningRateSchedule is required (ConstantSchedule for none).");
         LearningRateSchedule.Validate();
         ValidateBatchSizeOptions();

@@ -82,9 +82,12 @@ internal sealed class NeuralTrainingLoop
         using var validTensors = validation is null ? null : TensorSet.Create(validation, _task, labelMean, labelScale, device);
         var parameters = network.parameters().ToList();
         var decayed = parameters.Where(p => p.dim() >= 2).ToList();
-        using var optimizer = _options.Optimizer.Create(parameters);
-        var groups = optimizer.ParamGroups.ToList();
+        using var optimizer = _options.WidthTransfer is { } transfer
+            ? transfer.CreateOptimizer(_options.Optimizer, parameters, _options.HiddenLayerSizes.Max())
+            : _options.Optimizer.Create(parameters);
+        // The controller first: feedback schedules (LANTON) may split the optimizer's groups.
         using var controller = _options.LearningRateSchedule.CreateController(optimizer);
+        var groups = optimizer.ParamGroups.ToList();
         var momentum = MomentumAccess.TryCreate(groups);
 
         // The batch-size policy starts from BatchSize; a fixed policy keeps the fixed-batch arithmetic below (bit for bit as before).

@@ -1,0 +1,223 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace MLExtensions.Tests.Schedules;
+
+/// <summary>LANTON (D5), the faithful tests of ALGORITHMS-2.md §1.6 on tiny matrices.</summary>
+[TestClass]
+public sealed class LantonScheduleTests
+{
+    [TestMethod]
+    [DataRow(true, 4, 3)]
+    [DataRow(true, 3, 5)]
+    [DataRow(false, 4, 3)]
+    public void Oracles_DualNormLmoAndHolder(bool spectral, int rows, int cols)
+    {
+        using var scope = NewDisposeScope();
+        var generator = new Generator(3);
+        var g = randn([rows, cols], dtype: float64, generator: generator);
+        var lmo = LantonNorms.Lmo(g, spectral);
+        double dual = LantonNorms.Dual(g, spectral);
+        Assert.AreEqual(-dual, (g * lmo).sum().item<double>(), 1e-10, "<G, LMO(G)> = -||G||_dual");
+        Assert.AreEqual(1.0, LantonNorms.Primal(lmo, spectral), 1e-10, "||LMO(G)|| = 1");
+        for (int k = 0; k < 20; k++)
+        {
+            var a = randn([rows, cols], dtype: float64, generator: generator);
+            Assert.IsTrue((g * a).sum().item<double>() <= dual * LantonNorms.Primal(a, spectral) + 1e-10, "Hölder");
+        }
+    }
+
+    /// <summary>Muon over two matrices and a bias, stepped with the given schedule; returns the parameters and the controller.</summary>
+    private sealed class Run : IDisposable
+    {
+        public readonly Parameter W0, W1, Bias;
+        public readonly torch.optim.Optimizer Optimizer;
+        public readonly IScheduleController Controller;
+        private readonly DisposeScope _scope = NewDisposeScope();
+
+        public Run(LearningRateScheduleSpec schedule, long[]? shape1 = null)
+        {
+            var generator = new Generator(1);
+            W0 = new Parameter(randn([4, 3], dtype: float64, generator: generator));
+            W1 = new Parameter(randn(shape1 ?? [4, 3], dtype: float64, generator: generator));
+            Bias = new Parameter(zeros(3, dtype: float64));
+            Optimizer = new MuonSpec().Create([W0, W1, Bias]);
+            Controller = schedule.CreateController(Optimizer);
+        }
+
+        public void Step(long t, Tensor g0, Tensor g1, Tensor gb, long total = 100)
+        {
+            W0.grad = g0.clone();
+            W1.grad = g1.clone();
+            Bias.grad = gb.clone();
+            var context = new TrainingStepContext(t, total, t, 1, t, total, 1);
+            Controller.BeforeStep(context);
+            Optimizer.step();
+            Controller.AfterStep(context);
+        }
+
+        public LantonController Lanton => (LantonController)Controller;
+
+        public void Dispose()
+        {
+            Controller.Dispose();
+            Optimizer.Dispose();
+            _scope.Dispose();
+        }
+    }
+
+    private static (Tensor G0, Tensor G1, Tensor Gb)[] Gradients(int steps, double noise0, double noise1, long[]? shape1 = null, int seed = 5)
+    {
+        var generator = new Generator((ulong)seed);
+        var mean = randn([4, 3], dtype: float64, generator: generator);
+        return Enumerable.Range(0, steps).Select(_ => (
+            mean + randn([4, 3], dtype: float64, generator: generator) * noise0,
+            randn(shape1 ?? [4, 3], dtype: float64, generator: generator) * noise1 + (shape1 is null ? mean : 0.0),
+            randn([3], dtype: float64, generator: generator))).ToArray();
+    }
+
+    [TestMethod]
+    public void EqualNoise_StepEqualsPlainMuon()
+    {
+        using var scope = NewDisposeScope();
+        // Identical gradients for both layers: equal H, so form A gives ratio 1 and the run equals Muon under the base schedule.
+        var grads = Gradients(8, 0.5, 0.5).Select(x => (x.G0, x.G0.clone(), x.Gb)).ToArray();
+        using var lanton = new Run(new LantonSchedule(new CosineSchedule()));
+        using var plain = new Run(new CosineSchedule());
+        lanton.W1.detach().copy_(lanton.W0.detach());
+        plain.W1.detach().copy_(plain.W0.detach());
+        for (int t = 0; t < grads.Length; t++)
+        {
+            lanton.Step(t, grads[t].G0, grads[t].Item2, grads[t].Gb, total: 8);
+            plain.Step(t, grads[t].G0, grads[t].Item2, grads[t].Gb, total: 8);
+        }
+        Assert.IsTrue(lanton.Lanton.Ratios.All(r => r == 1.0));
+        Assert.IsTrue(lanton.W0.allclose(plain.W0, rtol: 0, atol: 0) && lanton.W1.allclose(plain.W1, rtol: 0, atol: 0) && lanton.Bias.allclose(plain.Bias, rtol: 0, atol: 0));
+    }
+
+    [TestMethod]
+    public void ConstantGradient_ZeroNoiseNoNaN()
+    {
+        using var scope = NewDisposeScope();
+        using var run = new Run(new LantonSchedule());
+        var g = ones(4, 3, dtype: float64);
+        for (int t = 0; t < 5; t++)
+            run.Step(t, g, g * 2, ones(3, dtype: float64));
+        var noise = run.Lanton.Noise;
+        Assert.AreEqual(0.0, noise[0]);
+        Assert.AreEqual(0.0, noise[1]);
+        Assert.IsTrue(run.Lanton.Ratios.All(r => r == 1.0));
+        Assert.IsTrue(run.W0.isfinite().all().item<bool>());
+    }
+
+    [TestMethod]
+    public void ScaledNoise_HTimesCSquaredRateOverC()
+    {
+        using var scope = NewDisposeScope();
+        const double c = 3.0;
+        var grads = Gradients(30, 1.0, 1.0);
+        using var baseline = new Run(new LantonSchedule());
+        using var scaled = new Run(new LantonSchedule());
+        for (int t = 0; t < grads.Length; t++)
+        {
+            var (g0, g1, gb) = grads[t];
+            baseline.Step(t, g0, g0.clone(), gb);
+            // Layer 1's gradient noise (difference of consecutive gradients) is c times layer 0's.
+            scaled.Step(t, g0, g0 * c, gb);
+        }
+        Assert.AreEqual(baseline.Lanton.Noise[0], scaled.Lanton.Noise[0], 1e-12 * baseline.Lanton.Noise[0]);
+        Assert.AreEqual(c * c * scaled.Lanton.Noise[0], scaled.Lanton.Noise[1], 1e-9 * scaled.Lanton.Noise[1]);
+        Assert.AreEqual(1.0, scaled.Lanton.Ratios[0]);
+        Assert.AreEqual(1 / c, scaled.Lanton.Ratios[1], 1e-5, "form A: the noisier layer's rate is 1/c of the group's");
+        var groups = scaled.Optimizer.ParamGroups.ToList();
+        Assert.AreEqual(groups[0].InitialLearningRate / c, groups[1].LearningRate, 1e-7);
+    }
+
+    [TestMethod]
+    [DataRow(LantonRateForm.GroupMinimum)]
+    [DataRow(LantonRateForm.GroupMaximum)]
+    [DataRow(LantonRateForm.InverseSquareRoot)]
+    public void NoisierLayer_NeverGetsTheLargerRate(LantonRateForm form)
+    {
+        using var scope = NewDisposeScope();
+        var grads = Gradients(20, 0.3, 2.0, shape1: [3, 5]);
+        using var run = new Run(new LantonSchedule(Rate: form), shape1: [3, 5]);
+        for (int t = 0; t < grads.Length; t++)
+        {
+            run.Step(t, grads[t].G0, grads[t].G1, grads[t].Gb);
+            if (t > 0)
+            {
+                var (noise, ratios) = (run.Lanton.Noise, run.Lanton.Ratios);
+                Assert.IsTrue(noise[1] > noise[0] ? ratios[1] <= ratios[0] : ratios[1] >= ratios[0], $"step {t}: H {noise[0]}, {noise[1]}; ratios {ratios[0]}, {ratios[1]}");
+            }
+        }
+        if (form == LantonRateForm.GroupMinimum)
+            Assert.IsTrue(run.Lanton.Ratios.Max() == 1.0 && run.Lanton.Ratios[1] < 1);
+        if (form == LantonRateForm.GroupMaximum)
+            Assert.IsTrue(run.Lanton.Ratios[0] > 1 && run.Lanton.Ratios[1] == 1.0);
+    }
+
+    [TestMethod]
+    public void NormGroups_AreIndependent_AndVectorsKeepTheBaseRate()
+    {
+        using var scope = NewDisposeScope();
+        var generator = new Generator(2);
+        Parameter P() => new(randn([3, 3], dtype: float64, generator: generator));
+        var (a, b, c, d) = (P(), P(), P(), P());
+        var bias = new Parameter(zeros(3, dtype: float64));
+        IReadOnlyList<double> RatiosAfter(double noiseOfD)
+        {
+            var gen = new Generator(9);
+            using var muon = new Muon([new Muon.ParamGroup([a, b]), new Muon.ParamGroup([c, d]), new Muon.ParamGroup([bias], new Muon.Options { UseMuon = false })]);
+            using var controller = (LantonController)new LantonSchedule().CreateController(muon);
+            for (int t = 0; t < 6; t++)
+            {
+                a.grad = randn([3, 3], dtype: float64, generator: gen);
+                b.grad = randn([3, 3], dtype: float64, generator: gen) * 2;
+                c.grad = randn([3, 3], dtype: float64, generator: gen);
+                d.grad = randn([3, 3], dtype: float64, generator: gen) * noiseOfD;
+                bias.grad = randn([3], dtype: float64, generator: gen);
+                controller.BeforeStep(new TrainingStepContext(t, 10, t, 1, t, 10, 1));
+            }
+            Assert.HasCount(5, muon.ParamGroups);
+            return controller.Ratios.ToArray();
+        }
+        var low = RatiosAfter(0.5);
+        var high = RatiosAfter(5);
+        Assert.AreEqual(low[0], high[0]);
+        Assert.AreEqual(low[1], high[1]);
+        Assert.AreNotEqual(low[3], high[3]);
+        Assert.AreEqual(1.0, low[4], "the Adam (vector) group keeps the scheduled rate");
+    }
+
+    [TestMethod]
+    public void Ratios_DoNotDependOnTheBaseSchedule()
+    {
+        using var scope = NewDisposeScope();
+        var grads = Gradients(12, 0.5, 1.5);
+        using var constant = new Run(new LantonSchedule());
+        using var warm = new Run(new LantonSchedule(new WarmupSchedule(new LinearDecaySchedule(), WarmupFraction: 0.5)));
+        for (int t = 0; t < grads.Length; t++)
+        {
+            // Same gradients in both runs: the estimates see only gradients, so the ratios agree while the rates differ.
+            constant.Step(t, grads[t].G0, grads[t].G1, grads[t].Gb, total: 12);
+            warm.Step(t, grads[t].G0, grads[t].G1, grads[t].Gb, total: 12);
+            CollectionAssert.AreEqual(constant.Lanton.Ratios.ToArray(), warm.Lanton.Ratios.ToArray());
+            double factor = new WarmupSchedule(new LinearDecaySchedule(), WarmupFraction: 0.5).Factor(t, 12);
+            var group = warm.Optimizer.ParamGroups.ElementAt(1);
+            Assert.AreEqual(group.InitialLearningRate * factor * warm.Lanton.Ratios[1], group.LearningRate, 1e-15);
+        }
+    }
+
+    [TestMethod]
+    public void Validate_BadValues_ThrowNamingTheMember()
+    {
+        Assert.AreEqual("Beta2", Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => new LantonSchedule(Beta2: 1).Validate()).ParamName);
+        Assert.AreEqual("Epsilon", Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => new LantonSchedule(Epsilon: 0).Validate()).ParamName);
+        Assert.AreEqual("Rate", Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => new LantonSchedule(Rate: (LantonRateForm)7).Validate()).ParamName);
+        Assert.AreEqual("Base", Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => new LantonSchedule(new HypergradientSchedule()).Validate()).ParamName);
+        LearningRateScheduleSpec spec = new LantonSchedule(new CosineSchedule(), Rate: LantonRateForm.GroupMaximum);
+        Assert.AreEqual(spec, System.Text.Json.JsonSerializer.Deserialize<LearningRateScheduleSpec>(System.Text.Json.JsonSerializer.Serialize(spec)));
+    }
+}
