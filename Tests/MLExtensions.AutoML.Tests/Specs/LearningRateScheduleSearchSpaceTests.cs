@@ -45,9 +45,18 @@ public sealed class LearningRateScheduleSearchSpaceTests
             }
         }
 
-        foreach (var kind in space.Kinds.Where(k => k != "warmup"))
+        // Wrappers (warmup, and the feedback schedules hypergradient and lanton, which wrap a Base) do not nest: warm-up's
+        // target is a one-of over every other kind.
+        string[] wrappers = ["warmup", "hypergradient", "lanton"];
+        var nested = (OneOfOption)space.Option.Branches.Single(b => b.Key == "warmup").Value["After"];
+        CollectionAssert.AreEquivalent(space.Kinds.Except(wrappers).ToArray(), nested.BranchNames.ToArray());
+        foreach (var kind in space.Kinds)
         {
             Assert.IsTrue(seen.Contains(kind), kind);
+        }
+
+        foreach (var kind in nested.BranchNames)
+        {
             Assert.IsTrue(seen.Contains("warmup>" + kind), "warmup>" + kind);
         }
     }
