@@ -50,7 +50,7 @@ public sealed class LearningRateScheduleSearchSpaceTests
         string[] wrappers = ["warmup", "hypergradient", "lanton"];
         var nested = (OneOfOption)space.Option.Branches.Single(b => b.Key == "warmup").Value["After"];
         CollectionAssert.AreEquivalent(space.Kinds.Except(wrappers).ToArray(), nested.BranchNames.ToArray());
-        foreach (var kind in space.Kinds)
+        foreach (var kind in space.Kinds.Where(k => k != "warmup"))   // warm-up is recorded as "warmup>target"
         {
             Assert.IsTrue(seen.Contains(kind), kind);
         }

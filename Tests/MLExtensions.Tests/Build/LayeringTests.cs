@@ -16,6 +16,7 @@ public sealed class LayeringTests
         ["Optimizers"],
         ["Schedules"],
         ["Networks"],
+        ["BatchSize"],
         ["Training"],
         ["Onnx"],
         ["Trainers"],
