@@ -164,6 +164,58 @@ public static class TrainingCharts
         return Finish(plot);
     }
 
+    /// <summary>
+    /// A hyperparameter search's history: each trial's metric as a point at its trial number, and the best so far as a step
+    /// line. Trials without a finite metric (failed, pruned before any report, cancelled) are not drawn; the x axis label
+    /// says how many.
+    /// </summary>
+    /// <param name="metric">The metric of each trial, in trial order; <see cref="double.NaN"/> for a trial without one.</param>
+    /// <param name="metricName">Axis label, e.g. <c>"validation AUC"</c>.</param>
+    /// <param name="higherIsBetter">Whether the search maximizes (AUC, accuracy) or minimizes (log-loss, RMSE) the metric.</param>
+    /// <param name="title">The chart's title.</param>
+    /// <exception cref="ArgumentException">No trial, or no trial with a finite metric.</exception>
+    public static Plot TrialHistory(IReadOnlyList<double> metric, string metricName, bool higherIsBetter = true, string title = "Trials")
+    {
+        ArgumentNullException.ThrowIfNull(metric);
+        ArgumentException.ThrowIfNullOrWhiteSpace(metricName);
+        var (trials, values, best) = BestSoFar(metric, higherIsBetter);
+        int missing = metric.Count - trials.Length;
+        string xLabel = missing == 0 ? "trial" : string.Create(CultureInfo.InvariantCulture, $"trial ({missing} without a metric not drawn)");
+        var plot = NewPlot(title, xLabel, metricName);
+        var points = plot.Add.ScatterPoints(trials, values, Colors.C0);
+        points.LegendText = "trial";
+        points.MarkerSize = 7;
+        var line = plot.Add.Scatter(trials, best, Colors.C2);
+        line.ConnectStyle = ConnectStyle.StepHorizontal;
+        line.LegendText = "best so far";
+        line.LineWidth = 2;
+        line.MarkerSize = 0;
+        return Finish(plot);
+    }
+
+    /// <summary>The trial numbers (1-based) with a finite metric, their metric, and the running best among them.</summary>
+    internal static (double[] Trials, double[] Values, double[] Best) BestSoFar(IReadOnlyList<double> metric, bool higherIsBetter)
+    {
+        ArgumentNullException.ThrowIfNull(metric);
+        var trials = new List<double>();
+        var values = new List<double>();
+        var best = new List<double>();
+        for (int i = 0; i < metric.Count; i++)
+        {
+            double m = metric[i];
+            if (!double.IsFinite(m))
+                continue;
+            double previous = best.Count == 0 ? m : best[^1];
+            trials.Add(i + 1);
+            values.Add(m);
+            best.Add(higherIsBetter ? Math.Max(previous, m) : Math.Min(previous, m));
+        }
+
+        if (metric.Count == 0 || trials.Count == 0)
+            throw new ArgumentException($"Give at least one trial with a finite metric; got {metric.Count} trials, none finite.", nameof(metric));
+        return (trials.ToArray(), values.ToArray(), best.ToArray());
+    }
+
     /// <summary>A horizontal bar chart of named scores, best at the top, each bar labelled with its value.</summary>
     /// <param name="entries">The candidates (e.g. stacking combiners and single base models) and their scores.</param>
     /// <param name="metricName">Axis label, e.g. <c>"test RMSE (ln dollars)"</c>.</param>

@@ -196,4 +196,27 @@ public sealed class TrainingChartsTests
         CollectionAssert.AreEqual(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }, bytes[..4]);
         return (BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(16, 4)), BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(20, 4)));
     }
+
+    [TestMethod]
+    public void TrialHistory_PointsAreTheFiniteMetricsAndTheLineTheRunningBest()
+    {
+        double[] metric = [0.80, double.NaN, 0.78, 0.84, 0.83, double.NaN, 0.86];
+        var plot = TrainingCharts.TrialHistory(metric, "validation AUC");
+        var scatters = plot.GetPlottables<Scatter>().ToArray();
+        Assert.HasCount(2, scatters);
+        CollectionAssert.AreEqual(new double[] { 1, 3, 4, 5, 7 }, Points(scatters[0]).X);
+        CollectionAssert.AreEqual(new[] { 0.80, 0.78, 0.84, 0.83, 0.86 }, Points(scatters[0]).Y);
+        Assert.AreEqual("best so far", scatters[1].LegendText);
+        CollectionAssert.AreEqual(new[] { 0.80, 0.80, 0.84, 0.84, 0.86 }, Points(scatters[1]).Y);
+        StringAssert.Contains(plot.Axes.Bottom.Label.Text, "2 without a metric");
+    }
+
+    [TestMethod]
+    public void TrialHistory_Minimizing_TheBestIsTheRunningMinimum()
+    {
+        var (_, _, best) = TrainingCharts.BestSoFar([0.7, 0.6, 0.65, 0.5], higherIsBetter: false);
+        CollectionAssert.AreEqual(new[] { 0.7, 0.6, 0.6, 0.5 }, best);
+        var e = Assert.ThrowsExactly<ArgumentException>(() => TrainingCharts.TrialHistory([double.NaN], "loss"));
+        Assert.AreEqual("metric", e.ParamName);
+    }
 }
