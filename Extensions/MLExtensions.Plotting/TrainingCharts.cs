@@ -185,12 +185,19 @@ public static class TrainingCharts
         var points = plot.Add.ScatterPoints(trials, values, Colors.C0);
         points.LegendText = "trial";
         points.MarkerSize = 7;
-        var line = plot.Add.Scatter(trials, best, Colors.C2);
+        // The best-so-far line runs to the last trial, also when the last trials have no metric.
+        double[] lineX = trials[^1] < metric.Count ? [.. trials, metric.Count] : trials;
+        double[] lineY = trials[^1] < metric.Count ? [.. best, best[^1]] : best;
+        var line = plot.Add.Scatter(lineX, lineY, Colors.C2);
         line.ConnectStyle = ConnectStyle.StepHorizontal;
         line.LegendText = "best so far";
         line.LineWidth = 2;
         line.MarkerSize = 0;
-        return Finish(plot);
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
+        plot.Axes.SetLimitsX(0.5, metric.Count + 0.5);
+        plot.ShowLegend(higherIsBetter ? Alignment.LowerRight : Alignment.UpperRight);
+        plot.Legend.FontSize = 13;
+        return plot;
     }
 
     /// <summary>The trial numbers (1-based) with a finite metric, their metric, and the running best among them.</summary>

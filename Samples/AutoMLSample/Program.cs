@@ -1,9 +1,10 @@
 // AutoMLSample: a hyperparameter search with MLExtensions.AutoML on the telco churn data. Part 1 searches the optimizer
 // (a one-of over four registered optimizers, each with its own parameters), the learning-rate schedule and the width of
 // our neural network with TPE and the Hyperband pruner; part 2 searches over model families (neural network or GBNN).
-// Each part prints a leaderboard and a text chart of the trial history; part 1 saves the refit best model through
-// SaveWithOnnx and reloads it. Trial budgets (10 and 6 trials, with time budgets as a safety net) keep each part short.
-// Usage: dotnet run --project Samples/AutoMLSample [-- --data <folder with train.csv and test.csv>]
+// Each part prints a leaderboard and a text chart of the trial history and writes the history as a PNG (automl-trials.png,
+// automl-families.png); part 1 saves the refit best model through SaveWithOnnx and reloads it. Trial budgets (10 and 6
+// trials, with time budgets as a safety net) keep each part short.
+// Usage: dotnet run --project Samples/AutoMLSample [-- --data <folder with train.csv and test.csv>] [--output <folder for the PNGs>]
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using MLExtensions;
@@ -11,7 +12,9 @@ using MLExtensions.AutoML;
 using AutoMLSample;
 using QuickStart;
 
-string dataDir = args.Length >= 2 && args[0] == "--data" ? args[1] : Path.Combine(AppContext.BaseDirectory, "Data", "wa_churn");
+string dataDir = Option("--data") ?? Path.Combine(AppContext.BaseDirectory, "Data", "wa_churn");
+string outputDir = Path.GetFullPath(Option("--output") ?? "output");
+Directory.CreateDirectory(outputDir);
 var ml = new MLContext(seed: 1);
 var loaderOptions = new TextLoader.Options { HasHeader = true, Separators = [','], MissingRealsAsNaNs = true };
 var all = ml.Data.LoadFromTextFile<ChurnRow>(Path.Combine(dataDir, "train.csv"), loaderOptions);
@@ -67,6 +70,9 @@ var result = await experiment.RunAsync();
 Console.WriteLine("Part 1: optimizer x schedule x width (TPE + Hyperband)");
 Console.WriteLine(result.ToLeaderboard(top: 5));
 Console.WriteLine(TrialChart.Draw(result));
+TrainingCharts.TrialHistory(result.Trials.Select(t => t.Metric).ToArray(), "validation AUC", result.IsMaximize,
+        $"TPE + Hyperband on churn: {result.Trials.Count} trials, {result.Trials.Count(t => t.State == TrialState.Pruned)} pruned")
+    .SavePng(Path.Combine(outputDir, "automl-trials.png"), 800, 500);
 var best = result.BestTrial ?? throw new InvalidOperationException("No trial completed; raise the time budget.");
 Console.WriteLine($"Best: trial {best.TrialSettings.TrialId}, validation AUC {best.Metric:0.0000}, optimizer {optimizers.ToSpec(best.TrialSettings.Parameter["Optimizer"])}");
 var testAuc = ml.BinaryClassification.Evaluate(result.Model!.Transform(test)).AreaUnderRocCurve;
@@ -132,3 +138,15 @@ var familyResult = await new AutoMLExperiment(ml)
 Console.WriteLine("Part 2: model families (random search)");
 Console.WriteLine(familyResult.ToLeaderboard(top: 5));
 Console.WriteLine(TrialChart.Draw(familyResult));
+TrainingCharts.TrialHistory(familyResult.Trials.Select(t => t.Metric).ToArray(), "validation AUC", familyResult.IsMaximize,
+        "Model families on churn (random search)")
+    .SavePng(Path.Combine(outputDir, "automl-families.png"), 800, 500);
+Console.WriteLine($"Charts written to {outputDir}: automl-trials.png, automl-families.png");
+
+string? Option(string name)
+{
+    int i = Array.IndexOf(args, name);
+    if (i < 0) return null;
+    if (i + 1 >= args.Length) throw new ArgumentException($"{name} needs a value.", nameof(args));
+    return args[i + 1];
+}
