@@ -143,10 +143,4 @@ TrainingCharts.TrialHistory(familyResult.Trials.Select(t => t.Metric).ToArray(),
     .SavePng(Path.Combine(outputDir, "automl-families.png"), 800, 500);
 Console.WriteLine($"Charts written to {outputDir}: automl-trials.png, automl-families.png");
 
-string? Option(string name)
-{
-    int i = Array.IndexOf(args, name);
-    if (i < 0) return null;
-    if (i + 1 >= args.Length) throw new ArgumentException($"{name} needs a value.", nameof(args));
-    return args[i + 1];
-}
+string? Option(string name) => SampleArguments.Option(args, name);

@@ -167,10 +167,4 @@ foreach (var (path, what) in pngs)
     Console.WriteLine($"  {Path.GetFileName(path)}: {what}");
 }
 
-string? Option(string name)
-{
-    int i = Array.IndexOf(args, name);
-    if (i < 0) return null;
-    if (i + 1 >= args.Length) throw new ArgumentException($"{name} needs a value.");
-    return args[i + 1];
-}
+string? Option(string name) => SampleArguments.Option(args, name);
