@@ -10,8 +10,8 @@ namespace MLExtensions.Benchmarks.Optimizers;
 /// <summary>
 /// Optimizer benchmarks: (1) each optimizer trains the Fashion-MNIST MLP 784-256-128-10 for 2 epochs (plain TorchSharp loop,
 /// pixels/255, randperm batches of 128, float32, 2 threads) and reports test accuracy; (2) the time of one optimizer step on the
-/// MLP's parameters, relative to TorchSharp's own Adam measured in the same round.
-/// Usage: <c>optimizers [--data DIR] [--only a,b] [--epochs 2] [--steps 200] [--rounds 5] [--skip-train] [--skip-steps]</c>.
+/// MLP's parameters, relative to TorchSharp's built-in torch.optim.Adam measured in the same round.
+/// Usage: <c>optimizers [--data DIR] [--only a,b] [--epochs 2] [--steps 100] [--rounds 7] [--threads 2] [--skip-train] [--skip-steps]</c>.
 /// </summary>
 internal static class OptimizerBenchmark
 {
@@ -38,6 +38,14 @@ internal static class OptimizerBenchmark
             "SGD lr 0.05 m 0.9, top 1% of gradient coordinates clipped"),
     ];
 
+    /// <summary>Registry optimizers timed in the step benchmark only (not trained), with the registry's defaults.</summary>
+    private static readonly (string Name, OptimizerSpec Spec, string Settings)[] s_stepOnly =
+    [
+        ("adagrad", OptimizerRegistry.CreateDefault("adagrad"), "defaults"),
+        ("adagrad_norm", OptimizerRegistry.CreateDefault("adagrad_norm"), "defaults"),
+        ("coordinate_clipping_update", OptimizerRegistry.CreateDefault("coordinate_clipping"), "defaults: AdamW inner, top 1% of the update clipped"),
+    ];
+
     public static int Run(string[] args)
     {
         string data = Option(args, "--data") ?? SharedData("fashion-mnist");
@@ -45,16 +53,19 @@ internal static class OptimizerBenchmark
         int epochs = int.Parse(Option(args, "--epochs") ?? "2", CultureInfo.InvariantCulture);
         int steps = int.Parse(Option(args, "--steps") ?? "100", CultureInfo.InvariantCulture);
         int rounds = int.Parse(Option(args, "--rounds") ?? "7", CultureInfo.InvariantCulture);
-        torch.set_num_threads(2);
+        int threads = int.Parse(Option(args, "--threads") ?? "2", CultureInfo.InvariantCulture);
+        torch.set_num_threads(threads);
         bool fixedMmapThreshold = FixMallocMmapThreshold();
         var cases = s_cases.Where(c => only is null || only.Contains(c.Name)).ToArray();
-        Console.WriteLine($"Machine: {Environment.ProcessorCount} logical CPUs, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, torch threads 2" +
+        Console.WriteLine($"Machine: {Environment.ProcessorCount} logical CPUs, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, torch threads {threads}" +
                           (fixedMmapThreshold ? "; glibc mmap threshold fixed at 128 KiB (see README)" : ""));
 
         if (!args.Contains("--skip-train"))
             TrainAll(data, cases, epochs);
+        if (args.Contains("--selection"))
+            SelectionTimes(steps, rounds);
         if (!args.Contains("--skip-steps"))
-            StepTimes(cases, steps, rounds);
+            StepTimes([.. cases, .. s_stepOnly.Where(c => only is null || only.Contains(c.Name))], steps, rounds);
         return 0;
     }
 
@@ -104,34 +115,90 @@ internal static class OptimizerBenchmark
 
     private static void StepTimes((string Name, OptimizerSpec Spec, string Settings)[] cases, int steps, int rounds)
     {
-        Console.WriteLine($"\nOptimizer step time on the MLP's parameters (235,146 float32 values in 6 tensors), {steps} steps x {rounds} rounds, " +
-                          "each round timing TorchSharp Adam right before the optimizer; medians over rounds. Wall time per step, and process CPU " +
-                          "time per step (all threads; less sensitive to other load on the machine).");
+        Console.WriteLine($"\nOptimizer step time on the MLP's parameters (235,146 float32 values in 6 tensors, fixed random gradients), {steps} steps x {rounds} rounds; " +
+                          "each round times TorchSharp's built-in torch.optim.Adam (lr 1e-3) and the optimizer back to back, alternating which goes first; " +
+                          "medians over rounds. Wall time per step, and process CPU time per step (all threads; less sensitive to other load on the machine).");
+        Console.WriteLine($"Load average before: {LoadAverage()}");
         Console.WriteLine("| optimizer | wall step (us) | Adam wall (us) | wall ratio | CPU step (us) | Adam CPU (us) | CPU ratio |");
         Console.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
-        foreach (var (name, spec, _) in cases)
+        Func<IEnumerable<TorchSharp.Modules.Parameter>, optim.Optimizer> torchAdam = ps => optim.Adam(ps, lr: 1e-3);
+        var all = new List<(string Name, Func<IEnumerable<TorchSharp.Modules.Parameter>, optim.Optimizer> Create)> { ("torch.optim.Adam (itself)", torchAdam) };
+        all.AddRange(cases.Select(c => (c.Name, (Func<IEnumerable<TorchSharp.Modules.Parameter>, optim.Optimizer>)(ps => c.Spec.Create(ps)))));
+        foreach (var (name, create) in all)
         {
             var (own, adam, ratios) = (new List<double>(), new List<double>(), new List<double>());
             var (ownCpu, adamCpu, cpuRatios) = (new List<double>(), new List<double>(), new List<double>());
             for (int r = 0; r < rounds; r++)
             {
-                var (a, aCpu) = TimeSteps(new AdamSpec(), steps);
-                var (o, oCpu) = TimeSteps(spec, steps);
-                adam.Add(a); own.Add(o); ratios.Add(o / a);
-                adamCpu.Add(aCpu); ownCpu.Add(oCpu); cpuRatios.Add(oCpu / aCpu);
+                (double, double) a, o;
+                if (r % 2 == 0)
+                {
+                    a = TimeSteps(torchAdam, steps);
+                    o = TimeSteps(create, steps);
+                }
+                else
+                {
+                    o = TimeSteps(create, steps);
+                    a = TimeSteps(torchAdam, steps);
+                }
+                adam.Add(a.Item1); own.Add(o.Item1); ratios.Add(o.Item1 / a.Item1);
+                adamCpu.Add(a.Item2); ownCpu.Add(o.Item2); cpuRatios.Add(o.Item2 / a.Item2);
             }
             Console.WriteLine($"| {name} | {Median(own):F0} | {Median(adam):F0} | {Median(ratios):F2} | {Median(ownCpu):F0} | {Median(adamCpu):F0} | {Median(cpuRatios):F2} |");
         }
+        Console.WriteLine($"Load average after: {LoadAverage()}");
     }
 
-    private static (double WallMicroseconds, double CpuMicroseconds) TimeSteps(OptimizerSpec spec, int steps)
+    /// <summary>Ways of finding coordinate clipping's threshold (the 2,352nd largest of 235,146 magnitudes), timed against Adam.</summary>
+    private static void SelectionTimes(int steps, int rounds)
+    {
+        using var scope = NewDisposeScope();
+        torch.manual_seed(3);
+        var x = randn(235_146).abs_();
+        long n = x.shape[0], k = (long)Math.Floor(0.01 * n);
+        var ways = new (string Name, Action Run)[]
+        {
+            ("topk(k+1).min", () => { using var s = NewDisposeScope(); _ = x.topk((int)(k + 1), sorted: false).values.min(); }),
+            ("kthvalue(n-k)", () => { using var s = NewDisposeScope(); _ = x.kthvalue(n - k, 0).values; }),
+            ("abs + cat of 6 tensors", () => { using var s = NewDisposeScope(); _ = cat(new[] { x.narrow(0, 0, 200_704), x.narrow(0, 200_704, 34_442) }.Select(t => t.abs()).ToList()); }),
+        };
+        Console.WriteLine($"\nThreshold selection on {n:N0} magnitudes (k = {k}), {steps} calls x {rounds} rounds, CPU us per call, median:");
+        foreach (var (name, run) in ways)
+        {
+            var times = new List<double>();
+            for (int r = 0; r < rounds; r++)
+            {
+                var process = Process.GetCurrentProcess();
+                var before = process.TotalProcessorTime;
+                for (int i = 0; i < steps; i++)
+                    run();
+                process.Refresh();
+                times.Add((process.TotalProcessorTime - before).TotalMilliseconds * 1000 / steps);
+            }
+            Console.WriteLine($"  {name}: {Median(times):F0}");
+        }
+    }
+
+    private static string LoadAverage()
+    {
+        try
+        {
+            return File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : "n/a";
+        }
+        catch (IOException)
+        {
+            return "n/a";
+        }
+    }
+
+    private static (double WallMicroseconds, double CpuMicroseconds) TimeSteps(Func<IEnumerable<TorchSharp.Modules.Parameter>, optim.Optimizer> create, int steps)
     {
         using var scope = NewDisposeScope();
         torch.manual_seed(2);
         var model = Mlp();
         foreach (var p in model.parameters())
             p.grad = randn_like(p) * 0.01;
-        using var optimizer = spec.Create(model.parameters());
+        using var optimizer = create(model.parameters());
         for (int i = 0; i < 10; i++)
             optimizer.step();
         var process = Process.GetCurrentProcess();

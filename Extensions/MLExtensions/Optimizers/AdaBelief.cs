@@ -95,7 +95,7 @@ public sealed class AdaBelief : OptimizerBase<AdaBelief.Options, AdaBelief.State
 
             if (!o.Rect)
             {
-                var denom = (second.sqrt() / sc[Math.Sqrt(bc2)]).add_(sc[eps], sc.One);
+                var denom = second.sqrt().div_(sc[Math.Sqrt(bc2)]).add_(sc[eps], sc.One);
                 p.addcdiv_(m, denom, value: sc[-lr / bc1]);
                 continue;
             }

@@ -52,10 +52,14 @@ public sealed class AdamP : OptimizerBase<AdamP.Options, AdamP.State>
         var o = group.Options;
         double lr = o.LearningRate!.Value, beta1 = o.B1, beta2 = o.B2, eps = o.Eps, wd = o.Wd;
         using var sc = new StepScalars();
-        foreach (var p in group.Parameters)
+        var ps = group.Parameters.Where(p => p.grad is not null).ToList();
+        // The scale-invariance test looks at the weights and gradients before the step: all of the group's, then one read.
+        var measurements = ps.Select(p => ScaleInvariantProjection.Measure(p, p.grad!, eps, sc)).ToList();
+        var decisions = ScaleInvariantProjection.Decide(measurements, o.D);
+        for (int i = 0; i < ps.Count; i++)
         {
-            if (p.grad is not { } grad)
-                continue;
+            var p = ps[i];
+            var grad = p.grad!;
             var state = GetState(p);
             long t = ++state.Step;
             var m = state.ExpAvg;
@@ -63,9 +67,17 @@ public sealed class AdamP : OptimizerBase<AdamP.Options, AdamP.State>
             m.mul_(sc[beta1]).add_(grad, alpha: sc[1 - beta1]);
             v.mul_(sc[beta2]).addcmul_(grad, grad, value: sc[1 - beta2]);
             double bc1 = 1 - Math.Pow(beta1, t), bc2 = 1 - Math.Pow(beta2, t);
-            var denom = (v.sqrt() / sc[Math.Sqrt(bc2)]).add_(sc[eps], sc.One);
+            var denom = v.sqrt().div_(sc[Math.Sqrt(bc2)]).add_(sc[eps], sc.One);
+            if (decisions[i] == 0 && !o.Nest)
+            {
+                // Not projected: the Adam step, fused.
+                if (wd > 0)
+                    p.mul_(sc[1 - lr * wd]);
+                p.addcdiv_(m, denom, value: sc[-lr / bc1]);
+                continue;
+            }
             var perturb = o.Nest ? (m * sc[beta1]).add_(grad, alpha: sc[1 - beta1]).div_(denom) : m / denom;
-            double ratio = ScaleInvariantProjection.Apply(p, grad, perturb, o.D, o.Ratio, eps);
+            double ratio = ScaleInvariantProjection.Project(p, measurements[i], decisions[i], perturb, o.Ratio, eps, sc);
             if (wd > 0)
                 p.mul_(sc[1 - lr * wd * ratio]);
             p.add_(perturb, alpha: sc[-lr / bc1]);

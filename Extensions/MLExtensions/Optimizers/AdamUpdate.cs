@@ -22,7 +22,7 @@ internal static class AdamUpdate
             maxV.copy_(torch.maximum(maxV, v));
             second = maxV;
         }
-        var denom = (second.sqrt() / sc[bc2Sqrt]).add_(sc[eps], sc.One);
+        var denom = second.sqrt().div_(sc[bc2Sqrt]).add_(sc[eps], sc.One);
         p.addcdiv_(m, denom, value: sc[-lr / bc1]);
     }
 }

@@ -50,11 +50,20 @@ public sealed class AdaptiveMemoryAdamW : OptimizerBase<AdaptiveMemoryAdamW.Opti
     internal double? ForcedBeta { get; set; }
 
     /// <inheritdoc />
+    /// <remarks>
+    /// Per group, in three passes: every tensor's moment, preconditioner and the inner products β needs (written with the
+    /// identities <c>ΣM(d−g)(g+λPd) = ⟨d−g, d/P⟩ − ΣM(d−g)²</c> and
+    /// <c>((λP+β)d + (1−β)g)/(1+λP) = d − (1−β)(d−g)/(1+λP)</c>, which need fewer full-size passes); then β for all tensors of
+    /// the group at once (a handful of small tensor operations instead of a dozen per tensor, and no host read); then each
+    /// tensor's direction and parameter update.
+    /// </remarks>
     public override Tensor step(Func<Tensor>? closure = null) => _step<ParamGroup>(group =>
     {
         var o = group.Options;
         double lr = o.LearningRate!.Value, lambda = o.L, betaMax = o.BMax, beta2 = o.B2, eps = o.Eps, mu = o.Wd;
         using var sc = new StepScalars();
+        var work = new List<(Parameter X, Tensor G, State State, Tensor P, Tensor Scaled)>();
+        var products = new List<Tensor>();
         foreach (var x in group.Parameters)
         {
             if (x.grad is not { } g)
@@ -64,45 +73,95 @@ public sealed class AdaptiveMemoryAdamW : OptimizerBase<AdaptiveMemoryAdamW.Opti
             var v = state.ExpAvgSq;
             var d = state.Direction;
             v.mul_(sc[beta2]).addcmul_(g, g, value: sc[1 - beta2]);
-            var p = (v / sc[1 - Math.Pow(beta2, t)]).sqrt_().add_(sc[eps], sc.One).mul_(torch.ones_like(state.BetaProduct) - sc[betaMax] * state.BetaProduct);
-            var lambdaP = p * sc[lambda];
-            var lambdaP1 = lambdaP.add(sc[1], alpha: sc.One);
-            Tensor beta;
-            if (t == 1)
+            // P = (√(v/(1−β2ᵗ)) + ε)·(1 − β_max·Π)
+            var p = v.div(sc[1 - Math.Pow(beta2, t)]).sqrt_().add_(sc[eps], sc.One).mul_(state.BetaProduct.mul(sc[-betaMax]).add_(sc[1], sc.One));
+            var diff = d.add(g, alpha: sc[-1]);
+            var scaled = diff.div(p.mul(sc[lambda]).add_(sc[1], sc.One));    // (d − g)/(1 + λP)
+            work.Add((x, g, state, p, scaled));
+            if (t == 1 || ForcedBeta is not null)
+                continue;
+            var flatDiff = diff.flatten();
+            var u = d.div(p).flatten();                                       // d/P
+            var row = new List<Tensor>
             {
-                beta = torch.full_like(state.BetaProduct, sc[betaMax]);
-            }
-            else if (ForcedBeta is { } forced)
+                scaled.div(p).flatten().dot(flatDiff),                        // ΣM(d−g)²
+                flatDiff.dot(u),                                              // ⟨d−g, d/P⟩
+                g.flatten().dot(u),                                           // ⟨g, d/P⟩
+            };
+            if (mu != 0)
             {
-                beta = torch.full_like(state.BetaProduct, sc[forced]);
+                var flatX = x.detach().flatten();
+                row.Add(flatX.dot(flatDiff));                                 // ⟨x, d−g⟩
+                row.Add(flatX.dot(g.flatten()));                              // ⟨x, g⟩
             }
-            else
-            {
-                // Inner products as dots over flattened views: no full-size temporaries for the products themselves.
-                var diff = (d - g).flatten();
-                var weighted = (p * lambdaP1).reciprocal_().flatten().mul_(diff);   // metric ⊙ (d − g)
-                var num = -weighted.dot(torch.addcmul(g, lambdaP, d, sc[1]).flatten());
-                if (mu != 0)
-                    num = num - sc[mu] * x.flatten().dot(diff);
-                if (lr > 0)
-                {
-                    var stepDirection = mu != 0 ? torch.addcdiv(x * sc[mu], d, p, sc[1]) : d / p;
-                    var inner = g.flatten().dot(stepDirection.flatten());
-                    num = num.add(inner * state.PreviousLearningRate * sc[(1 + mu * lr) / lr], alpha: sc.One);
-                }
-                var den = weighted.dot(diff);
-                beta = torch.where(den.gt(sc[0]), (num / den.clamp_min(sc[double.Epsilon])).clamp(sc[0], sc[betaMax]), torch.zeros_like(den));
-            }
+            row.Add(state.PreviousLearningRate);
+            products.Add(torch.stack(row));
+        }
+        if (work.Count == 0)
+            return;
 
-            d.mul_(lambdaP.add_(beta, alpha: sc.One)).addcmul_(g, torch.ones_like(beta) - beta, sc[1]).div_(lambdaP1);
+        // β for every tensor at once (column j of the stacked products); β_max at a tensor's first step.
+        var beta = ForcedBeta is { } forced
+            ? FirstStepsAtBetaMax(torch.full(work.Count, sc[forced], dtype: work[0].P.dtype, device: work[0].P.device), work, betaMax, sc)
+            : ComputeBeta(work, products, lr, mu, betaMax, sc);
+        var oneMinusBeta = beta.neg().add_(sc[1], sc.One);
+
+        for (int i = 0; i < work.Count; i++)
+        {
+            var (x, _, state, p, scaled) = work[i];
+            var b = beta[i];
+            state.Direction.addcmul_(scaled, oneMinusBeta[i], sc[-1]);       // d ← d − (1−β)(d−g)/(1+λP)
             if (mu != 0)
                 x.mul_(sc[1 - mu * lr]);
-            x.addcdiv_(d, p, value: sc[-lr]);
-            state.BetaProduct.mul_(beta);
-            state.LastBeta.copy_(beta);
+            x.addcdiv_(state.Direction, p, value: sc[-lr]);
+            state.BetaProduct.mul_(b);
+            state.LastBeta.copy_(b);
             state.PreviousLearningRate.fill_(sc[lr]);
         }
     }, closure);
+
+    /// <summary>
+    /// <c>β = clip((gap − ⟨d−g, d/P⟩ + ΣM(d−g)² − μ⟨x, d−g⟩)/ΣM(d−g)², 0, β_max)</c> per tensor (0 when the denominator is 0),
+    /// β_max for tensors at their first step.
+    /// </summary>
+    private static Tensor ComputeBeta(List<(Parameter X, Tensor G, State State, Tensor P, Tensor Scaled)> work, List<Tensor> products,
+                                      double lr, double mu, double betaMax, StepScalars sc)
+    {
+        var dtype = work[0].P.dtype;
+        var device = work[0].P.device;
+        if (products.Count == 0)
+            return torch.full(work.Count, sc[betaMax], dtype: dtype, device: device);
+        var q = torch.stack(products, 1);                                     // rows: the products above, columns: tensors
+        var den = q[0];
+        var num = den.add(q[1], alpha: sc[-1]);
+        int last = (int)q.shape[0] - 1;
+        if (mu != 0)
+            num = num.add_(q[3], alpha: sc[-mu]);
+        if (lr > 0)
+        {
+            var inner = mu != 0 ? q[2].add(q[4], alpha: sc[mu]) : q[2];      // ⟨g, d/P + μx⟩
+            num = num.addcmul_(inner, q[last], value: sc[(1 + mu * lr) / lr]);
+        }
+        var computed = torch.where(den.gt(sc[0]), num.div_(den.clamp_min(sc[double.Epsilon])).clamp_(sc[0], sc[betaMax]), torch.zeros_like(den));
+        if (products.Count == work.Count)
+            return computed;
+        // Some tensors are at their first step (no products): β_max for them, the computed β for the others.
+        var result = torch.full(work.Count, sc[betaMax], dtype: dtype, device: device);
+        int k = 0;
+        for (int i = 0; i < work.Count; i++)
+            if (work[i].State.Step > 1)
+                result[i].copy_(computed[k++]);
+        return result;
+    }
+
+    /// <summary>Sets β_max for the tensors at their first step.</summary>
+    private static Tensor FirstStepsAtBetaMax(Tensor beta, List<(Parameter X, Tensor G, State State, Tensor P, Tensor Scaled)> work, double betaMax, StepScalars sc)
+    {
+        for (int i = 0; i < work.Count; i++)
+            if (work[i].State.Step == 1)
+                beta[i].fill_(sc[betaMax]);
+        return beta;
+    }
 
     /// <inheritdoc />
     protected override State CreateState(Parameter parameter) => new(parameter);

@@ -180,7 +180,7 @@ public sealed class Aro : OptimizerBase<Aro.Options, Aro.State>
                 var v = state.ExpAvgSq!;
                 m.mul_(sc[beta1]).add_(grad, alpha: sc[1 - beta1]);
                 v.mul_(sc[beta2]).addcmul_(grad, grad, value: sc[1 - beta2]);
-                var denom = (v.sqrt() / sc[Math.Sqrt(1 - Math.Pow(beta2, t))]).add_(sc[o.Eps], sc.One);
+                var denom = v.sqrt().div_(sc[Math.Sqrt(1 - Math.Pow(beta2, t))]).add_(sc[o.Eps], sc.One);
                 if (wd != 0)
                     p.mul_(sc[1 - lr * wd]);
                 p.addcdiv_(m, denom, value: sc[-lr / (1 - Math.Pow(beta1, t))]);

@@ -52,17 +52,21 @@ public sealed class SgdP : OptimizerBase<SgdP.Options, SgdP.State>
         var o = group.Options;
         double lr = o.LearningRate!.Value, momentum = o.Mu, wd = o.Wd;
         using var sc = new StepScalars();
-        foreach (var p in group.Parameters)
+        var ps = group.Parameters.Where(p => p.grad is not null).ToList();
+        // The scale-invariance test looks at the weights and gradients before the step: all of the group's, then one read.
+        var measurements = ps.Select(p => ScaleInvariantProjection.Measure(p, p.grad!, o.Eps, sc)).ToList();
+        var decisions = ScaleInvariantProjection.Decide(measurements, o.D);
+        for (int i = 0; i < ps.Count; i++)
         {
-            if (p.grad is not { } grad)
-                continue;
+            var p = ps[i];
+            var grad = p.grad!;
             var state = GetState(p);
             state.Step++;
             var buf = state.MomentumBuffer;
             buf.mul_(sc[momentum]).add_(grad, alpha: sc[1 - o.Damp]);
             // Without Nesterov the direction IS the buffer, so the projection below rewrites the momentum (reference behaviour).
             var direction = o.Nest ? grad.add(buf, alpha: sc[momentum]) : buf;
-            double ratio = ScaleInvariantProjection.Apply(p, grad, direction, o.D, o.Ratio, o.Eps);
+            double ratio = ScaleInvariantProjection.Project(p, measurements[i], decisions[i], direction, o.Ratio, o.Eps, sc);
             if (wd != 0)
                 p.mul_(sc[1 - lr * wd * ratio / (1 - momentum)]);
             p.add_(direction, alpha: sc[-lr]);
