@@ -89,15 +89,16 @@ public sealed class CoordinateClipping : OptimizerHelper
         using var sc = new StepScalars();
         if (global)
         {
-            var all = torch.cat(tensors.Select(t => t.detach().abs().flatten()).ToList());
-            var tau = Threshold(all, fraction, sc) * sc[thresholdScale];
+            // One copy of all coordinates, made absolute in place (no temporary per tensor).
+            var all = tensors.Count == 1 ? tensors[0].detach().abs().flatten() : torch.cat(tensors.Select(t => t.detach().flatten()).ToList()).abs_();
+            var tau = Threshold(all, fraction, sc).mul_(sc[thresholdScale]);
             foreach (var t in tensors)
-                Clamp(t, tau);
+                Clamp(t, tau, sc);
         }
         else
         {
             foreach (var t in tensors)
-                Clamp(t, Threshold(t.detach().abs().flatten(), fraction, sc) * sc[thresholdScale]);
+                Clamp(t, Threshold(t.detach().abs().flatten(), fraction, sc).mul_(sc[thresholdScale]), sc);
         }
     }
 
@@ -114,10 +115,10 @@ public sealed class CoordinateClipping : OptimizerHelper
     }
 
     /// <summary><c>sign(u)·min(|u|, τ)</c>, i.e. clamping to [−τ, τ].</summary>
-    private static void Clamp(Tensor t, Tensor tau)
+    private static void Clamp(Tensor t, Tensor tau, StepScalars sc)
     {
-        var bound = tau.to(t.dtype);
-        t.clamp_(-bound, bound);
+        var bound = tau.dtype == t.dtype ? tau : tau.to(t.dtype);
+        t.clamp_(bound.neg(), bound);
     }
 
     /// <inheritdoc />
@@ -152,7 +153,7 @@ public sealed class CoordinateClipping : OptimizerHelper
                 var updates = ps.Select((p, i) => p.detach() - before[i]).ToList();
                 ClipInPlace(updates, Fraction, ThresholdScale, Global);
                 for (int i = 0; i < ps.Count; i++)
-                    ps[i].copy_(before[i].add(updates[i], alpha: sc.One));
+                    ps[i].copy_(before[i].add_(updates[i], alpha: sc.One));
             }
         }
         return loss!;

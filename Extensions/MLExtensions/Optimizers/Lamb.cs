@@ -66,7 +66,7 @@ public sealed class Lamb : OptimizerBase<Lamb.Options, Lamb.State>
             var stepNorm = adamStep.norm();
             var usable = weightNorm.gt(sc[0]).logical_and_(stepNorm.gt(sc[0]));
             var trust = torch.where(usable, weightNorm / stepNorm, torch.ones_like(weightNorm));
-            p.add_(adamStep.mul_(trust), alpha: sc[-lr]);
+            p.addcmul_(adamStep, trust, value: sc[-lr]);
         }
     }, closure);
 
