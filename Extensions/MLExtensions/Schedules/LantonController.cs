@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace MLExtensions;
 
 /// <summary>The per-run controller of <see cref="LantonSchedule"/>.</summary>
-internal sealed class LantonController : ScheduleControllerBase
+internal sealed class LantonController : ScheduleControllerBase, IIndependentGradientController
 {
     private readonly LantonSchedule _spec;
     private readonly ILantonRateRule _rule;
@@ -24,7 +24,10 @@ internal sealed class LantonController : ScheduleControllerBase
             var group = (ParamGroup)Groups[g];
             var ps = group.Parameters.ToArray();
             if (ps.Length == 1 && ps[0].dim() >= 2)
-                _layers[g] = new Layer(ps[0], group.Options is Muon.Options { UseMuon: true });
+            {
+                bool spectral = group.Options is Muon.Options { UseMuon: true };
+                _layers[g] = new Layer(ps[0], new LantonNoiseEstimator(m => LantonNorms.Dual(m, spectral)));
+            }
         }
         _normGroups = Enumerable.Range(0, Groups.Count).Where(g => _layers[g] is not null)
             .GroupBy(g => origins[g]).Select(x => x.ToArray()).ToArray();
@@ -35,7 +38,21 @@ internal sealed class LantonController : ScheduleControllerBase
     public IReadOnlyList<double> Ratios => _ratios;
 
     /// <summary>The bias-corrected noise estimate of each group's layer (NaN for groups without a layer or estimate).</summary>
-    public IReadOnlyList<double> Noise => _layers.Select(l => l?.Estimate(_spec.Beta2) ?? double.NaN).ToArray();
+    public IReadOnlyList<double> Noise => _layers.Select(l => l?.Estimator.Estimate(_spec.Beta2) ?? double.NaN).ToArray();
+
+    /// <inheritdoc />
+    public bool NeedsIndependentGradient => _spec.Noise == LantonNoiseEstimate.IndependentGradient;
+
+    /// <inheritdoc />
+    public void ObserveIndependentGradient()
+    {
+        if (!NeedsIndependentGradient)
+            throw new InvalidOperationException("This LANTON schedule estimates the noise from the previous gradient (Noise = PreviousGradient); set Noise = IndependentGradient to hand it independent gradients.");
+        using (no_grad())
+            foreach (var layer in _layers)
+                if (layer?.Parameter.grad is { } grad)
+                    layer.Estimator.SetIndependent(grad);
+    }
 
     private static torch.optim.Optimizer Split(torch.optim.Optimizer optimizer, out IReadOnlyList<int> origins)
     {
@@ -52,14 +69,21 @@ internal sealed class LantonController : ScheduleControllerBase
         double factor = _spec.Factor(context.Step, context.TotalSteps);
         using (no_grad())
             foreach (var layer in _layers)
-                layer?.Observe(_spec.Beta2);
+            {
+                if (layer?.Parameter.grad is not { } grad)
+                    continue;
+                if (NeedsIndependentGradient)
+                    layer.Estimator.ObserveWithIndependent(grad, _spec.Beta2);
+                else
+                    layer.Estimator.ObserveWithPrevious(grad, _spec.Beta2);
+            }
         foreach (var members in _normGroups)
         {
-            var estimated = members.Where(g => _layers[g]!.Count > 0).ToArray();
+            var estimated = members.Where(g => _layers[g]!.Estimator.Count > 0).ToArray();
             var noise = new double[estimated.Length];
             var ratios = new double[estimated.Length];
             for (int i = 0; i < estimated.Length; i++)
-                noise[i] = _layers[estimated[i]]!.Estimate(_spec.Beta2);
+                noise[i] = _layers[estimated[i]]!.Estimator.Estimate(_spec.Beta2);
             if (estimated.Length > 0)
                 _rule.Ratios(noise, ratios);
             foreach (int g in members)
@@ -79,44 +103,10 @@ internal sealed class LantonController : ScheduleControllerBase
     {
         if (disposing)
             foreach (var layer in _layers)
-                layer?.Dispose();
+                layer?.Estimator.Dispose();
         base.Dispose(disposing);
     }
 
-    /// <summary>One layer's option-II noise estimate.</summary>
-    private sealed class Layer(Parameter parameter, bool spectral) : IDisposable
-    {
-        private Tensor? _previous;
-        private double _h;
-
-        /// <summary>How many differences the estimate holds.</summary>
-        public int Count { get; private set; }
-
-        public void Observe(double beta2)
-        {
-            if (parameter.grad is not { } grad)
-                return;
-            if (_previous is null)
-            {
-                _previous = grad.detach().clone().DetachFromDisposeScope();
-                return;
-            }
-            using (var scope = NewDisposeScope())
-            {
-                using var sc = new StepScalars();
-                double dual = LantonNorms.Dual(grad.add(_previous, alpha: sc[-1.0]), spectral);
-                _h = beta2 * _h + (1 - beta2) * dual * dual;
-            }
-            _previous.copy_(grad);
-            Count++;
-        }
-
-        public double Estimate(double beta2) => Count == 0 ? double.NaN : _h / (1 - Math.Pow(beta2, Count));
-
-        public void Dispose()
-        {
-            _previous?.Dispose();
-            _previous = null;
-        }
-    }
+    /// <summary>A layer: its parameter and its noise estimate.</summary>
+    private sealed record Layer(Parameter Parameter, LantonNoiseEstimator Estimator);
 }

@@ -7,7 +7,9 @@ namespace MLExtensions;
 /// ALGORITHMS-2.md §1, LANTON.md), as a schedule on the optimizer's parameter groups: every matrix gets a group of its own (a
 /// "layer"); layers that came from the same group form a norm group. Before each step, per layer,
 /// <c>H ← β2·H + (1−β2)·‖G_t − G_{t−1}‖²_dual</c> (option II: the previous gradient stands in for an independent one), and the
-/// layer's rate is <c>group rate × Base factor × RATE(H of the norm group)</c>.
+/// layer's rate is <c>group rate × Base factor × RATE(H of the norm group)</c>. With <see cref="Noise"/> =
+/// <see cref="LantonNoiseEstimate.IndependentGradient"/> (option I) <c>G_{t−1}</c> is replaced by the gradient of a second,
+/// independent minibatch at the same weights, handed over with <see cref="IIndependentGradientController.ObserveIndependentGradient"/>.
 /// </summary>
 /// <remarks>
 /// <para><b>The rate rule is a reconstruction.</b> The paper's rule (Algorithm 1, the line before the update) could not be read; the
@@ -18,18 +20,24 @@ namespace MLExtensions;
 /// −√max(1, rows/cols)·UVᵀ); matrices of any other optimizer use the entrywise ℓ1 norm, the dual of the sign LMO the paper gives
 /// embeddings and heads (an extension: the paper runs on Muon/Scion-style optimizers only). Vectors (biases, gains, and Muon's
 /// Adam group) keep the group's scheduled rate: the paper's non-matrix group was not recovered. Option I (a second, independent
-/// minibatch) is not offered: the loop has one backward pass per step. The optimizer's groups are split when the controller is
+/// minibatch) is offered for plain TorchSharp loops; the trainers' loop has one backward pass per step and rejects it at the first
+/// step with an <see cref="InvalidOperationException"/>. The optimizer's groups are split when the controller is
 /// created, so create it before the first step (and read the groups afterwards).</para>
 /// </remarks>
 /// <param name="Base">The schedule the layer rates ride on. Default <see langword="null"/>: constant.</param>
 /// <param name="Beta2">EMA factor of the noise estimate. Default 0.99 (not recovered from the paper); in [0, 1).</param>
 /// <param name="Rate">The layer-rate rule. Default <see cref="LantonRateForm.GroupMinimum"/> (form A, provisional).</param>
 /// <param name="Epsilon">Guard of the rule against H = 0 (see <see cref="LantonRateRule.For"/>). Default 1e-6; greater than 0.</param>
+/// <param name="Noise">Where the second gradient of the noise estimate comes from. Default
+/// <see cref="LantonNoiseEstimate.PreviousGradient"/> (option II); <see cref="LantonNoiseEstimate.IndependentGradient"/> (option I)
+/// needs the caller to hand the controller (an <see cref="IIndependentGradientController"/>) a second minibatch's gradient before
+/// every step, which the trainers do not do.</param>
 public sealed record LantonSchedule(
     LearningRateScheduleSpec? Base = null,
     double Beta2 = 0.99,
     LantonRateForm Rate = LantonRateForm.GroupMinimum,
-    double Epsilon = 1e-6) : LearningRateScheduleSpec
+    double Epsilon = 1e-6,
+    LantonNoiseEstimate Noise = LantonNoiseEstimate.PreviousGradient) : LearningRateScheduleSpec
 {
     /// <summary>The base schedule's factor (the layer multipliers need the run's gradients: see <see cref="CreateController(torch.optim.Optimizer)"/>).</summary>
     public override double Factor(long step, long totalSteps) => Base?.Factor(step, totalSteps) ?? 1.0;
@@ -46,6 +54,8 @@ public sealed record LantonSchedule(
             throw new ArgumentOutOfRangeException(nameof(Rate), Rate, $"Allowed: {string.Join(", ", Enum.GetNames<LantonRateForm>())}.");
         if (!(Epsilon > 0) || double.IsInfinity(Epsilon))
             throw new ArgumentOutOfRangeException(nameof(Epsilon), Epsilon, "Epsilon must be a finite number greater than 0.");
+        if (!Enum.IsDefined(Noise))
+            throw new ArgumentOutOfRangeException(nameof(Noise), Noise, $"Allowed: {string.Join(", ", Enum.GetNames<LantonNoiseEstimate>())}.");
     }
 
     /// <summary>Validates, splits <paramref name="optimizer"/>'s matrices into one group each, and creates the controller.</summary>

@@ -217,7 +217,130 @@ public sealed class LantonScheduleTests
         Assert.AreEqual("Epsilon", Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => new LantonSchedule(Epsilon: 0).Validate()).ParamName);
         Assert.AreEqual("Rate", Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => new LantonSchedule(Rate: (LantonRateForm)7).Validate()).ParamName);
         Assert.AreEqual("Base", Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => new LantonSchedule(new HypergradientSchedule()).Validate()).ParamName);
+        Assert.AreEqual("Noise", Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => new LantonSchedule(Noise: (LantonNoiseEstimate)7).Validate()).ParamName);
         LearningRateScheduleSpec spec = new LantonSchedule(new CosineSchedule(), Rate: LantonRateForm.GroupMaximum);
         Assert.AreEqual(spec, System.Text.Json.JsonSerializer.Deserialize<LearningRateScheduleSpec>(System.Text.Json.JsonSerializer.Serialize(spec)));
+    }
+
+    [TestMethod]
+    public void NoiseOption_IsSerialized()
+    {
+        LearningRateScheduleSpec spec = new LantonSchedule(Noise: LantonNoiseEstimate.IndependentGradient);
+        string json = System.Text.Json.JsonSerializer.Serialize(spec);
+        StringAssert.Contains(json, "\"Noise\":1");
+        Assert.AreEqual(spec, System.Text.Json.JsonSerializer.Deserialize<LearningRateScheduleSpec>(json));
+        var omitted = (LantonSchedule)System.Text.Json.JsonSerializer.Deserialize<LearningRateScheduleSpec>("""{"kind":"lanton"}""")!;
+        Assert.AreEqual(LantonNoiseEstimate.PreviousGradient, omitted.Noise, "option II stays the default");
+    }
+
+    /// <summary>Option I: H after the first step is ‖G − G̃‖²_dual of that step (no previous gradient needed), per layer.</summary>
+    [TestMethod]
+    public void OptionI_UsesTheIndependentGradientFromTheFirstStep()
+    {
+        using var scope = NewDisposeScope();
+        var grads = Gradients(3, 0.5, 2.0);
+        var independent = Gradients(3, 0.5, 2.0, seed: 9);
+        using var run = new Run(new LantonSchedule(Noise: LantonNoiseEstimate.IndependentGradient));
+        var controller = (IIndependentGradientController)run.Controller;
+        Assert.IsTrue(controller.NeedsIndependentGradient);
+        run.W0.grad = independent[0].G0.clone();
+        run.W1.grad = independent[0].G1.clone();
+        controller.ObserveIndependentGradient();
+        run.Step(0, grads[0].G0, grads[0].G1, grads[0].Gb);
+        double h0 = Math.Pow(LantonNorms.Dual(grads[0].G0 - independent[0].G0, spectral: true), 2);
+        double h1 = Math.Pow(LantonNorms.Dual(grads[0].G1 - independent[0].G1, spectral: true), 2);
+        Assert.AreEqual(h0, run.Lanton.Noise[0], 1e-9 * h0);
+        Assert.AreEqual(h1, run.Lanton.Noise[1], 1e-9 * h1);
+        Assert.AreEqual(Math.Sqrt(h0 / h1), run.Lanton.Ratios[1], 1e-9, "form A: the noisier layer gets √(H_min/H)");
+
+        // The independent gradient is used once: the next step without a new one is an error that says what to call.
+        var error = Assert.ThrowsExactly<InvalidOperationException>(() => run.Step(1, grads[1].G0, grads[1].G1, grads[1].Gb));
+        StringAssert.Contains(error.Message, "ObserveIndependentGradient");
+    }
+
+    [TestMethod]
+    public void OptionII_RejectsIndependentGradients()
+    {
+        using var scope = NewDisposeScope();
+        using var run = new Run(new LantonSchedule());
+        var controller = (IIndependentGradientController)run.Controller;
+        Assert.IsFalse(controller.NeedsIndependentGradient);
+        Assert.ThrowsExactly<InvalidOperationException>(controller.ObserveIndependentGradient);
+    }
+
+    private static double Frobenius(Tensor m) => m.square().sum().sqrt().item<double>();
+
+    /// <summary>
+    /// §1.6 test 6: i.i.d. gradients G = μ + N (μ fixed, N ~ 𝒩(0, σ²) per entry of an 8×8 matrix). In the Frobenius norm both
+    /// estimators tend to 2·E‖N‖²_F = 2σ²·64 (a difference of two independent draws doubles the variance). With a drift
+    /// μ_t = μ_0 + t·δ, option II also counts ‖δ‖²_F, option I does not.
+    /// </summary>
+    [TestMethod]
+    [DataRow(false)]
+    [DataRow(true)]
+    public void OptionIAndII_Frobenius_TendToTwiceTheNoise_AndOnlyOptionIIPicksUpDrift(bool drift)
+    {
+        using var scope = NewDisposeScope();
+        const double sigma = 0.5, beta2 = 0.99;
+        const int steps = 1500;
+        var generator = new Generator(11);
+        var mu = randn([8, 8], dtype: float64, generator: generator);
+        var delta = full([8, 8], Math.Sqrt(0.5), dtype: float64);            // ‖δ‖²_F = 32 = 2σ²·64
+        using var optionI = new LantonNoiseEstimator(Frobenius);
+        using var optionII = new LantonNoiseEstimator(Frobenius);
+        for (int t = 0; t < steps; t++)
+        {
+            using var stepScope = NewDisposeScope();
+            var mean = drift ? mu + delta * t : mu;
+            optionI.SetIndependent(mean + randn([8, 8], dtype: float64, generator: generator) * sigma);
+            var g = mean + randn([8, 8], dtype: float64, generator: generator) * sigma;
+            optionI.ObserveWithIndependent(g, beta2);
+            optionII.ObserveWithPrevious(g, beta2);
+        }
+        double twiceNoise = 2 * sigma * sigma * 64;
+        Assert.AreEqual(twiceNoise, optionI.Estimate(beta2), 0.05 * twiceNoise, "option I: 2·E‖N‖², drift or not");
+        double expectedII = twiceNoise + (drift ? 32 : 0);
+        Assert.AreEqual(expectedII, optionII.Estimate(beta2), 0.05 * expectedII, drift ? "option II: 2·E‖N‖² + ‖δ‖²" : "option II: 2·E‖N‖²");
+    }
+
+    /// <summary>§1.6 test 6, other norms (ℓ1 of the sign group, scaled nuclear of the Muon group) with sign noise N = ±σ: the two
+    /// estimators agree on i.i.d. gradients and scale with σ², but the value is not 2·E‖N‖² (proportional only). (With Gaussian
+    /// noise any norm gives exactly 2·E‖N‖², since N − N′ is distributed as √2·N; sign noise shows the difference: in ℓ1,
+    /// ‖N − N′‖₁ = 2σ·Binomial(n, ½), so H → σ²(n² + n) against 2·E‖N‖₁² = 2σ²n².)</summary>
+    [TestMethod]
+    [DataRow(false)]
+    [DataRow(true)]
+    public void OptionIAndII_OtherNorms_AgreeAndScaleWithTheVariance(bool spectral)
+    {
+        using var scope = NewDisposeScope();
+        const double beta2 = 0.99;
+        var estimates = new List<(double I, double II, double TwiceNoise)>();
+        foreach (double sigma in new[] { 0.5, 1.5 })
+        {
+            var generator = new Generator(13);
+            var mu = randn([8, 6], dtype: float64, generator: generator);
+            using var optionI = new LantonNoiseEstimator(m => LantonNorms.Dual(m, spectral));
+            using var optionII = new LantonNoiseEstimator(m => LantonNorms.Dual(m, spectral));
+            double noiseSum = 0;
+            for (int t = 0; t < 1500; t++)
+            {
+                using var stepScope = NewDisposeScope();
+                var n1 = randn([8, 6], dtype: float64, generator: generator).sign_() * sigma;
+                var n2 = randn([8, 6], dtype: float64, generator: generator).sign_() * sigma;
+                optionI.SetIndependent(mu + n1);
+                optionI.ObserveWithIndependent(mu + n2, beta2);
+                optionII.ObserveWithPrevious(mu + n2, beta2);
+                noiseSum += Math.Pow(LantonNorms.Dual(n2, spectral), 2);
+            }
+            estimates.Add((optionI.Estimate(beta2), optionII.Estimate(beta2), 2 * noiseSum / 1500));
+        }
+        foreach (var (i, ii, _) in estimates)
+            Assert.AreEqual(i, ii, 0.08 * i, "options I and II agree on i.i.d. gradients");
+        // The same draws scaled by 3: H scales by 9 exactly (up to rounding).
+        Assert.AreEqual(9.0, estimates[1].I / estimates[0].I, 1e-9);
+        Assert.AreEqual(9.0, estimates[1].II / estimates[0].II, 1e-9);
+        // ...but, in ℓ1, not twice the mean squared dual norm of the noise: (n² + n)/(2n²) = 0.51 for n = 48.
+        if (!spectral)
+            Assert.AreEqual(48.0 * 49 / (2 * 48 * 48), estimates[0].I / estimates[0].TwiceNoise, 0.05, "only proportional");
     }
 }

@@ -1,0 +1,21 @@
+namespace MLExtensions;
+
+/// <summary>
+/// A schedule controller that, before each optimizer step, needs the gradient of a second, independent minibatch at the same
+/// weights (<see cref="LantonSchedule"/> with <see cref="LantonNoiseEstimate.IndependentGradient"/>, the paper's option I).
+/// </summary>
+/// <remarks>
+/// A plain TorchSharp loop, per step: <c>zero_grad()</c>, the loss of the second minibatch, <c>backward()</c>,
+/// <see cref="ObserveIndependentGradient"/>; then <c>zero_grad()</c>, the loss of the step's own minibatch, <c>backward()</c>,
+/// <see cref="IScheduleController.BeforeStep"/>, <c>optimizer.step()</c>. <see cref="NeuralTrainingLoop"/> (the trainers)
+/// computes one gradient per step and does not call it.
+/// </remarks>
+public interface IIndependentGradientController : IScheduleController
+{
+    /// <summary>Whether <see cref="IScheduleController.BeforeStep"/> needs <see cref="ObserveIndependentGradient"/> first.</summary>
+    bool NeedsIndependentGradient { get; }
+
+    /// <summary>Copies the current gradients of the optimizer's parameters as the independent gradient for the coming step; the
+    /// next <see cref="IScheduleController.BeforeStep"/> uses it once.</summary>
+    void ObserveIndependentGradient();
+}
