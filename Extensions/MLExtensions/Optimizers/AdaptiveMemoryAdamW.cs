@@ -73,8 +73,9 @@ public sealed class AdaptiveMemoryAdamW : OptimizerBase<AdaptiveMemoryAdamW.Opti
             var v = state.ExpAvgSq;
             var d = state.Direction;
             v.mul_(sc[beta2]).addcmul_(g, g, value: sc[1 - beta2]);
-            // P = (√(v/(1−β2ᵗ)) + ε)·(1 − β_max·Π)
-            var p = v.div(sc[1 - Math.Pow(beta2, t)]).sqrt_().add_(sc[eps], sc.One).mul_(state.BetaProduct.mul(sc[-betaMax]).add_(sc[1], sc.One));
+            // P = (√(v/(1−β2ᵗ)) + ε)·(1 − β_max·Π), as √v·c/√(1−β2ᵗ) + ε·c with c = 1 − β_max·Π: two full-size passes.
+            var c = state.BetaProduct.mul(sc[-betaMax]).add_(sc[1], sc.One);
+            var p = torch.addcmul(c.mul(sc[eps]), v.sqrt(), c.mul(sc[1 / Math.Sqrt(1 - Math.Pow(beta2, t))]), sc[1]);
             var diff = d.add(g, alpha: sc[-1]);
             var scaled = diff.div(p.mul(sc[lambda]).add_(sc[1], sc.One));    // (d − g)/(1 + λP)
             work.Add((x, g, state, p, scaled));

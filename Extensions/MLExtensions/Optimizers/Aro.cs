@@ -117,10 +117,12 @@ public sealed class Aro : OptimizerBase<Aro.Options, Aro.State>
             case AroRotationFunction.RowNorm:
                 return x / x.norm(1, keepdim: true).clamp_min(sc[eps]) * sc[Math.Sqrt(n)];
             case AroRotationFunction.Sinkhorn:
+                // One copy, then the row and column normalizations in place (the same operations, without two temporaries each).
+                x = x.clone();
                 for (int i = 0; i < sinkhornIterations; i++)
                 {
-                    x = x / x.norm(1, keepdim: true).clamp_min(sc[eps]) * sc[Math.Sqrt(n)];
-                    x = x / x.norm(0, keepdim: true).clamp_min(sc[eps]) * sc[Math.Sqrt(m)];
+                    x.div_(x.norm(1, keepdim: true).clamp_min_(sc[eps])).mul_(sc[Math.Sqrt(n)]);
+                    x.div_(x.norm(0, keepdim: true).clamp_min_(sc[eps])).mul_(sc[Math.Sqrt(m)]);
                 }
                 return x;
             default:
