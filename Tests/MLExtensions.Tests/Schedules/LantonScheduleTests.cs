@@ -251,7 +251,9 @@ public sealed class LantonScheduleTests
         double h1 = Math.Pow(LantonNorms.Dual(grads[0].G1 - independent[0].G1, spectral: true), 2);
         Assert.AreEqual(h0, run.Lanton.Noise[0], 1e-9 * h0);
         Assert.AreEqual(h1, run.Lanton.Noise[1], 1e-9 * h1);
-        Assert.AreEqual(Math.Sqrt(h0 / h1), run.Lanton.Ratios[1], 1e-9, "form A: the noisier layer gets √(H_min/H)");
+        Assert.IsTrue(h0 < h1);
+        Assert.AreEqual(1.0, run.Lanton.Ratios[0], "form A: the least noisy layer keeps the group's rate");
+        Assert.AreEqual(Math.Sqrt((h0 + 1e-6 * h1) / (h1 + 1e-6 * h1)), run.Lanton.Ratios[1], 1e-12, "form A: the noisier layer gets √((H_min + ε·H_max)/(H + ε·H_max))");
 
         // The independent gradient is used once: the next step without a new one is an error that says what to call.
         var error = Assert.ThrowsExactly<InvalidOperationException>(() => run.Step(1, grads[1].G0, grads[1].G1, grads[1].Gb));
