@@ -47,12 +47,12 @@ internal sealed class ShallowMlp
     /// <summary>All parameters, flat: hidden weights [J×D], hidden bias [J], output weights [K×J], output bias [K].</summary>
     internal double[] Parameters => _theta;
 
-    /// <summary>Fits to <paramref name="targets"/> ([n×K]) on <paramref name="x"/> ([n×D]), every row weighing 1; returns the L-BFGS iterations used.</summary>
-    public int Fit(double[] x, double[] targets, int rows, double alpha, int maxIterations) => Fit(x, targets, null, rows, alpha, maxIterations);
+    /// <summary>Fits to <paramref name="targets"/> ([n×K]) on <paramref name="x"/> ([n×D]), every row weighing 1; returns the L-BFGS iterations and objective evaluations used.</summary>
+    public (int Iterations, int Evaluations) Fit(double[] x, double[] targets, int rows, double alpha, int maxIterations) => Fit(x, targets, null, rows, alpha, maxIterations);
 
     /// <summary>Fits to <paramref name="targets"/> ([n×K]) on <paramref name="x"/> ([n×D]), each row's squared error weighed by
-    /// <paramref name="weights"/> (<c>null</c>: 1; the mean and the L2 scale then use the weight sum for n); returns the L-BFGS iterations used.</summary>
-    public int Fit(double[] x, double[] targets, double[]? weights, int rows, double alpha, int maxIterations)
+    /// <paramref name="weights"/> (<c>null</c>: 1; the mean and the L2 scale then use the weight sum for n); returns the L-BFGS iterations and objective evaluations used.</summary>
+    public (int Iterations, int Evaluations) Fit(double[] x, double[] targets, double[]? weights, int rows, double alpha, int maxIterations)
     {
         var buffers = new Buffers(rows, _units, _outputs);
         return Lbfgs.Minimize((theta, gradient) => Objective(x, targets, weights, rows, alpha, theta, gradient, buffers), _theta, maxIterations);
