@@ -258,11 +258,16 @@ internal sealed class ShallowMlp
     {
         public Buffers(double[] x, double[] targets, double[]? weights, int rows, int inputs, int units, int outputs)
         {
-            Rows = rows;
-            FeaturesByColumn = Transpose(x, rows, inputs);
-            TargetsByColumn = Transpose(targets, rows, outputs);
-            Weights = weights?.AsSpan(0, rows).ToArray();
+            // Rows of weight 0 add exactly nothing: they are left out, so a fit with zero weights is the fit without those rows.
+            int[]? kept = weights is not null && weights.AsSpan(0, rows).Contains(0.0)
+                ? Enumerable.Range(0, rows).Where(i => weights[i] != 0).ToArray()
+                : null;
+            Rows = kept?.Length ?? rows;
+            FeaturesByColumn = Transpose(x, kept, Rows, inputs);
+            TargetsByColumn = Transpose(targets, kept, Rows, outputs);
+            Weights = weights is null ? null : kept is null ? weights.AsSpan(0, rows).ToArray() : Array.ConvertAll(kept, i => weights[i]);
             WeightTotal = Weights is null ? rows : Weights.Sum();
+            rows = Rows;
             int block = Math.Min(rows, BlockRows);
             Hidden = new double[block * units];
             Output = new double[block * outputs];
@@ -286,14 +291,16 @@ internal sealed class ShallowMlp
 
         public double[] Delta { get; }
 
-        private static double[] Transpose(double[] source, int rows, int columns)
+        /// <summary>Rows <paramref name="kept"/> (<c>null</c>: the first <paramref name="rows"/>) of the row-major <paramref name="source"/>, as columns.</summary>
+        private static double[] Transpose(double[] source, int[]? kept, int rows, int columns)
         {
             var result = new double[rows * columns];
             for (int r = 0; r < rows; r++)
             {
+                int row = kept?[r] ?? r;
                 for (int c = 0; c < columns; c++)
                 {
-                    result[c * rows + r] = source[r * columns + c];
+                    result[c * rows + r] = source[row * columns + c];
                 }
             }
 

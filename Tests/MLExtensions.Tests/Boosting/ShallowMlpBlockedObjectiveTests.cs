@@ -108,6 +108,30 @@ public sealed class ShallowMlpBlockedObjectiveTests
     }
 
     [TestMethod]
+    public void Objective_ZeroWeightRows_EqualDroppingThem()
+    {
+        // Zero weights on every third row, across blocks: the same value and gradient as the kept rows alone (mean and L2 over Σw).
+        int rows = ShallowMlp.BlockRows * 2 + 5, d = 6, units = 4, outputs = 2;
+        var (x, t, _) = Problem(rows, d, outputs, 13);
+        var weights = Enumerable.Range(0, rows).Select(i => i % 3 == 0 ? 0.0 : 1.0).ToArray();
+        var kept = Enumerable.Range(0, rows).Where(i => weights[i] > 0).ToArray();
+        var keptX = kept.SelectMany(i => x.Skip(i * d).Take(d)).ToArray();
+        var keptT = kept.SelectMany(i => t.Skip(i * outputs).Take(outputs)).ToArray();
+        var mlp = new ShallowMlp(d, units, outputs, ActivationKind.Sigmoid, new Random(8));
+        var theta = mlp.Parameters.ToArray();
+        var gradient = new double[theta.Length];
+        var expected = new double[theta.Length];
+        double value = mlp.Objective(x, t, weights, rows, 0.5, theta, gradient);
+        double dropped = mlp.Objective(keptX, keptT, kept.Length, 0.5, theta, expected);
+        Assert.AreEqual(dropped, value, 1e-12 * Math.Abs(dropped), "objective");
+        double largest = expected.Max(Math.Abs);
+        for (int i = 0; i < theta.Length; i++)
+        {
+            Assert.AreEqual(expected[i], gradient[i], 1e-12 * largest, $"gradient {i}");
+        }
+    }
+
+    [TestMethod]
     [DataRow(1, 1)]
     [DataRow(4, 3)]
     public void Fit_EndsWhereThePerRowLoopsEnd(int units, int outputs)
