@@ -22,6 +22,8 @@ switch (benchmark)
         return FitDisposeMemoryBenchmark.Run(rest);
     case "gbnn":
         return GbnnBenchmark.Run(rest);
+    case "gbnn-reference":
+        return GbnnReferenceBenchmark.Run(rest);
     case "optimizers":
         return OptimizerBenchmark.Run(rest);
     case "schedules":
@@ -41,6 +43,7 @@ switch (benchmark)
         Console.WriteLine("  fashion-mnist [--data DIR] [--epochs N] [--seeds N] [--no-baselines]");
         Console.WriteLine("  fit-dispose-memory [--data DIR] [--rows N] [--cycles N] [--gc]");
         Console.WriteLine("  gbnn [--data DIR] [--seed N] [--only diamonds,ames,spam,churn-5%,satellite] [--with-networks] [--no-baselines] [--variants eta:J:units,...]");
+        Console.WriteLine("  gbnn-reference [--data DIR] [--seeds 1,2,3,4,5] [--only spam,satellite,diamonds] [--settings 0,1] [--python CMD] [--gbnn-path DIR] [--blas-dir DIR] [--no-reference]");
         Console.WriteLine("  optimizers [--data DIR] (see Benchmarks/MLExtensions.Benchmarks/Optimizers)");
         Console.WriteLine("  schedules [--data DIR] [--epochs 5] [--seeds 3] [--rows 60000] [--eta 0.5] [--only cosine,...]");
         Console.WriteLine("  scoring [--data DIR] [--repeat N] [--hidden 256,128]");

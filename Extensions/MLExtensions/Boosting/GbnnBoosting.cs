@@ -11,9 +11,9 @@ internal static class GbnnBoosting
     /// <paramref name="outputs"/> is 1 or the class count. With <paramref name="validation"/>, the validation loss is measured
     /// after every step, boosting stops after <c>EarlyStoppingPatience</c> steps without a lower one, and only the steps up to the
     /// lowest one are returned. The returned initial score, step lengths and losses are in the label's units:
-    /// F_label = target.Mean + target.Scale·F (regression only).
+    /// F_label = target.Mean + target.Scale·F (regression only). <c>Work</c> sums the L-BFGS work of every trained step.
     /// </summary>
-    public static (double[] InitialScore, List<BoostingStep> Steps, int StepsTrained) Train(PredictionTask task, GbnnRows rows, int inputs,
+    public static (double[] InitialScore, List<BoostingStep> Steps, int StepsTrained, LbfgsWork Work) Train(PredictionTask task, GbnnRows rows, int inputs,
         int outputs, GradientBoostedNeuralNetworkOptionsBase options, int seed, GbnnRows? validation, (double Mean, double Scale) target,
         IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
     {
@@ -36,6 +36,7 @@ internal static class GbnnBoosting
         var steps = new List<BoostingStep>(stepCount);
         int best = 0; // steps kept: the prefix with the lowest validation loss
         double bestLoss = double.PositiveInfinity;
+        var work = new LbfgsWork(0, 0);
         var clock = new Stopwatch();
         var fitClock = Stopwatch.StartNew();
         for (int t = 0; t < stepCount; t++)
@@ -59,7 +60,8 @@ internal static class GbnnBoosting
             }
 
             var learner = new ShallowMlp(inputs, units, outputs, options.Activation, random);
-            learner.Fit(sampleX, sampleR, sampleW, sampleSize, options.L2Regularization, options.MaxIterations);
+            var (iterations, evaluations) = learner.Fit(sampleX, sampleR, sampleW, sampleSize, options.L2Regularization, options.MaxIterations);
+            work = new LbfgsWork(work.Iterations + iterations, work.Evaluations + evaluations);
             var h = learner.Predict(x, n); // on every row, not just the subsample
             double newton = GbnnLoss.NewtonStep(task, y, w, scores, h, residuals, outputs);
             if (options.MaxNewtonStep is { } cap)
@@ -111,7 +113,7 @@ internal static class GbnnBoosting
             steps.RemoveRange(Math.Max(best, 1), trained - Math.Max(best, 1));
         }
 
-        return (initial.Select(f => target.Mean + target.Scale * f).ToArray(), steps, trained);
+        return (initial.Select(f => target.Mean + target.Scale * f).ToArray(), steps, trained, work);
     }
 
     private static double[] Repeat(double[] initial, int rows)

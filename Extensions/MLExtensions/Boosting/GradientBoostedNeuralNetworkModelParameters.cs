@@ -43,6 +43,9 @@ public sealed class GradientBoostedNeuralNetworkModelParameters
     /// <summary>How many steps training ran before it stopped (early, or after all of them); at least <see cref="Steps"/>' count.</summary>
     public int StepsTrained { get; }
 
+    /// <summary>The L-BFGS work training did, summed over every trained step (not saved with the model; zero for a loaded one).</summary>
+    internal LbfgsWork Work { get; init; }
+
     /// <summary>Hidden units added per step (J).</summary>
     public int UnitsPerStep => Steps[0].HiddenBias.Count;
 

@@ -98,11 +98,14 @@ public abstract class GradientBoostedNeuralNetworkTrainerBase : IEstimator<Gradi
             : (Mean: 0.0, Scale: 1.0);
         var rows = ToBoosting(train, target);
         var validationRows = validation is null ? (GbnnRows?)null : ToBoosting(validation, target);
-        var (initial, steps, trained) = GbnnBoosting.Train(Task, rows, all.FeatureCount, outputs, o, seed, validationRows, target, _progress,
+        var (initial, steps, trained, work) = GbnnBoosting.Train(Task, rows, all.FeatureCount, outputs, o, seed, validationRows, target, _progress,
             cancellationToken);
         var label = input.Schema[o.LabelColumnName];
         var model = new GradientBoostedNeuralNetworkModelParameters(Task, all.FeatureCount, o.Activation, initial, steps, seed,
-            Task == PredictionTask.MulticlassClassification ? TrainerSchema.KeyNames(label, classCount) : null, trained);
+            Task == PredictionTask.MulticlassClassification ? TrainerSchema.KeyNames(label, classCount) : null, trained)
+        {
+            Work = work,
+        };
         return new GradientBoostedNeuralNetworkPredictionTransformer(model, o.FeatureColumnName,
             Task == PredictionTask.MulticlassClassification ? label.Annotations : null, steps.Count);
     }

@@ -18,8 +18,8 @@ internal static class Lbfgs
     /// <summary>Evaluates the objective at x and writes its gradient; returns the value.</summary>
     public delegate double Objective(ReadOnlySpan<double> x, Span<double> gradient);
 
-    /// <summary>Minimizes <paramref name="objective"/> from <paramref name="x"/> (updated in place); returns the iterations used.</summary>
-    public static int Minimize(Objective objective, double[] x, int maxIterations, int maxEvaluations = 15000, double gradientTolerance = 0)
+    /// <summary>Minimizes <paramref name="objective"/> from <paramref name="x"/> (updated in place); returns the iterations used and the objective evaluations.</summary>
+    public static (int Iterations, int Evaluations) Minimize(Objective objective, double[] x, int maxIterations, int maxEvaluations = 15000, double gradientTolerance = 0)
     {
         int p = x.Length;
         var g = new double[p];
@@ -118,7 +118,7 @@ internal static class Lbfgs
             }
         }
 
-        return iteration;
+        return (iteration, evaluations);
     }
 
     /// <summary>

@@ -1,4 +1,6 @@
+using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.InteropServices;
 
 namespace MLExtensions;
 
@@ -10,6 +12,9 @@ namespace MLExtensions;
 /// </summary>
 internal sealed class ShallowMlp
 {
+    /// <summary>Rows per block of the objective: a block's feature columns (D·m doubles) stay in cache between its forward and backward pass.</summary>
+    internal const int BlockRows = 512;
+
     private readonly int _inputs;
     private readonly int _units;
     private readonly int _outputs;
@@ -47,89 +52,159 @@ internal sealed class ShallowMlp
     /// <summary>All parameters, flat: hidden weights [J×D], hidden bias [J], output weights [K×J], output bias [K].</summary>
     internal double[] Parameters => _theta;
 
-    /// <summary>Fits to <paramref name="targets"/> ([n×K]) on <paramref name="x"/> ([n×D]), every row weighing 1; returns the L-BFGS iterations used.</summary>
-    public int Fit(double[] x, double[] targets, int rows, double alpha, int maxIterations) => Fit(x, targets, null, rows, alpha, maxIterations);
+    /// <summary>Fits to <paramref name="targets"/> ([n×K]) on <paramref name="x"/> ([n×D]), every row weighing 1; returns the L-BFGS iterations and objective evaluations used.</summary>
+    public (int Iterations, int Evaluations) Fit(double[] x, double[] targets, int rows, double alpha, int maxIterations) => Fit(x, targets, null, rows, alpha, maxIterations);
 
     /// <summary>Fits to <paramref name="targets"/> ([n×K]) on <paramref name="x"/> ([n×D]), each row's squared error weighed by
-    /// <paramref name="weights"/> (<c>null</c>: 1; the mean and the L2 scale then use the weight sum for n); returns the L-BFGS iterations used.</summary>
-    public int Fit(double[] x, double[] targets, double[]? weights, int rows, double alpha, int maxIterations)
+    /// <paramref name="weights"/> (<c>null</c>: 1; the mean and the L2 scale then use the weight sum for n); returns the L-BFGS iterations and objective evaluations used.</summary>
+    public (int Iterations, int Evaluations) Fit(double[] x, double[] targets, double[]? weights, int rows, double alpha, int maxIterations)
     {
-        var buffers = new Buffers(rows, _units, _outputs);
-        return Lbfgs.Minimize((theta, gradient) => Objective(x, targets, weights, rows, alpha, theta, gradient, buffers), _theta, maxIterations);
+        var buffers = new Buffers(x, targets, weights, rows, _inputs, _units, _outputs);
+        return Lbfgs.Minimize((theta, gradient) => Objective(buffers, alpha, theta, gradient), _theta, maxIterations);
     }
 
     /// <summary>The training objective at <paramref name="theta"/> (laid out like <see cref="Parameters"/>) and its gradient.</summary>
     internal double Objective(double[] x, double[] targets, int rows, double alpha, ReadOnlySpan<double> theta, Span<double> gradient) =>
-        Objective(x, targets, null, rows, alpha, theta, gradient, new Buffers(rows, _units, _outputs));
+        Objective(x, targets, null, rows, alpha, theta, gradient);
 
-    private double Objective(double[] x, double[] targets, double[]? weights, int rows, double alpha, ReadOnlySpan<double> theta, Span<double> gradient,
-                             Buffers buffers)
+    /// <summary>As the unweighted overload, each row's squared error weighed by <paramref name="weights"/> (<c>null</c>: 1).</summary>
+    internal double Objective(double[] x, double[] targets, double[]? weights, int rows, double alpha, ReadOnlySpan<double> theta, Span<double> gradient) =>
+        Objective(new Buffers(x, targets, weights, rows, _inputs, _units, _outputs), alpha, theta, gradient);
+
+    /// <summary>
+    /// The objective and its gradient in column operations over blocks of <see cref="BlockRows"/> rows: the rows sit in the
+    /// columns of the transposed features and targets, so every product runs over a block's rows at once (the reference's matrix
+    /// products, without per-row loops whose cost grew with J), and a block's features are read for the forward and the backward
+    /// pass while they are still in cache: Z = W1·Xᵀ + b1, A = act(Z), O = W2·A + b2, dO = w⊙(O − T)/(Σw·K), ∇W2 = dO·Aᵀ,
+    /// Δ = (W2ᵀ·dO)⊙act′(A), ∇W1 = Δ·X, each summed over the blocks.
+    /// </summary>
+    private double Objective(Buffers buffers, double alpha, ReadOnlySpan<double> theta, Span<double> gradient)
     {
-        var (hidden, output, delta) = (buffers.Hidden, buffers.Output, buffers.Delta);
-        Forward(theta, x, rows, hidden, output);
-        int w1 = _units * _inputs, b1 = w1, w2 = b1 + _units, b2 = w2 + _outputs * _units;
-        double loss = 0, penalty = 0;
+        int n = buffers.Rows, d = _inputs, j = _units, k = _outputs;
+        int w1 = 0, b1 = j * d, w2 = b1 + j, b2 = w2 + k * j;
+        var (xt, tt, weights, hidden, output, delta) = (buffers.FeaturesByColumn, buffers.TargetsByColumn, buffers.Weights, buffers.Hidden, buffers.Output, buffers.Delta);
+        double scale = 1.0 / (buffers.WeightTotal * k), loss = 0;
         gradient.Clear();
-        double total = rows;
-        if (weights is not null)
+        for (int start = 0; start < n; start += BlockRows)
         {
-            total = 0;
-            for (int n = 0; n < rows; n++) total += weights[n];
-        }
+            int m = Math.Min(BlockRows, n - start);
 
-        double scale = 1.0 / (total * _outputs);
-        for (int i = 0; i < output.Length; i++)
-        {
-            double e = output[i] - targets[i];
-            double weight = weights?[i / _outputs] ?? 1;
-            loss += weight * e * e;
-            output[i] = weight * e * scale; // now dObjective/dOutput
-        }
-
-        Array.Clear(delta);
-        for (int n = 0; n < rows; n++)
-        {
-            for (int k = 0; k < _outputs; k++)
+            // Forward: the block's hidden pre-activations, a feature column at a time for all units, then the activation in place.
+            for (int u = 0; u < j; u++)
             {
-                double d = output[n * _outputs + k];
-                gradient[b2 + k] += d;
-                for (int j = 0; j < _units; j++)
+                hidden.AsSpan(u * m, m).Fill(theta[b1 + u]);
+            }
+
+            for (int i = 0; i < d; i++)
+            {
+                var column = xt.AsSpan(i * n + start, m);
+                for (int u = 0; u < j; u++)
                 {
-                    gradient[w2 + k * _units + j] += d * hidden[n * _units + j];
-                    delta[n * _units + j] += d * theta[w2 + k * _units + j];
+                    var z = hidden.AsSpan(u * m, m);
+                    TensorPrimitives.MultiplyAdd(column, theta[w1 + u * d + i], z, z);
                 }
             }
 
-            for (int j = 0; j < _units; j++)
+            var a = hidden.AsSpan(0, j * m);
+            switch (_activation)
             {
-                double a = hidden[n * _units + j];
-                double derivative = _activation switch
+                case ActivationKind.Sigmoid:
+                    TensorPrimitives.Sigmoid(a, a);
+                    break;
+                case ActivationKind.Tanh:
+                    TensorPrimitives.Tanh(a, a);
+                    break;
+                default:
+                    TensorPrimitives.Max(a, 0.0, a);
+                    break;
+            }
+
+            // Outputs and their errors: the loss adds the (weighted) squared errors, then each error becomes dObjective/dOutput.
+            for (int c = 0; c < k; c++)
+            {
+                var o = output.AsSpan(c * m, m);
+                o.Fill(theta[b2 + c]);
+                for (int u = 0; u < j; u++)
                 {
-                    ActivationKind.Sigmoid => a * (1 - a),
-                    ActivationKind.Tanh => 1 - a * a,
-                    _ => a > 0 ? 1 : 0,
-                };
-                double d = delta[n * _units + j] * derivative;
-                gradient[b1 + j] += d;
-                var target = gradient.Slice(j * _inputs, _inputs);
-                TensorPrimitives.MultiplyAdd(x.AsSpan(n * _inputs, _inputs), d, target, target);
+                    TensorPrimitives.MultiplyAdd(hidden.AsSpan(u * m, m), theta[w2 + c * j + u], o, o);
+                }
+
+                TensorPrimitives.Subtract(o, tt.AsSpan(c * n + start, m), o);
+                if (weights is null)
+                {
+                    loss += TensorPrimitives.SumOfSquares<double>(o);
+                    TensorPrimitives.Multiply(o, scale, o);
+                }
+                else
+                {
+                    var weighted = delta.AsSpan(0, m); // scratch until the backward pass
+                    TensorPrimitives.Multiply(o, weights.AsSpan(start, m), weighted);
+                    loss += TensorPrimitives.Dot<double>(weighted, o);
+                    TensorPrimitives.Multiply(weighted, scale, o);
+                }
+
+                gradient[b2 + c] += TensorPrimitives.Sum<double>(o);
+                for (int u = 0; u < j; u++)
+                {
+                    gradient[w2 + c * j + u] += TensorPrimitives.Dot<double>(o, hidden.AsSpan(u * m, m));
+                }
+            }
+
+            // Backward: the error each hidden unit receives, through its activation, then the input weights' gradient.
+            for (int u = 0; u < j; u++)
+            {
+                var du = delta.AsSpan(u * m, m);
+                TensorPrimitives.Multiply(output.AsSpan(0, m), theta[w2 + u], du);
+                for (int c = 1; c < k; c++)
+                {
+                    TensorPrimitives.MultiplyAdd(output.AsSpan(c * m, m), theta[w2 + c * j + u], du, du);
+                }
+
+                ActivationDerivative(hidden.AsSpan(u * m, m), du);
+                gradient[b1 + u] += TensorPrimitives.Sum<double>(du);
+            }
+
+            for (int i = 0; i < d; i++)
+            {
+                var column = xt.AsSpan(i * n + start, m);
+                for (int u = 0; u < j; u++)
+                {
+                    gradient[w1 + u * d + i] += TensorPrimitives.Dot<double>(delta.AsSpan(u * m, m), column);
+                }
             }
         }
 
-        double l2 = alpha / total;
-        for (int i = 0; i < w1; i++)
-        {
-            penalty += theta[i] * theta[i];
-            gradient[i] += l2 * theta[i];
-        }
-
-        for (int i = w2; i < b2; i++)
-        {
-            penalty += theta[i] * theta[i];
-            gradient[i] += l2 * theta[i];
-        }
-
+        // L2 on the weights, not the biases.
+        double l2 = alpha / buffers.WeightTotal;
+        double penalty = TensorPrimitives.SumOfSquares(theta.Slice(w1, j * d)) + TensorPrimitives.SumOfSquares(theta.Slice(w2, k * j));
+        var g1 = gradient.Slice(w1, j * d);
+        TensorPrimitives.MultiplyAdd(theta.Slice(w1, j * d), l2, g1, g1);
+        var g2 = gradient.Slice(w2, k * j);
+        TensorPrimitives.MultiplyAdd(theta.Slice(w2, k * j), l2, g2, g2);
         return 0.5 * loss * scale + 0.5 * l2 * penalty;
+    }
+
+    /// <summary>Multiplies <paramref name="delta"/> by the activation's derivative, written in terms of the activation <paramref name="a"/>.</summary>
+    private void ActivationDerivative(ReadOnlySpan<double> a, Span<double> delta)
+    {
+        var av = MemoryMarshal.Cast<double, Vector<double>>(a);
+        var dv = MemoryMarshal.Cast<double, Vector<double>>(delta);
+        int tail = av.Length * Vector<double>.Count;
+        switch (_activation)
+        {
+            case ActivationKind.Sigmoid:
+                for (int i = 0; i < av.Length; i++) dv[i] *= av[i] * (Vector<double>.One - av[i]);
+                for (int i = tail; i < a.Length; i++) delta[i] *= a[i] * (1 - a[i]);
+                break;
+            case ActivationKind.Tanh:
+                for (int i = 0; i < av.Length; i++) dv[i] *= Vector<double>.One - av[i] * av[i];
+                for (int i = tail; i < a.Length; i++) delta[i] *= 1 - a[i] * a[i];
+                break;
+            default:
+                for (int i = 0; i < av.Length; i++) dv[i] = Vector.ConditionalSelect(Vector.GreaterThan(av[i], Vector<double>.Zero), dv[i], Vector<double>.Zero);
+                for (int i = tail; i < a.Length; i++) delta[i] = a[i] > 0 ? delta[i] : 0;
+                break;
+        }
     }
 
     /// <summary>The outputs [n×K] on <paramref name="x"/> ([n×D]).</summary>
@@ -175,13 +250,61 @@ internal sealed class ShallowMlp
         _ => throw new ArgumentOutOfRangeException(nameof(activation), activation, "GBNN supports Sigmoid, Tanh and ReLU."),
     };
 
-    /// <summary>Scratch arrays of one fit: hidden activations, outputs (then their gradient), hidden gradient.</summary>
-    private sealed class Buffers(int rows, int units, int outputs)
+    /// <summary>
+    /// One fit's rows transposed (a column per row: features [D×n], targets [K×n]), the weights and their total, and one block's scratch:
+    /// hidden activations [J×m], outputs (then their gradient) [K×m] and hidden gradient [J×m] (m ≤ <see cref="BlockRows"/>).
+    /// </summary>
+    private sealed class Buffers
     {
-        public double[] Hidden { get; } = new double[rows * units];
+        public Buffers(double[] x, double[] targets, double[]? weights, int rows, int inputs, int units, int outputs)
+        {
+            // Rows of weight 0 add exactly nothing: they are left out, so a fit with zero weights is the fit without those rows.
+            int[]? kept = weights is not null && weights.AsSpan(0, rows).Contains(0.0)
+                ? Enumerable.Range(0, rows).Where(i => weights[i] != 0).ToArray()
+                : null;
+            Rows = kept?.Length ?? rows;
+            FeaturesByColumn = Transpose(x, kept, Rows, inputs);
+            TargetsByColumn = Transpose(targets, kept, Rows, outputs);
+            Weights = weights is null ? null : kept is null ? weights.AsSpan(0, rows).ToArray() : Array.ConvertAll(kept, i => weights[i]);
+            WeightTotal = Weights is null ? rows : Weights.Sum();
+            rows = Rows;
+            int block = Math.Min(rows, BlockRows);
+            Hidden = new double[block * units];
+            Output = new double[block * outputs];
+            Delta = new double[block * units];
+        }
 
-        public double[] Output { get; } = new double[rows * outputs];
+        public int Rows { get; }
 
-        public double[] Delta { get; } = new double[rows * units];
+        public double[] FeaturesByColumn { get; }
+
+        public double[] TargetsByColumn { get; }
+
+        public double[]? Weights { get; }
+
+        /// <summary>n, or the weight sum: the mean's denominator and the L2 penalty's scale.</summary>
+        public double WeightTotal { get; }
+
+        public double[] Hidden { get; }
+
+        public double[] Output { get; }
+
+        public double[] Delta { get; }
+
+        /// <summary>Rows <paramref name="kept"/> (<c>null</c>: the first <paramref name="rows"/>) of the row-major <paramref name="source"/>, as columns.</summary>
+        private static double[] Transpose(double[] source, int[]? kept, int rows, int columns)
+        {
+            var result = new double[rows * columns];
+            for (int r = 0; r < rows; r++)
+            {
+                int row = kept?[r] ?? r;
+                for (int c = 0; c < columns; c++)
+                {
+                    result[c * rows + r] = source[row * columns + c];
+                }
+            }
+
+            return result;
+        }
     }
 }
