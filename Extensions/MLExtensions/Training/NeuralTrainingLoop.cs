@@ -110,6 +110,7 @@ internal sealed class NeuralTrainingLoop
         int epochsWithoutImprovement = 0;
         double learningRate = groups.Count > 0 ? groups[0].LearningRate : 0;
         var fitClock = Stopwatch.StartNew();
+        var profile = _options.Profile;
 
         for (int epoch = 1; epoch <= _options.Epochs; epoch++)
         {
@@ -126,72 +127,100 @@ internal sealed class NeuralTrainingLoop
                 for (int start = 0; policy.IsFixed ? b < batchesPerEpoch : start < train.RowCount; b++)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
-                    using var scope = NewDisposeScope();
-                    using var sc = new StepScalars();
-                    int count = policy.IsFixed
-                        ? b == batchesPerEpoch - 1 ? train.RowCount - start : batchSize
-                        : Math.Min(batchSize, train.RowCount - start);
-                    var index = permutation.narrow(0, start, count);
-                    var x = trainTensors.Features.index_select(0, index);
-                    var y = trainTensors.Labels.index_select(0, index);
-                    var w = trainTensors.Weights?.index_select(0, index);
-
-                    long scheduleStep = policy.IsFixed ? step : (long)((Int128)samplesSeen * totalSteps / totalSamples);
-                    var context = new TrainingStepContext(scheduleStep, totalSteps, step, epoch, samplesSeen, totalSamples, count, learningRateScale);
-                    var captures = policy.NeedsStatistics(context) ? new List<LayerCapture>() : null;
-
-                    optimizer.zero_grad();
-                    var loss = Loss(network.ForwardCapturing(x, captures), y, w, sc);
-                    loss.backward();
-                    var (gradNorm, gradL1Norm) = GradientNorms(parameters, sc);
-                    GradientNoiseStatistics? statistics = captures is null ? null : PerSampleGradients.Statistics(captures, parameters, count);
-                    if (_options.GradientClipNorm is { } maxNorm)
+                    long lap = profile is null ? 0 : TrainingLoopProfile.Now();
+                    var scope = NewDisposeScope();
+                    var sc = new StepScalars();
+                    try
                     {
-                        var clipFactor = (sc[maxNorm] / gradNorm.add(sc[1e-6], alpha: sc.One)).clamp_max(sc[1.0]);
-                        foreach (var p in parameters)
+                        int count = policy.IsFixed
+                            ? b == batchesPerEpoch - 1 ? train.RowCount - start : batchSize
+                            : Math.Min(batchSize, train.RowCount - start);
+                        var index = permutation.narrow(0, start, count);
+                        var x = trainTensors.Features.index_select(0, index);
+                        var y = trainTensors.Labels.index_select(0, index);
+                        var w = trainTensors.Weights?.index_select(0, index);
+                        profile?.Lap(TrainingLoopPhase.BatchGathering, ref lap);
+
+                        long scheduleStep = policy.IsFixed ? step : (long)((Int128)samplesSeen * totalSteps / totalSamples);
+                        var context = new TrainingStepContext(scheduleStep, totalSteps, step, epoch, samplesSeen, totalSamples, count, learningRateScale);
+                        var captures = policy.NeedsStatistics(context) ? new List<LayerCapture>() : null;
+                        profile?.Lap(TrainingLoopPhase.Bookkeeping, ref lap);
+
+                        optimizer.zero_grad();
+                        profile?.Lap(TrainingLoopPhase.ZeroGrad, ref lap);
+                        var output = network.ForwardCapturing(x, captures);
+                        profile?.Lap(TrainingLoopPhase.Forward, ref lap);
+                        var loss = Loss(output, y, w, sc);
+                        profile?.Lap(TrainingLoopPhase.Loss, ref lap);
+                        loss.backward();
+                        profile?.Lap(TrainingLoopPhase.Backward, ref lap);
+                        var (gradNorm, gradL1Norm) = GradientNorms(parameters, sc);
+                        GradientNoiseStatistics? statistics = captures is null ? null : PerSampleGradients.Statistics(captures, parameters, count);
+                        if (_options.GradientClipNorm is { } maxNorm)
                         {
-                            if (p.grad is { } g) g.mul_(clipFactor.to(g.dtype));
+                            var clipFactor = (sc[maxNorm] / gradNorm.add(sc[1e-6], alpha: sc.One)).clamp_max(sc[1.0]);
+                            foreach (var p in parameters)
+                            {
+                                if (p.grad is { } g) g.mul_(clipFactor.to(g.dtype));
+                            }
                         }
-                    }
-                    controller.BeforeStep(context);
-                    learningRate = groups.Count > 0 ? groups[0].LearningRate : 0;
-                    optimizer.step();
-                    controller.AfterStep(context);
-                    if (_options.WeightDecay > 0)
-                    {
-                        using var noGrad = no_grad();
-                        foreach (var p in decayed) p.mul_(sc[1 - learningRate * _options.WeightDecay]);
-                    }
-                    lossSum.add_(loss.detach(), alpha: sc[count]);
-                    gradNormSum.add_(gradNorm, alpha: sc.One);
-                    stepNorms[b][0].copy_(gradNorm.reshape([]));
-                    stepNorms[b][1].copy_(gradL1Norm.reshape([]));
-                    step++;
-                    samplesSeen += count;
-                    start += count;
-                    if (!policy.IsFixed)
-                    {
-                        int next = policy.NextBatchSize(context, statistics);
-                        if (next < batchSize)
-                            throw new InvalidOperationException($"The batch-size policy shrank the batch from {batchSize} to {next}; batches may only grow.");
-                        if (next != batchSize)
+                        profile?.Lap(TrainingLoopPhase.GradientNorms, ref lap);
+                        controller.BeforeStep(context);
+                        learningRate = groups.Count > 0 ? groups[0].LearningRate : 0;
+                        profile?.Lap(TrainingLoopPhase.Schedule, ref lap);
+                        optimizer.step();
+                        profile?.Lap(TrainingLoopPhase.OptimizerStep, ref lap);
+                        controller.AfterStep(context);
+                        profile?.Lap(TrainingLoopPhase.Schedule, ref lap);
+                        if (_options.WeightDecay > 0)
                         {
-                            batchSize = next;
-                            learningRateScale = BatchSizeScalingRule.Factor(scaling, batchSize, referenceBatchSize, train.RowCount);
+                            using var noGrad = no_grad();
+                            foreach (var p in decayed) p.mul_(sc[1 - learningRate * _options.WeightDecay]);
                         }
-                    }
-
-                    if (progress is not null && _options.ProgressBatchInterval is { } every && (b + 1) % every == 0 && b + 1 < batchesPerEpoch)
-                    {
-                        progress.Report(new TrainingProgress(epoch, _options.Epochs, lossSum.item<double>() / start, null, learningRate,
-                            gradNormSum.item<double>() / (b + 1), clock.Elapsed.TotalSeconds)
+                        profile?.Lap(TrainingLoopPhase.WeightDecay, ref lap);
+                        lossSum.add_(loss.detach(), alpha: sc[count]);
+                        gradNormSum.add_(gradNorm, alpha: sc.One);
+                        stepNorms[b][0].copy_(gradNorm.reshape([]));
+                        stepNorms[b][1].copy_(gradL1Norm.reshape([]));
+                        step++;
+                        samplesSeen += count;
+                        start += count;
+                        if (!policy.IsFixed)
                         {
-                            Kind = TrainingProgressKind.Batch, Batch = b + 1, BatchCount = batchesPerEpoch, ElapsedSeconds = fitClock.Elapsed.TotalSeconds,
-                        });
+                            int next = policy.NextBatchSize(context, statistics);
+                            if (next < batchSize)
+                                throw new InvalidOperationException($"The batch-size policy shrank the batch from {batchSize} to {next}; batches may only grow.");
+                            if (next != batchSize)
+                            {
+                                batchSize = next;
+                                learningRateScale = BatchSizeScalingRule.Factor(scaling, batchSize, referenceBatchSize, train.RowCount);
+                            }
+                        }
+
+                        if (progress is not null && _options.ProgressBatchInterval is { } every && (b + 1) % every == 0 && b + 1 < batchesPerEpoch)
+                        {
+                            progress.Report(new TrainingProgress(epoch, _options.Epochs, lossSum.item<double>() / start, null, learningRate,
+                                gradNormSum.item<double>() / (b + 1), clock.Elapsed.TotalSeconds)
+                            {
+                                Kind = TrainingProgressKind.Batch, Batch = b + 1, BatchCount = batchesPerEpoch, ElapsedSeconds = fitClock.Elapsed.TotalSeconds,
+                            });
+                        }
+                        profile?.Lap(TrainingLoopPhase.Bookkeeping, ref lap);
+                    }
+                    finally
+                    {
+                        scope.Dispose();
+                        sc.Dispose();
+                        if (profile is not null)
+                        {
+                            profile.Lap(TrainingLoopPhase.Dispose, ref lap);
+                            profile.CountStep();
+                        }
                     }
                 }
             }
 
+            long epochEnd = profile is null ? 0 : TrainingLoopProfile.Now();
             double trainingLoss = lossSum.item<double>() / train.RowCount;
             double meanGradNorm = gradNormSum.item<double>() / Math.Max(b, 1);
             double[] norms;
@@ -218,6 +247,7 @@ internal sealed class NeuralTrainingLoop
             });
             progress?.Report(new TrainingProgress(epoch, _options.Epochs, trainingLoss, validationLoss, learningRate, meanGradNorm,
                                                   clock.Elapsed.TotalSeconds) { BatchCount = batchesPerEpoch, ElapsedSeconds = fitClock.Elapsed.TotalSeconds });
+            profile?.Lap(TrainingLoopPhase.EpochEnd, ref epochEnd);
 
             if (validationLoss is { } current)
             {
