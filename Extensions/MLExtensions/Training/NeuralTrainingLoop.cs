@@ -111,13 +111,15 @@ internal sealed class NeuralTrainingLoop
         double learningRate = groups.Count > 0 ? groups[0].LearningRate : 0;
         var fitClock = Stopwatch.StartNew();
         var profile = _options.Profile;
+        // The scalars every step passes (1, the batch sizes, the clipping constants) live for the whole run; only the weight-decay
+        // factor, which follows the learning rate, is made per step.
+        using var sc = new StepScalars();
 
         for (int epoch = 1; epoch <= _options.Epochs; epoch++)
         {
             var clock = Stopwatch.StartNew();
             network.train();
             using var lossSum = torch.zeros(1, dtype: ScalarType.Float64, device: device);
-            using var gradNormSum = torch.zeros(1, dtype: ScalarType.Float64, device: device);
             // Column 0: the ℓ2 norm of every step's gradient, column 1: its ℓ1 norm; read back once at the epoch's end. The batch
             // only grows, so the epoch has at most batchesPerEpoch steps.
             using var stepNorms = torch.zeros(batchesPerEpoch, 2, dtype: ScalarType.Float64, device: device);
@@ -129,7 +131,6 @@ internal sealed class NeuralTrainingLoop
                     cancellationToken.ThrowIfCancellationRequested();
                     long lap = profile is null ? 0 : TrainingLoopProfile.Now();
                     var scope = NewDisposeScope();
-                    var sc = new StepScalars();
                     try
                     {
                         int count = policy.IsFixed
@@ -146,7 +147,9 @@ internal sealed class NeuralTrainingLoop
                         var captures = policy.NeedsStatistics(context) ? new List<LayerCapture>() : null;
                         profile?.Lap(TrainingLoopPhase.Bookkeeping, ref lap);
 
-                        optimizer.zero_grad();
+                        // Gradients are dropped rather than zeroed: backward then stores fresh ones instead of adding to zeros (the
+                        // same values, one pass less per parameter). Every optimizer here reads p.grad anew in each step.
+                        network.zero_grad(set_to_none: true);
                         profile?.Lap(TrainingLoopPhase.ZeroGrad, ref lap);
                         var output = network.ForwardCapturing(x, captures);
                         profile?.Lap(TrainingLoopPhase.Forward, ref lap);
@@ -154,11 +157,11 @@ internal sealed class NeuralTrainingLoop
                         profile?.Lap(TrainingLoopPhase.Loss, ref lap);
                         loss.backward();
                         profile?.Lap(TrainingLoopPhase.Backward, ref lap);
-                        var (gradNorm, gradL1Norm) = GradientNorms(parameters, sc);
+                        var norms = GradientNorms(parameters);
                         GradientNoiseStatistics? statistics = captures is null ? null : PerSampleGradients.Statistics(captures, parameters, count);
                         if (_options.GradientClipNorm is { } maxNorm)
                         {
-                            var clipFactor = (sc[maxNorm] / gradNorm.add(sc[1e-6], alpha: sc.One)).clamp_max(sc[1.0]);
+                            var clipFactor = (sc[maxNorm] / norms[0].add(sc[1e-6], alpha: sc.One)).clamp_max(sc[1.0]);
                             foreach (var p in parameters)
                             {
                                 if (p.grad is { } g) g.mul_(clipFactor.to(g.dtype));
@@ -175,13 +178,12 @@ internal sealed class NeuralTrainingLoop
                         if (_options.WeightDecay > 0)
                         {
                             using var noGrad = no_grad();
-                            foreach (var p in decayed) p.mul_(sc[1 - learningRate * _options.WeightDecay]);
+                            using var decay = new StepScalars();
+                            foreach (var p in decayed) p.mul_(decay[1 - learningRate * _options.WeightDecay]);
                         }
                         profile?.Lap(TrainingLoopPhase.WeightDecay, ref lap);
                         lossSum.add_(loss.detach(), alpha: sc[count]);
-                        gradNormSum.add_(gradNorm, alpha: sc.One);
-                        stepNorms[b][0].copy_(gradNorm.reshape([]));
-                        stepNorms[b][1].copy_(gradL1Norm.reshape([]));
+                        stepNorms[b].copy_(norms);
                         step++;
                         samplesSeen += count;
                         start += count;
@@ -200,7 +202,7 @@ internal sealed class NeuralTrainingLoop
                         if (progress is not null && _options.ProgressBatchInterval is { } every && (b + 1) % every == 0 && b + 1 < batchesPerEpoch)
                         {
                             progress.Report(new TrainingProgress(epoch, _options.Epochs, lossSum.item<double>() / start, null, learningRate,
-                                gradNormSum.item<double>() / (b + 1), clock.Elapsed.TotalSeconds)
+                                MeanOfColumn(ReadNorms(stepNorms, b + 1), 0), clock.Elapsed.TotalSeconds)
                             {
                                 Kind = TrainingProgressKind.Batch, Batch = b + 1, BatchCount = batchesPerEpoch, ElapsedSeconds = fitClock.Elapsed.TotalSeconds,
                             });
@@ -210,7 +212,6 @@ internal sealed class NeuralTrainingLoop
                     finally
                     {
                         scope.Dispose();
-                        sc.Dispose();
                         if (profile is not null)
                         {
                             profile.Lap(TrainingLoopPhase.Dispose, ref lap);
@@ -222,9 +223,8 @@ internal sealed class NeuralTrainingLoop
 
             long epochEnd = profile is null ? 0 : TrainingLoopProfile.Now();
             double trainingLoss = lossSum.item<double>() / train.RowCount;
-            double meanGradNorm = gradNormSum.item<double>() / Math.Max(b, 1);
-            double[] norms;
-            using (NewDisposeScope()) norms = stepNorms.narrow(0, 0, b).cpu().contiguous().data<double>().ToArray();
+            double[] stepNormValues = ReadNorms(stepNorms, b);
+            double meanGradNorm = MeanOfColumn(stepNormValues, 0);
             if (!double.IsFinite(trainingLoss))
                 throw new InvalidOperationException(
                     $"The training loss became {(double.IsNaN(trainingLoss) ? "NaN" : "infinite")} in epoch {epoch}. " +
@@ -242,8 +242,8 @@ internal sealed class NeuralTrainingLoop
                 BatchSize = batchSize,
                 OptimizerSteps = b,
                 Momentum = momentum?.Get(),
-                StepGradientNorms = Enumerable.Range(0, b).Select(i => norms[2 * i]).ToArray(),
-                StepGradientL1Norms = Enumerable.Range(0, b).Select(i => norms[2 * i + 1]).ToArray(),
+                StepGradientNorms = Enumerable.Range(0, b).Select(i => stepNormValues[2 * i]).ToArray(),
+                StepGradientL1Norms = Enumerable.Range(0, b).Select(i => stepNormValues[2 * i + 1]).ToArray(),
             });
             progress?.Report(new TrainingProgress(epoch, _options.Epochs, trainingLoss, validationLoss, learningRate, meanGradNorm,
                                                   clock.Elapsed.TotalSeconds) { BatchCount = batchesPerEpoch, ElapsedSeconds = fitClock.Elapsed.TotalSeconds });
@@ -308,19 +308,36 @@ internal sealed class NeuralTrainingLoop
         return total.item<double>() / Math.Max(denominator, 1e-12);
     }
 
-    /// <summary>The global gradient's ℓ2 norm (summed as before, so clipping is unchanged) and ℓ1 norm, as 0-d tensors on the device.</summary>
-    private static (Tensor L2, Tensor L1) GradientNorms(IReadOnlyList<Parameter> parameters, StepScalars sc)
+    /// <summary>The global gradient's ℓ2 norm and ℓ1 norm, as a tensor [2] on the device: one norm kernel per parameter and
+    /// norm (no squared or absolute copies of the gradients), then the ℓ2 norm of the per-parameter ℓ2 norms and the sum of the ℓ1 norms.</summary>
+    private static Tensor GradientNorms(IReadOnlyList<Parameter> parameters)
     {
-        Tensor? sum = null, abs = null;
+        var l2 = new List<Tensor>(parameters.Count);
+        var l1 = new List<Tensor>(parameters.Count);
         foreach (var p in parameters)
         {
             if (p.grad is not { } g) continue;
-            var squares = g.pow(sc[2]).sum();
-            sum = sum is null ? squares : sum.add_(squares, alpha: sc[1]);
-            var absolute = g.abs().sum();
-            abs = abs is null ? absolute : abs.add_(absolute, alpha: sc[1]);
+            l2.Add(g.norm(2f));
+            l1.Add(g.norm(1f));
         }
-        return sum is null ? (torch.zeros(1), torch.zeros(1)) : (sum.sqrt(), abs!);
+        if (l2.Count == 0) return torch.zeros(2);
+        return torch.stack([torch.stack(l2).norm(2f), torch.stack(l1).sum()]);
+    }
+
+    /// <summary>The first <paramref name="steps"/> rows of the epoch's [steps, 2] norm table, row-major, on the CPU.</summary>
+    private static double[] ReadNorms(Tensor stepNorms, int steps)
+    {
+        using var scope = NewDisposeScope();
+        return stepNorms.narrow(0, 0, steps).cpu().contiguous().data<double>().ToArray();
+    }
+
+    /// <summary>The mean of one column of a row-major table with two columns, summed in row order (0 for no rows).</summary>
+    private static double MeanOfColumn(double[] table, int column)
+    {
+        int rows = table.Length / 2;
+        double sum = 0;
+        for (int i = 0; i < rows; i++) sum += table[2 * i + column];
+        return sum / Math.Max(rows, 1);
     }
 
     private static (double Mean, double Scale) TargetScaling(PackedData data)
