@@ -43,6 +43,7 @@ public static class LoopProfileBenchmark
                               $"{profile.Steps} steps, final training loss {model.Model.History[^1].TrainingLoss:0.000000}");
         }
 
+        if (args.Contains("--kernels")) Kernels();
         var bare = BareLoopProfile(train, epochs, seed);
         Console.WriteLine();
         Console.WriteLine($"{"phase",-16} {"trainer s/epoch",16} {"µs/step",9} {"share",7} {"bare s/epoch",13} {"µs/step",9}");
@@ -55,6 +56,35 @@ public static class LoopProfileBenchmark
         Console.WriteLine($"{"total",-16} {profile.TotalSeconds / epochs,16:0.000} {profile.TotalSeconds / profile.Steps * 1e6,9:0} {"",7} " +
                           $"{bare.Values.Sum() / epochs,13:0.000} {bare.Values.Sum() / bare.Steps * 1e6,9:0}");
         return 0;
+    }
+
+    /// <summary>Candidate kernels for the per-step gradient norms on a 256 x 784 gradient: median µs per call over interleaved rounds.</summary>
+    private static void Kernels()
+    {
+        using var g = torch.rand(256, 784);
+        using var flat = g.view(-1);
+        var candidates = new (string Name, Func<Tensor> Op)[]
+        {
+            ("pow(2).sum()", () => { using var two = 2.0.ToScalar(); using var sq = g.pow(two); return sq.sum(); }),
+            ("norm(2)", () => g.norm(2f)),
+            ("dot(g, g)", () => flat.dot(flat)),
+            ("abs().sum()", () => { using var a = g.abs(); return a.sum(); }),
+            ("norm(1)", () => g.norm(1f)),
+            ("zero_()", () => g.clone().zero_()),
+            ("clone()", () => g.clone()),
+        };
+        var times = candidates.Select(_ => new List<double>()).ToArray();
+        for (int round = 0; round < 30; round++)
+        {
+            for (int c = 0; c < candidates.Length; c++)
+            {
+                long t = Stopwatch.GetTimestamp();
+                for (int i = 0; i < 20; i++) candidates[c].Op().Dispose();
+                times[c].Add((Stopwatch.GetTimestamp() - t) / (double)Stopwatch.Frequency / 20 * 1e6);
+            }
+        }
+        Console.WriteLine("kernel (256 x 784 float)   median µs/call");
+        for (int c = 0; c < candidates.Length; c++) Console.WriteLine($"  {candidates[c].Name,-24} {Median(times[c]),8:0.0}");
     }
 
     /// <summary>The bare loop of <c>-- fashion-mnist</c> (TorchSharp's Adam), each phase timed the same way.</summary>
