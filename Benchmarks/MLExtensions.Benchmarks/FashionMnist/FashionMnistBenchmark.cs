@@ -87,8 +87,11 @@ public static class FashionMnistBenchmark
         return 0;
     }
 
-    private static (double[] EpochSeconds, double Fit, double Accuracy) FromReference(PyTorchReference.Result result) =>
-        (result.EpochSeconds, result.FitSeconds, result.TestAccuracy);
+    private static (double[] EpochSeconds, double Fit, double Accuracy) FromReference(PyTorchReference.Result result)
+    {
+        Console.WriteLine($"  PyTorch {result.Version}, {result.Threads} thread(s), BLAS: {(result.Blas.Length == 0 ? "unknown" : string.Join(", ", result.Blas.Select(Path.GetFileName)))}");
+        return (result.EpochSeconds, result.FitSeconds, result.TestAccuracy);
+    }
 
     /// <summary>The trainer's whole <c>Fit</c> (reading the cached view, packing, epochs) and its test accuracy.</summary>
     private static (double[] EpochSeconds, double Fit, double Accuracy) Trainer(MLContext ml, IDataView trainView, IDataView testView, int epochs,
