@@ -20,6 +20,8 @@ switch (benchmark)
         return FashionMnistBenchmark.Run(rest);
     case "fit-dispose-memory":
         return FitDisposeMemoryBenchmark.Run(rest);
+    case "loop-profile":
+        return LoopProfileBenchmark.Run(rest);
     case "gbnn":
         return GbnnBenchmark.Run(rest);
     case "gbnn-reference":
@@ -40,8 +42,9 @@ switch (benchmark)
         Console.WriteLine("Benchmarks:");
         Console.WriteLine("  automl-hpo [--datasets churn,fashion] [--seeds 10] [--first-seed 0] [--max-epochs 27] [--budget-epochs 810] [--rows 4000] [--methods random,tpe,cfo,random+asha,tpe+asha] [--asha-min-resource 1] [--asha-reduction-factor 3] [--output DIR]");
         Console.WriteLine("  automl-propose [--trials N] [--repeat N]");
-        Console.WriteLine("  fashion-mnist [--data DIR] [--epochs N] [--seeds N] [--no-baselines]");
+        Console.WriteLine("  fashion-mnist [--data DIR] [--epochs N] [--seeds N] [--threads 2] [--python CMD | env MLEXT_PYTHON] [--no-reference] [--no-baselines]");
         Console.WriteLine("  fit-dispose-memory [--data DIR] [--rows N] [--cycles N] [--gc]");
+        Console.WriteLine("  loop-profile [--data DIR] [--epochs 2] [--threads 2] [--seed 1]");
         Console.WriteLine("  gbnn [--data DIR] [--seed N] [--only diamonds,ames,spam,churn-5%,satellite] [--with-networks] [--no-baselines] [--variants eta:J:units,...]");
         Console.WriteLine("  gbnn-reference [--data DIR] [--seeds 1,2,3,4,5] [--only spam,satellite,diamonds] [--settings 0,1] [--python CMD] [--gbnn-path DIR] [--blas-dir DIR] [--no-reference]");
         Console.WriteLine("  optimizers [--data DIR] (see Benchmarks/MLExtensions.Benchmarks/Optimizers)");

@@ -103,6 +103,10 @@ public abstract class NeuralNetworkOptionsBase : TrainerOptionsBase
     /// <value>Default <c>null</c>: one report per epoch only. At least 1 when set.</value>
     public int? ProgressBatchInterval { get; set; }
 
+    /// <summary>Benchmarks only: receives the time of each phase of every training step (see <see cref="TrainingLoopProfile"/>).</summary>
+    /// <value>Default <c>null</c>: nothing is measured. The copy a trainer makes shares the instance.</value>
+    internal TrainingLoopProfile? Profile { get; set; }
+
     // ---- Batch-size policy and learning-rate scaling with the batch size (issue #11). Kept in one block to ease merging. ----
 
     /// <summary>How the batch size evolves during the run, starting from <see cref="BatchSize"/>.</summary>

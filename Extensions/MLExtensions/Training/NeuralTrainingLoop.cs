@@ -110,13 +110,16 @@ internal sealed class NeuralTrainingLoop
         int epochsWithoutImprovement = 0;
         double learningRate = groups.Count > 0 ? groups[0].LearningRate : 0;
         var fitClock = Stopwatch.StartNew();
+        var profile = _options.Profile;
+        // The scalars every step passes (1, the batch sizes, the clipping constants) live for the whole run; only the weight-decay
+        // factor, which follows the learning rate, is made per step.
+        using var sc = new StepScalars();
 
         for (int epoch = 1; epoch <= _options.Epochs; epoch++)
         {
             var clock = Stopwatch.StartNew();
             network.train();
             using var lossSum = torch.zeros(1, dtype: ScalarType.Float64, device: device);
-            using var gradNormSum = torch.zeros(1, dtype: ScalarType.Float64, device: device);
             // Column 0: the ℓ2 norm of every step's gradient, column 1: its ℓ1 norm; read back once at the epoch's end. The batch
             // only grows, so the epoch has at most batchesPerEpoch steps.
             using var stepNorms = torch.zeros(batchesPerEpoch, 2, dtype: ScalarType.Float64, device: device);
@@ -126,76 +129,102 @@ internal sealed class NeuralTrainingLoop
                 for (int start = 0; policy.IsFixed ? b < batchesPerEpoch : start < train.RowCount; b++)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
-                    using var scope = NewDisposeScope();
-                    using var sc = new StepScalars();
-                    int count = policy.IsFixed
-                        ? b == batchesPerEpoch - 1 ? train.RowCount - start : batchSize
-                        : Math.Min(batchSize, train.RowCount - start);
-                    var index = permutation.narrow(0, start, count);
-                    var x = trainTensors.Features.index_select(0, index);
-                    var y = trainTensors.Labels.index_select(0, index);
-                    var w = trainTensors.Weights?.index_select(0, index);
-
-                    long scheduleStep = policy.IsFixed ? step : (long)((Int128)samplesSeen * totalSteps / totalSamples);
-                    var context = new TrainingStepContext(scheduleStep, totalSteps, step, epoch, samplesSeen, totalSamples, count, learningRateScale);
-                    var captures = policy.NeedsStatistics(context) ? new List<LayerCapture>() : null;
-
-                    optimizer.zero_grad();
-                    var loss = Loss(network.ForwardCapturing(x, captures), y, w, sc);
-                    loss.backward();
-                    var (gradNorm, gradL1Norm) = GradientNorms(parameters, sc);
-                    GradientNoiseStatistics? statistics = captures is null ? null : PerSampleGradients.Statistics(captures, parameters, count);
-                    if (_options.GradientClipNorm is { } maxNorm)
+                    long lap = profile is null ? 0 : TrainingLoopProfile.Now();
+                    var scope = NewDisposeScope();
+                    try
                     {
-                        var clipFactor = (sc[maxNorm] / gradNorm.add(sc[1e-6], alpha: sc.One)).clamp_max(sc[1.0]);
-                        foreach (var p in parameters)
+                        int count = policy.IsFixed
+                            ? b == batchesPerEpoch - 1 ? train.RowCount - start : batchSize
+                            : Math.Min(batchSize, train.RowCount - start);
+                        var index = permutation.narrow(0, start, count);
+                        var x = trainTensors.Features.index_select(0, index);
+                        var y = trainTensors.Labels.index_select(0, index);
+                        var w = trainTensors.Weights?.index_select(0, index);
+                        profile?.Lap(TrainingLoopPhase.BatchGathering, ref lap);
+
+                        long scheduleStep = policy.IsFixed ? step : (long)((Int128)samplesSeen * totalSteps / totalSamples);
+                        var context = new TrainingStepContext(scheduleStep, totalSteps, step, epoch, samplesSeen, totalSamples, count, learningRateScale);
+                        var captures = policy.NeedsStatistics(context) ? new List<LayerCapture>() : null;
+                        profile?.Lap(TrainingLoopPhase.Bookkeeping, ref lap);
+
+                        // Gradients are dropped rather than zeroed: backward then stores fresh ones instead of adding to zeros (the
+                        // same values, one pass less per parameter). Every optimizer here reads p.grad anew in each step.
+                        network.zero_grad(set_to_none: true);
+                        profile?.Lap(TrainingLoopPhase.ZeroGrad, ref lap);
+                        var output = network.ForwardCapturing(x, captures);
+                        profile?.Lap(TrainingLoopPhase.Forward, ref lap);
+                        var loss = Loss(output, y, w, sc);
+                        profile?.Lap(TrainingLoopPhase.Loss, ref lap);
+                        loss.backward();
+                        profile?.Lap(TrainingLoopPhase.Backward, ref lap);
+                        var norms = GradientNorms(parameters);
+                        GradientNoiseStatistics? statistics = captures is null ? null : PerSampleGradients.Statistics(captures, parameters, count);
+                        if (_options.GradientClipNorm is { } maxNorm)
                         {
-                            if (p.grad is { } g) g.mul_(clipFactor.to(g.dtype));
+                            var clipFactor = (sc[maxNorm] / norms[0].add(sc[1e-6], alpha: sc.One)).clamp_max(sc[1.0]);
+                            foreach (var p in parameters)
+                            {
+                                if (p.grad is { } g) g.mul_(clipFactor.to(g.dtype));
+                            }
                         }
-                    }
-                    controller.BeforeStep(context);
-                    learningRate = groups.Count > 0 ? groups[0].LearningRate : 0;
-                    optimizer.step();
-                    controller.AfterStep(context);
-                    if (_options.WeightDecay > 0)
-                    {
-                        using var noGrad = no_grad();
-                        foreach (var p in decayed) p.mul_(sc[1 - learningRate * _options.WeightDecay]);
-                    }
-                    lossSum.add_(loss.detach(), alpha: sc[count]);
-                    gradNormSum.add_(gradNorm, alpha: sc.One);
-                    stepNorms[b][0].copy_(gradNorm.reshape([]));
-                    stepNorms[b][1].copy_(gradL1Norm.reshape([]));
-                    step++;
-                    samplesSeen += count;
-                    start += count;
-                    if (!policy.IsFixed)
-                    {
-                        int next = policy.NextBatchSize(context, statistics);
-                        if (next < batchSize)
-                            throw new InvalidOperationException($"The batch-size policy shrank the batch from {batchSize} to {next}; batches may only grow.");
-                        if (next != batchSize)
+                        profile?.Lap(TrainingLoopPhase.GradientNorms, ref lap);
+                        controller.BeforeStep(context);
+                        learningRate = groups.Count > 0 ? groups[0].LearningRate : 0;
+                        profile?.Lap(TrainingLoopPhase.Schedule, ref lap);
+                        optimizer.step();
+                        profile?.Lap(TrainingLoopPhase.OptimizerStep, ref lap);
+                        controller.AfterStep(context);
+                        profile?.Lap(TrainingLoopPhase.Schedule, ref lap);
+                        if (_options.WeightDecay > 0)
                         {
-                            batchSize = next;
-                            learningRateScale = BatchSizeScalingRule.Factor(scaling, batchSize, referenceBatchSize, train.RowCount);
+                            using var noGrad = no_grad();
+                            using var decay = new StepScalars();
+                            foreach (var p in decayed) p.mul_(decay[1 - learningRate * _options.WeightDecay]);
                         }
-                    }
-
-                    if (progress is not null && _options.ProgressBatchInterval is { } every && (b + 1) % every == 0 && b + 1 < batchesPerEpoch)
-                    {
-                        progress.Report(new TrainingProgress(epoch, _options.Epochs, lossSum.item<double>() / start, null, learningRate,
-                            gradNormSum.item<double>() / (b + 1), clock.Elapsed.TotalSeconds)
+                        profile?.Lap(TrainingLoopPhase.WeightDecay, ref lap);
+                        lossSum.add_(loss.detach(), alpha: sc[count]);
+                        stepNorms[b].copy_(norms);
+                        step++;
+                        samplesSeen += count;
+                        start += count;
+                        if (!policy.IsFixed)
                         {
-                            Kind = TrainingProgressKind.Batch, Batch = b + 1, BatchCount = batchesPerEpoch, ElapsedSeconds = fitClock.Elapsed.TotalSeconds,
-                        });
+                            int next = policy.NextBatchSize(context, statistics);
+                            if (next < batchSize)
+                                throw new InvalidOperationException($"The batch-size policy shrank the batch from {batchSize} to {next}; batches may only grow.");
+                            if (next != batchSize)
+                            {
+                                batchSize = next;
+                                learningRateScale = BatchSizeScalingRule.Factor(scaling, batchSize, referenceBatchSize, train.RowCount);
+                            }
+                        }
+
+                        if (progress is not null && _options.ProgressBatchInterval is { } every && (b + 1) % every == 0 && b + 1 < batchesPerEpoch)
+                        {
+                            progress.Report(new TrainingProgress(epoch, _options.Epochs, lossSum.item<double>() / start, null, learningRate,
+                                MeanOfColumn(ReadNorms(stepNorms, b + 1), 0), clock.Elapsed.TotalSeconds)
+                            {
+                                Kind = TrainingProgressKind.Batch, Batch = b + 1, BatchCount = batchesPerEpoch, ElapsedSeconds = fitClock.Elapsed.TotalSeconds,
+                            });
+                        }
+                        profile?.Lap(TrainingLoopPhase.Bookkeeping, ref lap);
+                    }
+                    finally
+                    {
+                        scope.Dispose();
+                        if (profile is not null)
+                        {
+                            profile.Lap(TrainingLoopPhase.Dispose, ref lap);
+                            profile.CountStep();
+                        }
                     }
                 }
             }
 
+            long epochEnd = profile is null ? 0 : TrainingLoopProfile.Now();
             double trainingLoss = lossSum.item<double>() / train.RowCount;
-            double meanGradNorm = gradNormSum.item<double>() / Math.Max(b, 1);
-            double[] norms;
-            using (NewDisposeScope()) norms = stepNorms.narrow(0, 0, b).cpu().contiguous().data<double>().ToArray();
+            double[] stepNormValues = ReadNorms(stepNorms, b);
+            double meanGradNorm = MeanOfColumn(stepNormValues, 0);
             if (!double.IsFinite(trainingLoss))
                 throw new InvalidOperationException(
                     $"The training loss became {(double.IsNaN(trainingLoss) ? "NaN" : "infinite")} in epoch {epoch}. " +
@@ -213,11 +242,12 @@ internal sealed class NeuralTrainingLoop
                 BatchSize = batchSize,
                 OptimizerSteps = b,
                 Momentum = momentum?.Get(),
-                StepGradientNorms = Enumerable.Range(0, b).Select(i => norms[2 * i]).ToArray(),
-                StepGradientL1Norms = Enumerable.Range(0, b).Select(i => norms[2 * i + 1]).ToArray(),
+                StepGradientNorms = Enumerable.Range(0, b).Select(i => stepNormValues[2 * i]).ToArray(),
+                StepGradientL1Norms = Enumerable.Range(0, b).Select(i => stepNormValues[2 * i + 1]).ToArray(),
             });
             progress?.Report(new TrainingProgress(epoch, _options.Epochs, trainingLoss, validationLoss, learningRate, meanGradNorm,
                                                   clock.Elapsed.TotalSeconds) { BatchCount = batchesPerEpoch, ElapsedSeconds = fitClock.Elapsed.TotalSeconds });
+            profile?.Lap(TrainingLoopPhase.EpochEnd, ref epochEnd);
 
             if (validationLoss is { } current)
             {
@@ -278,19 +308,37 @@ internal sealed class NeuralTrainingLoop
         return total.item<double>() / Math.Max(denominator, 1e-12);
     }
 
-    /// <summary>The global gradient's ℓ2 norm (summed as before, so clipping is unchanged) and ℓ1 norm, as 0-d tensors on the device.</summary>
-    private static (Tensor L2, Tensor L1) GradientNorms(IReadOnlyList<Parameter> parameters, StepScalars sc)
+    /// <summary>The global gradient's ℓ2 norm and ℓ1 norm, as a tensor [2] on the device: per parameter LibTorch's vectorized ℓ2 norm
+    /// kernel (no squared copy of the gradient) and |g| summed (LibTorch's ℓ1 norm kernel is not vectorized on the CPU: 4x slower
+    /// than abs and sum, see <c>-- loop-profile --kernels</c>), then the ℓ2 norm of the per-parameter ℓ2 norms and the sum of the ℓ1 norms.</summary>
+    private static Tensor GradientNorms(IReadOnlyList<Parameter> parameters)
     {
-        Tensor? sum = null, abs = null;
+        var l2 = new List<Tensor>(parameters.Count);
+        var l1 = new List<Tensor>(parameters.Count);
         foreach (var p in parameters)
         {
             if (p.grad is not { } g) continue;
-            var squares = g.pow(sc[2]).sum();
-            sum = sum is null ? squares : sum.add_(squares, alpha: sc[1]);
-            var absolute = g.abs().sum();
-            abs = abs is null ? absolute : abs.add_(absolute, alpha: sc[1]);
+            l2.Add(g.norm(2f));
+            l1.Add(g.abs().sum());
         }
-        return sum is null ? (torch.zeros(1), torch.zeros(1)) : (sum.sqrt(), abs!);
+        if (l2.Count == 0) return torch.zeros(2);
+        return torch.stack([torch.stack(l2).norm(2f), torch.stack(l1).sum()]);
+    }
+
+    /// <summary>The first <paramref name="steps"/> rows of the epoch's [steps, 2] norm table, row-major, on the CPU.</summary>
+    private static double[] ReadNorms(Tensor stepNorms, int steps)
+    {
+        using var scope = NewDisposeScope();
+        return stepNorms.narrow(0, 0, steps).cpu().contiguous().data<double>().ToArray();
+    }
+
+    /// <summary>The mean of one column of a row-major table with two columns, summed in row order (0 for no rows).</summary>
+    private static double MeanOfColumn(double[] table, int column)
+    {
+        int rows = table.Length / 2;
+        double sum = 0;
+        for (int i = 0; i < rows; i++) sum += table[2 * i + column];
+        return sum / Math.Max(rows, 1);
     }
 
     private static (double Mean, double Scale) TargetScaling(PackedData data)
