@@ -18,6 +18,8 @@ switch (benchmark)
         return TunerProposeBenchmark.Run(rest);
     case "fashion-mnist":
         return FashionMnistBenchmark.Run(rest);
+    case "fit-overhead":
+        return FitOverheadBenchmark.Run(rest);
     case "fit-dispose-memory":
         return FitDisposeMemoryBenchmark.Run(rest);
     case "gbnn":
@@ -39,6 +41,7 @@ switch (benchmark)
         Console.WriteLine("  automl-hpo [--datasets churn,fashion] [--seeds 10] [--first-seed 0] [--max-epochs 27] [--budget-epochs 810] [--rows 4000] [--methods random,tpe,cfo,random+asha,tpe+asha] [--asha-min-resource 1] [--asha-reduction-factor 3] [--output DIR]");
         Console.WriteLine("  automl-propose [--trials N] [--repeat N]");
         Console.WriteLine("  fashion-mnist [--data DIR] [--epochs N] [--seeds N] [--no-baselines]");
+        Console.WriteLine("  fit-overhead [--data DIR] [--epochs 2] [--repeat 1]");
         Console.WriteLine("  fit-dispose-memory [--data DIR] [--rows N] [--cycles N] [--gc]");
         Console.WriteLine("  gbnn [--data DIR] [--seed N] [--only diamonds,ames,spam,churn-5%,satellite] [--with-networks] [--no-baselines] [--variants eta:J:units,...]");
         Console.WriteLine("  optimizers [--data DIR] (see Benchmarks/MLExtensions.Benchmarks/Optimizers)");
