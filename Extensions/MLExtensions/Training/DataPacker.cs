@@ -176,7 +176,8 @@ internal static class DataPacker
                         if (budgetBytes is null) throw TooWideForDense(reader, rows, featureCount);
                         return null;
                     }
-                    dense = new float[Math.Min(size, Array.MaxLength)];
+                    // Without a row count, start with 1,024 rows (or what the budget holds) and grow.
+                    dense = new float[Math.Max(featureCount, Math.Min(size, Math.Min(Array.MaxLength, budget / sizeof(float))))];
                 }
                 else
                 {
@@ -232,12 +233,14 @@ internal static class DataPacker
                 if (offset + featureCount > dense.Length)
                 {
                     long needed = offset + featureCount;
-                    if (needed > Array.MaxLength || Math.Min(Array.MaxLength, Math.Max(needed, 2L * dense.Length)) * sizeof(float) > budget)
+                    if (needed > Array.MaxLength || needed * sizeof(float) + (row + 1L) * bytesPerRowBesidesFeatures > budget)
                     {
                         if (budgetBytes is null) throw TooWideForDense(reader, row + 1L, featureCount);
                         return null;
                     }
-                    Grow(ref dense, needed);
+                    // Doubling, but never past the budget or the largest array.
+                    long size = Math.Max(needed, Math.Min(Math.Min(Array.MaxLength, 2L * dense.Length), budget / sizeof(float)));
+                    Array.Resize(ref dense, (int)size);
                 }
                 var target = dense.AsSpan((int)offset, featureCount);
                 if (buffer.IsDense)

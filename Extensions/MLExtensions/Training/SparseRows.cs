@@ -1,3 +1,6 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
 namespace MLExtensions;
 
 /// <summary>Feature rows in compressed sparse row (CSR) form: row <c>r</c>'s explicit values are
@@ -49,5 +52,35 @@ internal sealed record SparseRows(long[] RowStarts, int[] Indices, float[] Value
             for (long k = RowStarts[r]; k < RowStarts[r + 1]; k++) dense[offset + Indices[k]] = Values[k];
         }
         return dense;
+    }
+
+    /// <summary>A sparse COO tensor [rows, <paramref name="featureCount"/>] of the rows <paramref name="rows"/> in that order (every row,
+    /// in order, when <c>null</c>), made on <paramref name="device"/>; it belongs to the caller's dispose scope.</summary>
+    public Tensor ToCooTensor(IReadOnlyList<long>? rows, int featureCount, Device device)
+    {
+        int count = rows?.Count ?? RowCount;
+        long values = 0;
+        for (int i = 0; i < count; i++)
+        {
+            long row = rows?[i] ?? i;
+            values += RowStarts[row + 1] - RowStarts[row];
+        }
+        // indices is [2, values]: the batch row of each value, then its slot.
+        var indices = new long[2 * values];
+        var batchValues = new float[values];
+        long k = 0;
+        for (int i = 0; i < count; i++)
+        {
+            long row = rows?[i] ?? i;
+            for (long j = RowStarts[row]; j < RowStarts[row + 1]; j++, k++)
+            {
+                indices[k] = i;
+                indices[values + k] = Indices[j];
+                batchValues[k] = Values[j];
+            }
+        }
+        using var indexTensor = torch.tensor(indices, new long[] { 2, values }, device: device);
+        using var valueTensor = torch.tensor(batchValues, device: device);
+        return torch.sparse_coo_tensor(indexTensor, valueTensor, [count, featureCount], device: device);
     }
 }

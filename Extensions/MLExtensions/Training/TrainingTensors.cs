@@ -85,29 +85,7 @@ internal sealed class TrainingTensors : IDisposable
         return SparseBatch(rows);
     }
 
-    /// <summary>A sparse COO tensor [rows, features] of the compressed rows <paramref name="rows"/>.</summary>
-    private Tensor SparseBatch(IReadOnlyList<long> rows)
-    {
-        var sparse = _sparse!;
-        long values = 0;
-        for (int i = 0; i < rows.Count; i++) values += sparse.RowStarts[rows[i] + 1] - sparse.RowStarts[rows[i]];
-        // indices is [2, values]: the batch row of each value, then its slot.
-        var indices = new long[2 * values];
-        var batchValues = new float[values];
-        long k = 0;
-        for (int i = 0; i < rows.Count; i++)
-        {
-            for (long j = sparse.RowStarts[rows[i]]; j < sparse.RowStarts[rows[i] + 1]; j++, k++)
-            {
-                indices[k] = i;
-                indices[values + k] = sparse.Indices[j];
-                batchValues[k] = sparse.Values[j];
-            }
-        }
-        using var indexTensor = torch.tensor(indices, new long[] { 2, values }, device: _device);
-        using var valueTensor = torch.tensor(batchValues, device: _device);
-        return torch.sparse_coo_tensor(indexTensor, valueTensor, [rows.Count, FeatureCount], device: _device);
-    }
+    private Tensor SparseBatch(IReadOnlyList<long> rows) => _sparse!.ToCooTensor(rows, FeatureCount, _device);
 
     private static long[] ToClassIndices(float[] labels)
     {

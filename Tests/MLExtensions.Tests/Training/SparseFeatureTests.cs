@@ -84,6 +84,26 @@ public sealed class SparseFeatureTests
     }
 
     [TestMethod]
+    public void ConvertToOnnxBacked_ModelTrainedOnSparseRows_ScoresSparseInputLikeTheTransformer()
+    {
+        // The ONNX graph takes a dense float tensor: ML.NET's ONNX transformer densifies each sparse vector before the graph runs.
+        var ml = new MLContext(1);
+        var data = ml.Data.LoadFromEnumerable(Rows(120, 5));
+        var options = Options(SparseFeatureMode.Auto);
+        options.ValidationFraction = 0;
+        using var model = ml.MulticlassClassification.Trainers.NeuralNetwork(options).Fit(data);
+        var onnx = ml.Model.ConvertToOnnxBacked(model, data.Schema);
+        Assert.IsNotInstanceOfType<NeuralNetworkPredictionTransformer>(onnx);
+        var test = ml.Data.LoadFromEnumerable(Rows(40, 6));
+        var expected = ml.Data.CreateEnumerable<Prediction>(model.Transform(test), false).ToArray();
+        var actual = ml.Data.CreateEnumerable<Prediction>(onnx.Transform(test), false).ToArray();
+        for (int r = 0; r < expected.Length; r++)
+        {
+            for (int c = 0; c < 3; c++) Assert.AreEqual(expected[r].Score[c], actual[r].Score[c], 1e-5, $"row {r}, class {c}");
+        }
+    }
+
+    [TestMethod]
     public void TryPack_Auto_KeepsSparseRowsSparseOnlyBelowTheDensityThreshold()
     {
         var ml = new MLContext(1);
@@ -105,7 +125,7 @@ public sealed class SparseFeatureTests
     {
         var ml = new MLContext(1);
         // 50,000 × 50,000 dense would be 2.5e9 floats: the packer says so before reading a row, instead of an OverflowException.
-        var data = ml.Data.LoadFromEnumerable(Rows(50_000, 2, width: 50_000, perRow: 1).Select(r => new WideRow { Features = r.Features, Label = r.Label }));
+        var data = ml.Data.LoadFromEnumerable(Rows(50_000, 2, width: 50_000, perRow: 1).Select(r => new WideRow { Features = r.Features, Label = r.Label }).ToArray());
         var e = Assert.ThrowsExactly<ArgumentException>(() =>
             DataPacker.Pack(data, PredictionTask.MulticlassClassification, "Features", "Label", null));
         StringAssert.Contains(e.Message, "50,000 features");
