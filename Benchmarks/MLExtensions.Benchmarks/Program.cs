@@ -20,6 +20,8 @@ switch (benchmark)
         return FashionMnistBenchmark.Run(rest);
     case "fit-overhead":
         return FitOverheadBenchmark.Run(rest);
+    case "scale":
+        return ScaleBenchmark.Run(rest);
     case "fit-dispose-memory":
         return FitDisposeMemoryBenchmark.Run(rest);
     case "gbnn":
@@ -42,6 +44,7 @@ switch (benchmark)
         Console.WriteLine("  automl-propose [--trials N] [--repeat N]");
         Console.WriteLine("  fashion-mnist [--data DIR] [--epochs N] [--seeds N] [--no-baselines]");
         Console.WriteLine("  fit-overhead [--data DIR] [--epochs 2] [--repeat 1]");
+        Console.WriteLine("  scale --case onehot-sparse|onehot-dense|memory|streamed [--rows N] [--width N] [--chunk N] [--epochs 1] [--data DIR]");
         Console.WriteLine("  fit-dispose-memory [--data DIR] [--rows N] [--cycles N] [--gc]");
         Console.WriteLine("  gbnn [--data DIR] [--seed N] [--only diamonds,ames,spam,churn-5%,satellite] [--with-networks] [--no-baselines] [--variants eta:J:units,...]");
         Console.WriteLine("  optimizers [--data DIR] (see Benchmarks/MLExtensions.Benchmarks/Optimizers)");
