@@ -18,6 +18,10 @@ switch (benchmark)
         return TunerProposeBenchmark.Run(rest);
     case "fashion-mnist":
         return FashionMnistBenchmark.Run(rest);
+    case "fit-overhead":
+        return FitOverheadBenchmark.Run(rest);
+    case "scale":
+        return ScaleBenchmark.Run(rest);
     case "fit-dispose-memory":
         return FitDisposeMemoryBenchmark.Run(rest);
     case "loop-profile":
@@ -43,6 +47,8 @@ switch (benchmark)
         Console.WriteLine("  automl-hpo [--datasets churn,fashion] [--seeds 10] [--first-seed 0] [--max-epochs 27] [--budget-epochs 810] [--rows 4000] [--methods random,tpe,cfo,random+asha,tpe+asha] [--asha-min-resource 1] [--asha-reduction-factor 3] [--output DIR]");
         Console.WriteLine("  automl-propose [--trials N] [--repeat N]");
         Console.WriteLine("  fashion-mnist [--data DIR] [--epochs N] [--seeds N] [--threads 2] [--python CMD | env MLEXT_PYTHON] [--no-reference] [--no-baselines]");
+        Console.WriteLine("  fit-overhead [--data DIR] [--epochs 2] [--repeat 1]");
+        Console.WriteLine("  scale --case onehot-sparse|onehot-dense|memory|streamed [--rows N] [--width N] [--chunk N] [--epochs 1] [--data DIR]");
         Console.WriteLine("  fit-dispose-memory [--data DIR] [--rows N] [--cycles N] [--gc]");
         Console.WriteLine("  loop-profile [--data DIR] [--epochs 2] [--threads 2] [--seed 1]");
         Console.WriteLine("  gbnn [--data DIR] [--seed N] [--only diamonds,ames,spam,churn-5%,satellite] [--with-networks] [--no-baselines] [--variants eta:J:units,...]");

@@ -51,12 +51,16 @@ public sealed class MlpNetwork : nn.Module<Tensor, Tensor>
     /// <summary>The forward pass; with <paramref name="captures"/>, also records every linear and layer-norm layer's input and output
     /// (the outputs retain their gradients), for per-sample gradient statistics. Batch norm couples the rows and cannot be captured.</summary>
     /// <exception cref="NotSupportedException">Captures were asked for a network with batch norm.</exception>
+    /// <remarks>A sparse (COO) input is multiplied by the first layer's dense weights as a sparse × dense product, so a wide sparse
+    /// batch is never expanded; it cannot be captured.</remarks>
     internal Tensor ForwardCapturing(Tensor input, List<LayerCapture>? captures)
     {
         var x = input;
+        if (x.is_sparse && captures is not null)
+            throw new NotSupportedException("Per-sample gradients need dense features; train with SparseFeatures = Dense.");
         foreach (var block in hidden)
         {
-            x = Capture(block.linear, x, block.linear.forward(x), captures);
+            x = Capture(block.linear, x, x.is_sparse ? SparseLinear(block.linear, x) : block.linear.forward(x), captures);
             if (block.norm is not null)
             {
                 if (captures is not null && block.norm is not LayerNorm)
@@ -66,7 +70,15 @@ public sealed class MlpNetwork : nn.Module<Tensor, Tensor>
             x = Activate(x, _architecture.Activation);
             if (_architecture.Dropout > 0 && training) x = Dropout(x, _architecture.Dropout);
         }
-        return Capture(output, x, output.forward(x), captures);
+        return Capture(output, x, x.is_sparse ? SparseLinear(output, x) : output.forward(x), captures);
+    }
+
+    /// <summary><paramref name="layer"/> applied to a sparse batch: x Wᵀ + b with a sparse × dense product (gradients reach W and b).</summary>
+    private static Tensor SparseLinear(Linear layer, Tensor x)
+    {
+        using var transposed = layer.weight!.t();
+        using var product = torch.mm(x, transposed);
+        return layer.bias is null ? product.alias() : product.add(layer.bias);
     }
 
     private static Tensor Capture(nn.Module layer, Tensor input, Tensor result, List<LayerCapture>? captures)

@@ -78,22 +78,67 @@ internal sealed class MlpRowEvaluator
                 $"Expected {_architecture.InputSize} inputs and {_architecture.OutputSize} outputs; got {input.Length} and {output.Length}.");
         }
 
+        Forward(input, default, sparse: false, output);
+    }
+
+    /// <summary>Writes the network's raw outputs for a sparse input (the explicit <paramref name="values"/> at the ascending slots
+    /// <paramref name="indices"/>; every other slot 0) into <paramref name="output"/>: the first layer sums only the explicit slots' weights.</summary>
+    public void EvaluateSparse(ReadOnlySpan<int> indices, ReadOnlySpan<float> values, Span<float> output)
+    {
+        if (indices.Length != values.Length || output.Length != _architecture.OutputSize)
+        {
+            throw new ArgumentException(
+                $"Expected as many indices as values and {_architecture.OutputSize} outputs; got {indices.Length}, {values.Length} and {output.Length}.");
+        }
+
+        foreach (int index in indices)
+        {
+            if ((uint)index >= (uint)_architecture.InputSize)
+            {
+                throw new ArgumentException($"Sparse slot {index} is outside the {_architecture.InputSize} inputs.", nameof(indices));
+            }
+        }
+
+        Forward(values, indices, sparse: true, output);
+    }
+
+    /// <summary>The forward pass; with <paramref name="sparse"/>, <paramref name="input"/> holds the values at <paramref name="indices"/>.</summary>
+    private void Forward(ReadOnlySpan<float> input, ReadOnlySpan<int> indices, bool sparse, Span<float> output)
+    {
+
         float[] a = ArrayPool<float>.Shared.Rent(_widest);
         float[] b = ArrayPool<float>.Shared.Rent(_widest);
         try
         {
             ReadOnlySpan<float> x = input;
+            bool first = true;
             foreach (var layer in _hidden)
             {
                 var y = a.AsSpan(0, layer.Outputs);
-                layer.Apply(x, y);
+                if (first && sparse)
+                {
+                    layer.ApplySparse(indices, x, y);
+                }
+                else
+                {
+                    layer.Apply(x, y);
+                }
+
+                first = false;
                 Normalize(layer, y);
                 Activate(y, _architecture.Activation);
                 x = y;
                 (a, b) = (b, a);
             }
 
-            _output.Apply(x, output);
+            if (first && sparse)
+            {
+                _output.ApplySparse(indices, x, output);
+            }
+            else
+            {
+                _output.Apply(x, output);
+            }
         }
         finally
         {
@@ -195,6 +240,22 @@ internal sealed class MlpRowEvaluator
             for (int o = 0; o < outputs; o++)
             {
                 y[o] = bias[o] + TensorPrimitives.Dot(weight.AsSpan(o * inputs, inputs), x);
+            }
+        }
+
+        /// <summary>y = W x + b for x with the values <paramref name="values"/> at the slots <paramref name="indices"/> (0 elsewhere).</summary>
+        public void ApplySparse(ReadOnlySpan<int> indices, ReadOnlySpan<float> values, Span<float> y)
+        {
+            for (int o = 0; o < outputs; o++)
+            {
+                var row = weight.AsSpan(o * inputs, inputs);
+                float sum = 0;
+                for (int k = 0; k < indices.Length; k++)
+                {
+                    sum += row[indices[k]] * values[k];
+                }
+
+                y[o] = bias[o] + sum;
             }
         }
     }

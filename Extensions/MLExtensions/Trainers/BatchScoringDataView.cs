@@ -25,6 +25,7 @@ internal sealed class BatchScoringDataView : IDataView
     private readonly int _outputWidth;
     private readonly Func<float[], int, float[]> _forward;
     private readonly Action? _throwIfUnusable;
+    private readonly Func<SparseRows, float[]>? _sparseForward;
 
     /// <param name="input">The data to score.</param>
     /// <param name="rowByRow">The row-by-row scoring of <paramref name="input"/>; gives the schema and serves shuffled cursors.</param>
@@ -33,9 +34,11 @@ internal sealed class BatchScoringDataView : IDataView
     /// <param name="outputs">The network's output width (1, or the class count).</param>
     /// <param name="forward">Maps a row-major block of feature rows and its row count to the row-major network outputs.</param>
     /// <param name="throwIfUnusable">Called before a cursor is opened; throws when the model behind the view was disposed.</param>
+    /// <param name="sparseForward">Maps a block of sparse rows to the row-major network outputs; <c>null</c> scores sparse rows densely.</param>
     public BatchScoringDataView(IDataView input, IDataView rowByRow, string featureColumn, PredictionTask task, int outputs,
-                                Func<float[], int, float[]> forward, Action? throwIfUnusable = null)
+                                Func<float[], int, float[]> forward, Action? throwIfUnusable = null, Func<SparseRows, float[]>? sparseForward = null)
     {
+        _sparseForward = sparseForward;
         _throwIfUnusable = throwIfUnusable;
         _input = input;
         _rowByRow = rowByRow;
@@ -83,7 +86,8 @@ internal sealed class BatchScoringDataView : IDataView
         private readonly bool[] _active;
         private readonly int _inputCount;
         private readonly int _featureCount;
-        private readonly float[] _block;
+        /// <summary>The dense block, made when the first dense block is read (a wide sparse input never needs it).</summary>
+        private float[]? _block;
         private VBuffer<float> _row;
         /// <summary>The block's raw outputs; for multiclass, the class probabilities (softmax applied once per row).</summary>
         private float[] _blockOutputs = [];
@@ -108,7 +112,6 @@ internal sealed class BatchScoringDataView : IDataView
             _ahead = parent._input.GetRowCursor([featureColumn]);
             _features = _ahead.GetGetter<VBuffer<float>>(featureColumn);
             _featureCount = ((VectorDataViewType)featureColumn.Type).Size;
-            _block = new float[BatchRows * _featureCount];
         }
 
         public override DataViewSchema Schema => _parent.Schema;
@@ -173,13 +176,36 @@ internal sealed class BatchScoringDataView : IDataView
         }
 
         /// <summary>Reads the next rows' features through the read-ahead cursor and scores them in one pass.</summary>
+        /// <remarks>A block whose first row is a sparse vector is scored sparse (its rows gathered as compressed rows, one sparse × dense
+        /// product in the first layer); otherwise dense.</remarks>
         private void FillBlock()
         {
             int rows = 0;
+            bool sparse = false;
+            List<long>? starts = null;
+            List<int>? indices = null;
+            List<float>? values = null;
             while (rows < BatchRows && _ahead.MoveNext())
             {
                 _features(ref _row);
-                _row.CopyTo(_block.AsSpan(rows * _featureCount, _featureCount));
+                if (rows == 0 && !_row.IsDense && _parent._sparseForward is not null)
+                {
+                    sparse = true;
+                    starts = [0];
+                    indices = [];
+                    values = [];
+                }
+
+                if (sparse)
+                {
+                    AppendSparse(_row, starts!, indices!, values!);
+                }
+                else
+                {
+                    _block ??= new float[BatchRows * _featureCount];
+                    _row.CopyTo(_block.AsSpan(rows * _featureCount, _featureCount));
+                }
+
                 rows++;
             }
 
@@ -190,7 +216,9 @@ internal sealed class BatchScoringDataView : IDataView
                     "can be read twice in the same order (cache it with mlContext.Data.Cache).");
             }
 
-            _blockOutputs = _parent._forward(rows == BatchRows ? _block : _block[..(rows * _featureCount)], rows);
+            _blockOutputs = sparse
+                ? _parent._sparseForward!(new SparseRows(starts!.ToArray(), indices!.ToArray(), values!.ToArray()))
+                : _parent._forward(rows == BatchRows ? _block! : _block![..(rows * _featureCount)], rows);
             if (_parent._task == PredictionTask.MulticlassClassification)
             {
                 // Score and PredictedLabel both need the probabilities: compute them once per row, in place.
@@ -209,6 +237,30 @@ internal sealed class BatchScoringDataView : IDataView
 
             _rowsInBlock = rows;
             _offset = 0;
+        }
+
+        /// <summary>Appends <paramref name="row"/>'s explicit values (a dense row's non-zero ones) as one compressed row.</summary>
+        private static void AppendSparse(VBuffer<float> row, List<long> starts, List<int> indices, List<float> values)
+        {
+            var rowValues = row.GetValues();
+            if (row.IsDense)
+            {
+                for (int j = 0; j < rowValues.Length; j++)
+                {
+                    if (rowValues[j] != 0)
+                    {
+                        indices.Add(j);
+                        values.Add(rowValues[j]);
+                    }
+                }
+            }
+            else
+            {
+                indices.AddRange(row.GetIndices());
+                values.AddRange(rowValues);
+            }
+
+            starts.Add(values.Count);
         }
 
         private void GetScalarScore(ref float value) => value = _blockOutputs[_offset];

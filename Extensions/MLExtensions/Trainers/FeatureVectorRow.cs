@@ -1,3 +1,5 @@
+using Microsoft.ML.Data;
+
 namespace MLExtensions;
 
 // Row classes of the CustomMapping that scores a network inside ML.NET. Their column names and types are set at run time
@@ -6,6 +8,6 @@ namespace MLExtensions;
 /// <summary>Input row of the scoring mapping: the feature vector.</summary>
 internal sealed class FeatureVectorRow
 {
-    /// <summary>The features (column name set at run time).</summary>
-    public float[] Features { get; set; } = [];
+    /// <summary>The features (column name set at run time), dense or sparse as the input holds them.</summary>
+    public VBuffer<float> Features { get; set; }
 }

@@ -90,7 +90,7 @@ public sealed class NeuralNetworkPredictionTransformer : ISingleFeaturePredictio
         ThrowIfDisposed();
         CheckFeatureColumn(input.Schema);
         return new BatchScoringDataView(input, _scorer.Transform(input), FeatureColumnName, Model.Task, Model.Architecture.OutputSize, ForwardBatch,
-            ThrowIfDisposed);
+            ThrowIfDisposed, ForwardSparseBatch);
     }
 
     /// <summary>The network as an ONNX graph with this transformer's feature column and output columns (for <c>ConvertToOnnxBacked</c>).</summary>
@@ -184,13 +184,53 @@ public sealed class NeuralNetworkPredictionTransformer : ISingleFeaturePredictio
     /// The network's outputs for one row, computed in managed code (cheaper than native calls for a single row); all NaN for a row
     /// with a non-finite feature.
     /// </summary>
-    private float[] ForwardRow(float[] features)
+    /// <remarks>A sparse row stays sparse: the first layer sums only its explicit slots' weights.</remarks>
+    private float[] ForwardRow(VBuffer<float> features)
     {
         ThrowIfDisposed();
         var outputs = new float[Model.Architecture.OutputSize];
-        if (!ScoreMath.ApplyNonFinitePolicy(features, outputs))
+        var values = features.GetValues();
+        if (!ScoreMath.ApplyNonFinitePolicy(values, outputs))
         {
-            _rowEvaluator.Evaluate(features, outputs);
+            if (features.IsDense)
+            {
+                _rowEvaluator.Evaluate(values, outputs);
+            }
+            else
+            {
+                _rowEvaluator.EvaluateSparse(features.GetIndices(), values, outputs);
+            }
+        }
+
+        return outputs;
+    }
+
+    /// <summary>
+    /// The network's outputs for the sparse rows <paramref name="rows"/> (one sparse × dense product in the first layer); all NaN for
+    /// rows with a non-finite value.
+    /// </summary>
+    private float[] ForwardSparseBatch(SparseRows rows)
+    {
+        float[] outputs;
+        _networkLock.EnterReadLock();
+        try
+        {
+            ThrowIfDisposed();
+            using var scope = NewDisposeScope();
+            using var noGrad = no_grad();
+            var x = rows.ToCooTensor(null, Model.Architecture.InputSize, CPU);
+            outputs = _network.forward(x).data<float>().ToArray();
+        }
+        finally
+        {
+            _networkLock.ExitReadLock();
+        }
+
+        int width = Model.Architecture.OutputSize;
+        for (int r = 0; r < rows.RowCount; r++)
+        {
+            var values = rows.Values.AsSpan((int)rows.RowStarts[r], (int)(rows.RowStarts[r + 1] - rows.RowStarts[r]));
+            ScoreMath.ApplyNonFinitePolicy(values, outputs.AsSpan(r * width, width));
         }
 
         return outputs;

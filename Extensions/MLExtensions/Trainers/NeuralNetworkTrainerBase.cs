@@ -63,32 +63,15 @@ public abstract class NeuralNetworkTrainerBase : IEstimator<NeuralNetworkPredict
     private NeuralNetworkPredictionTransformer FitCore(IDataView input, IDataView? validationView, string validationName, CancellationToken cancellationToken)
     {
         var o = _options;
-        var (_, classCount) = DataPacker.CheckSchema(input.Schema, Task, o.FeatureColumnName, o.LabelColumnName, o.ExampleWeightColumnName);
-        var all = DataPacker.Pack(input, Task, o.FeatureColumnName, o.LabelColumnName, o.ExampleWeightColumnName, cancellationToken: cancellationToken);
-        TrainerSchema.CheckLabelVariety(all, Task, classCount, o.LabelColumnName);
-        int seed = o.Seed ?? Random.Shared.Next();
-
-        PackedData train = all;
-        PackedData? validation = null;
-        if (validationView is not null)
-        {
-            validation = DataPacker.PackValidationData(validationView, all, classCount, Task, o.FeatureColumnName, o.LabelColumnName,
-                o.ExampleWeightColumnName, validationName, cancellationToken);
-        }
-        else if (o.ValidationFraction > 0)
-        {
-            (train, validation) = ValidationSplit.Split(all, o.ValidationFraction, Task != PredictionTask.Regression, seed);
-            if (validation is null && o.EarlyStoppingPatience is { } patience)
-                throw new ArgumentException(
-                    $"ValidationFraction {o.ValidationFraction} holds out no row of the {all.RowCount} training rows, so EarlyStoppingPatience ({patience}) " +
-                    "could never stop training. Raise ValidationFraction, give ValidationData, or set EarlyStoppingPatience = null.",
-                    nameof(NeuralNetworkOptionsBase.ValidationFraction));
-            if (validation is not null && o.ExampleWeightColumnName is { } weightColumn)
-            {
-                DataPacker.RequirePositiveWeight(train, weightColumn, "the training rows left after the validation split", nameof(NeuralNetworkOptionsBase.ValidationFraction));
-                DataPacker.RequirePositiveWeight(validation, weightColumn, "the validation rows held out by ValidationFraction", nameof(NeuralNetworkOptionsBase.ValidationFraction));
-            }
-        }
+        var (featureCount, classCount) = DataPacker.CheckSchema(input.Schema, Task, o.FeatureColumnName, o.LabelColumnName, o.ExampleWeightColumnName);
+        // Per-sample gradients (the adaptive batch policy) need dense inputs of the first layer.
+        var sparse = o.SparseFeatures == SparseFeatureMode.Auto && o.BatchSizePolicy is AdaptiveBatchSize ? SparseFeatureMode.Dense : o.SparseFeatures;
+        long budget = o.EffectiveMemoryBudgetBytes;
+        var all = DataPacker.TryPack(input, Task, o.FeatureColumnName, o.LabelColumnName, o.ExampleWeightColumnName, sparse, budget,
+            cancellationToken: cancellationToken);
+        var (train, validation, seed) = all is null
+            ? PrepareStreamed(input, validationView, validationName, featureCount, classCount, sparse, budget, cancellationToken)
+            : PreparePacked(all, validationView, validationName, classCount, sparse, cancellationToken);
 
         var result = new NeuralTrainingLoop(o, Task, classCount).Run(train, validation, seed, _progress, cancellationToken);
         try
@@ -104,6 +87,97 @@ public abstract class NeuralNetworkTrainerBase : IEstimator<NeuralNetworkPredict
             result.Network.Dispose();
             throw;
         }
+    }
+
+    private (TrainingRows Train, PackedData? Validation, int Seed) PreparePacked(PackedData all, IDataView? validationView, string validationName,
+                                                                                 int classCount, SparseFeatureMode sparse, CancellationToken cancellationToken)
+    {
+        var o = _options;
+        TrainerSchema.CheckLabelVariety(all, Task, classCount, o.LabelColumnName);
+        int seed = o.Seed ?? Random.Shared.Next();
+
+        PackedData train = all;
+        PackedData? validation = null;
+        if (validationView is not null)
+        {
+            validation = DataPacker.PackValidationData(validationView, all, classCount, Task, o.FeatureColumnName, o.LabelColumnName,
+                o.ExampleWeightColumnName, validationName, sparse, cancellationToken);
+        }
+        else if (o.ValidationFraction > 0)
+        {
+            (train, validation) = ValidationSplit.Split(all, o.ValidationFraction, Task != PredictionTask.Regression, seed);
+            if (validation is null) ThrowIfPatienceWithoutValidation(all.RowCount);
+            if (validation is not null && o.ExampleWeightColumnName is { } weightColumn)
+            {
+                DataPacker.RequirePositiveWeight(train, weightColumn, "the training rows left after the validation split", nameof(NeuralNetworkOptionsBase.ValidationFraction));
+                DataPacker.RequirePositiveWeight(validation, weightColumn, "the validation rows held out by ValidationFraction", nameof(NeuralNetworkOptionsBase.ValidationFraction));
+            }
+        }
+        return (new PackedTrainingRows(train), validation, seed);
+    }
+
+    /// <summary>The rows would exceed the memory budget: reads the labels once, holds out and packs the validation rows, and streams the
+    /// training rows in chunks.</summary>
+    private (TrainingRows Train, PackedData? Validation, int Seed) PrepareStreamed(IDataView input, IDataView? validationView, string validationName,
+        int featureCount, int classCount, SparseFeatureMode sparse, long budget, CancellationToken cancellationToken)
+    {
+        var o = _options;
+        var (labels, weights) = DataPacker.ReadLabels(input, Task, o.FeatureColumnName, o.LabelColumnName, o.ExampleWeightColumnName, cancellationToken);
+        var labelsOnly = new PackedData([], labels, weights, labels.Length, featureCount);
+        TrainerSchema.CheckLabelVariety(labelsOnly, Task, classCount, o.LabelColumnName);
+        int seed = o.Seed ?? Random.Shared.Next();
+
+        bool[]? heldOut = null;
+        float[] trainLabels = labels;
+        PackedData? validation = null;
+        if (validationView is not null)
+        {
+            validation = DataPacker.PackValidationData(validationView, labelsOnly, classCount, Task, o.FeatureColumnName, o.LabelColumnName,
+                o.ExampleWeightColumnName, validationName, sparse, cancellationToken);
+        }
+        else if (o.ValidationFraction > 0)
+        {
+            var (trainRows, validationRows) = ValidationSplit.SplitRows(labels, o.ValidationFraction, Task != PredictionTask.Regression, seed);
+            if (validationRows is null)
+            {
+                ThrowIfPatienceWithoutValidation(labels.Length);
+            }
+            else
+            {
+                PackedData LabelsOnly(int[] rows) => new([], rows.Select(r => labels[r]).ToArray(), rows.Select(r => weights![r]).ToArray(), rows.Length, featureCount);
+                heldOut = new bool[labels.Length];
+                foreach (int row in validationRows) heldOut[row] = true;
+                if (o.ExampleWeightColumnName is { } weightColumn)
+                {
+                    DataPacker.RequirePositiveWeight(LabelsOnly(trainRows), weightColumn, "the training rows left after the validation split",
+                        nameof(NeuralNetworkOptionsBase.ValidationFraction));
+                    DataPacker.RequirePositiveWeight(LabelsOnly(validationRows), weightColumn, "the validation rows held out by ValidationFraction",
+                        nameof(NeuralNetworkOptionsBase.ValidationFraction));
+                }
+                validation = DataPacker.TryPack(input, Task, o.FeatureColumnName, o.LabelColumnName, o.ExampleWeightColumnName, sparse, budget / 2,
+                    cancellationToken: cancellationToken, rowFilter: heldOut) ?? throw new ArgumentException(
+                        $"The {validationRows.Length} validation rows held out by ValidationFraction {o.ValidationFraction} do not fit half the memory budget " +
+                        $"({budget:N0} bytes) while the training rows stream; lower ValidationFraction, give a smaller ValidationData, or raise MemoryBudgetBytes.",
+                        nameof(NeuralNetworkOptionsBase.ValidationFraction));
+                trainLabels = trainRows.Select(r => labels[r]).ToArray();
+            }
+        }
+
+        // A chunk takes at most a quarter of the budget (two are held at once, plus their tensors), at least a batch, and one .NET array.
+        long rowBytes = (long)featureCount * sizeof(float) + 2 * sizeof(float);
+        long derived = Math.Clamp(budget / 4 / rowBytes, o.BatchSize, Array.MaxLength / featureCount);
+        int chunkRows = (int)Math.Min(o.StreamingChunkRows ?? derived, Array.MaxLength / featureCount);
+        return (new StreamedTrainingRows(input, Task, o.FeatureColumnName, o.LabelColumnName, o.ExampleWeightColumnName, featureCount, classCount,
+            heldOut, trainLabels, chunkRows, sparse), validation, seed);
+    }
+
+    private void ThrowIfPatienceWithoutValidation(int rows)
+    {
+        if (_options.EarlyStoppingPatience is { } patience)
+            throw new ArgumentException(
+                $"ValidationFraction {_options.ValidationFraction} holds out no row of the {rows} training rows, so EarlyStoppingPatience ({patience}) " +
+                "could never stop training. Raise ValidationFraction, give ValidationData, or set EarlyStoppingPatience = null.",
+                nameof(NeuralNetworkOptionsBase.ValidationFraction));
     }
 
     /// <summary>The input columns plus the task's output columns.</summary>

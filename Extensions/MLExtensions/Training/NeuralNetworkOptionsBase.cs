@@ -152,6 +152,48 @@ public abstract class NeuralNetworkOptionsBase : TrainerOptionsBase
 
     // ---- End of the batch-size block. ----
 
+    // ---- Sparse features and larger-than-memory training (issue #13). Kept in one block to ease merging. ----
+
+    /// <summary>The packed density at or below which <see cref="SparseFeatureMode.Auto"/> keeps sparse rows sparse.</summary>
+    public const double SparseDensityThreshold = 0.1;
+
+    /// <summary>Whether the training rows are kept sparse through packing, batching and the first layer.</summary>
+    /// <value>Default <see cref="SparseFeatureMode.Auto"/>: sparse when ML.NET hands over sparse vectors (one-hot and text featurizers
+    /// do) of density at most <see cref="SparseDensityThreshold"/>. Scoring always follows each row's own representation.</value>
+    public SparseFeatureMode SparseFeatures { get; set; } = SparseFeatureMode.Auto;
+
+    /// <summary>Bytes the packed training rows may take in memory; beyond it the fit streams the rows from the <c>IDataView</c> cursor
+    /// in shuffled chunks, once per epoch, instead of packing them all.</summary>
+    /// <value>Default <c>null</c>: half of <see cref="GCMemoryInfo.TotalAvailableMemoryBytes"/> (the machine's or container's memory).
+    /// At least 1 when set. Streaming shuffles within chunks only (see <see cref="StreamingChunkRows"/>), so it trains on a different
+    /// order than the in-memory fit unless one chunk holds every row.</value>
+    public long? MemoryBudgetBytes { get; set; }
+
+    /// <summary>Rows per chunk when the fit streams (see <see cref="MemoryBudgetBytes"/>): each chunk is read, shuffled with the run's
+    /// generator and cut into batches; batches never mix rows of two passes, but may span two consecutive chunks.</summary>
+    /// <value>Default <c>null</c>: as many rows as a quarter of the memory budget holds (at least <see cref="BatchSize"/>). At least 1 when set.</value>
+    public int? StreamingChunkRows { get; set; }
+
+    /// <summary>The memory budget in effect: <see cref="MemoryBudgetBytes"/> or its default.</summary>
+    internal long EffectiveMemoryBudgetBytes => MemoryBudgetBytes ?? Math.Max(1, GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 2);
+
+    /// <summary>Checks the scale options (part of <see cref="Validate"/>).</summary>
+    private void ValidateScaleOptions()
+    {
+        if (!Enum.IsDefined(SparseFeatures))
+            throw new ArgumentOutOfRangeException(nameof(SparseFeatures), SparseFeatures, $"Allowed: {string.Join(", ", Enum.GetNames<SparseFeatureMode>())}.");
+        if (SparseFeatures == SparseFeatureMode.Sparse && BatchSizePolicy is AdaptiveBatchSize)
+            throw new ArgumentException(
+                "BatchSizePolicy AdaptiveBatchSize needs dense per-sample inputs of the first layer; use SparseFeatures Auto or Dense, or FixedBatchSize.",
+                nameof(SparseFeatures));
+        if (MemoryBudgetBytes is { } budget && budget < 1)
+            throw new ArgumentOutOfRangeException(nameof(MemoryBudgetBytes), budget, "MemoryBudgetBytes must be at least 1 (or null for half the available memory).");
+        if (StreamingChunkRows is { } chunk && chunk < 1)
+            throw new ArgumentOutOfRangeException(nameof(StreamingChunkRows), chunk, "StreamingChunkRows must be at least 1 (or null to derive it from the memory budget).");
+    }
+
+    // ---- End of the scale block. ----
+
     /// <summary>Checks every option; throws <see cref="ArgumentOutOfRangeException"/> or <see cref="ArgumentException"/> naming it.</summary>
     public override void Validate()
     {
@@ -185,6 +227,7 @@ public abstract class NeuralNetworkOptionsBase : TrainerOptionsBase
         if (LearningRateSchedule is null) throw new ArgumentNullException(nameof(LearningRateSchedule), "LearningRateSchedule is required (ConstantSchedule for none).");
         LearningRateSchedule.Validate();
         ValidateBatchSizeOptions();
+        ValidateScaleOptions();
         if (!(WeightDecay >= 0) || double.IsInfinity(WeightDecay))
             throw new ArgumentOutOfRangeException(nameof(WeightDecay), WeightDecay, "WeightDecay must be a finite number >= 0.");
         if (GradientClipNorm is { } clip && (!(clip > 0) || double.IsInfinity(clip)))

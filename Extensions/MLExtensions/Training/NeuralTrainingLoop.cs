@@ -45,6 +45,19 @@ internal sealed class NeuralTrainingLoop
                               CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(train);
+        return Run(new PackedTrainingRows(train), validation, seed, progress, cancellationToken);
+    }
+
+    /// <summary>Trains a fresh network on <paramref name="train"/> (packed or streamed), as <see cref="Run(PackedData, PackedData?, int, IProgress{TrainingProgress}?, CancellationToken)"/>.</summary>
+    /// <param name="train">The training rows.</param>
+    /// <param name="validation">Packed validation rows, or <c>null</c>.</param>
+    /// <param name="seed">Seed of initialization, shuffling and dropout.</param>
+    /// <param name="progress">Receives the progress reports.</param>
+    /// <param name="cancellationToken">Checked before every batch.</param>
+    public TrainingResult Run(TrainingRows train, PackedData? validation, int seed, IProgress<TrainingProgress>? progress = null,
+                              CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(train);
         if (_options.Normalization == NormalizationKind.BatchNorm && train.RowCount < 2)
             throw new ArgumentException(
                 $"BatchNorm needs at least 2 training rows (got {train.RowCount}); the variance of one row is undefined. Give more rows or use LayerNorm.",
@@ -75,11 +88,11 @@ internal sealed class NeuralTrainingLoop
         }
     }
 
-    private TrainingResult Train(MlpNetwork network, Generator generator, PackedData train, PackedData? validation, int seed, double labelMean,
+    private TrainingResult Train(MlpNetwork network, Generator generator, TrainingRows train, PackedData? validation, int seed, double labelMean,
                                  double labelScale, Device device, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
     {
-        using var trainTensors = TensorSet.Create(train, _task, labelMean, labelScale, device);
-        using var validTensors = validation is null ? null : TensorSet.Create(validation, _task, labelMean, labelScale, device);
+        using var batches = train.Open(_task, labelMean, labelScale, device);
+        using var validTensors = validation is null ? null : TrainingTensors.Create(validation, _task, labelMean, labelScale, device);
         var parameters = network.parameters().ToList();
         var decayed = parameters.Where(p => p.dim() >= 2).ToList();
         using var optimizer = _options.WidthTransfer is { } transfer
@@ -124,7 +137,8 @@ internal sealed class NeuralTrainingLoop
             // only grows, so the epoch has at most batchesPerEpoch steps.
             using var stepNorms = torch.zeros(batchesPerEpoch, 2, dtype: ScalarType.Float64, device: device);
             int b = 0;
-            using (var permutation = torch.randperm(train.RowCount, generator: generator, device: device))
+            batches.BeginEpoch(generator);
+            try
             {
                 for (int start = 0; policy.IsFixed ? b < batchesPerEpoch : start < train.RowCount; b++)
                 {
@@ -136,10 +150,7 @@ internal sealed class NeuralTrainingLoop
                         int count = policy.IsFixed
                             ? b == batchesPerEpoch - 1 ? train.RowCount - start : batchSize
                             : Math.Min(batchSize, train.RowCount - start);
-                        var index = permutation.narrow(0, start, count);
-                        var x = trainTensors.Features.index_select(0, index);
-                        var y = trainTensors.Labels.index_select(0, index);
-                        var w = trainTensors.Weights?.index_select(0, index);
+                        var (x, y, w) = batches.Take(start, count);
                         profile?.Lap(TrainingLoopPhase.BatchGathering, ref lap);
 
                         long scheduleStep = policy.IsFixed ? step : (long)((Int128)samplesSeen * totalSteps / totalSamples);
@@ -220,6 +231,10 @@ internal sealed class NeuralTrainingLoop
                     }
                 }
             }
+            finally
+            {
+                batches.EndEpoch();
+            }
 
             long epochEnd = profile is null ? 0 : TrainingLoopProfile.Now();
             double trainingLoss = lossSum.item<double>() / train.RowCount;
@@ -288,19 +303,19 @@ internal sealed class NeuralTrainingLoop
         return weights is null ? perRow.mean() : (perRow * weights).sum() / weights.sum().clamp_min(sc[1e-12]);
     }
 
-    private double Evaluate(MlpNetwork network, TensorSet data)
+    private double Evaluate(MlpNetwork network, TrainingTensors data)
     {
         network.eval();
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         using var sc = new StepScalars();
-        long rows = data.Features.shape[0];
-        var total = torch.zeros(1, dtype: ScalarType.Float64, device: data.Features.device);
+        long rows = data.RowCount;
+        var total = torch.zeros(1, dtype: ScalarType.Float64, device: data.Labels.device);
         for (long start = 0; start < rows; start += EvaluationChunk)
         {
             long count = Math.Min(EvaluationChunk, rows - start);
             var w = data.Weights?.narrow(0, start, count);
-            var loss = Loss(network.forward(data.Features.narrow(0, start, count)), data.Labels.narrow(0, start, count), w, sc);
+            var loss = Loss(network.forward(data.NarrowFeatures(start, count)), data.Labels.narrow(0, start, count), w, sc);
             double share = w is null ? count : w.sum().item<float>();
             total.add_(loss.to(ScalarType.Float64) * sc[share], alpha: sc.One);
         }
@@ -341,7 +356,7 @@ internal sealed class NeuralTrainingLoop
         return sum / Math.Max(rows, 1);
     }
 
-    private static (double Mean, double Scale) TargetScaling(PackedData data)
+    private static (double Mean, double Scale) TargetScaling(TrainingRows data)
     {
         double mean = 0, sumSq = 0;
         foreach (float y in data.Labels) mean += y;
@@ -361,52 +376,5 @@ internal sealed class NeuralTrainingLoop
             _ => w,
         }).ToList();
         network.SetWeights(weights);
-    }
-
-    /// <summary>Features, labels and weights as tensors on the training device.</summary>
-    private sealed class TensorSet : IDisposable
-    {
-        private TensorSet(Tensor features, Tensor labels, Tensor? weights)
-        {
-            Features = features;
-            Labels = labels;
-            Weights = weights;
-        }
-
-        public Tensor Features { get; }
-        public Tensor Labels { get; }
-        public Tensor? Weights { get; }
-
-        public static TensorSet Create(PackedData data, PredictionTask task, double labelMean, double labelScale, Device device)
-        {
-            // Each tensor is created on the device directly: tensor(...).to(device) would leave the first handle undisposed.
-            var features = torch.tensor(data.Features, new long[] { data.RowCount, data.FeatureCount }, device: device).DetachFromDisposeScope();
-            Tensor? labels = null;
-            try
-            {
-                labels = task switch
-                {
-                    PredictionTask.MulticlassClassification => torch.tensor(data.Labels.Select(l => (long)l).ToArray(), device: device),
-                    PredictionTask.Regression => torch.tensor(data.Labels.Select(l => (float)((l - labelMean) / labelScale)).ToArray(), device: device),
-                    _ => torch.tensor(data.Labels, device: device),
-                };
-                labels.DetachFromDisposeScope();
-                var weights = data.Weights is null ? null : torch.tensor(data.Weights, device: device).DetachFromDisposeScope();
-                return new TensorSet(features, labels, weights);
-            }
-            catch
-            {
-                features.Dispose();
-                labels?.Dispose();
-                throw;
-            }
-        }
-
-        public void Dispose()
-        {
-            Features.Dispose();
-            Labels.Dispose();
-            Weights?.Dispose();
-        }
     }
 }

@@ -1,0 +1,177 @@
+using Microsoft.ML.Data;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace MLExtensions;
+
+/// <summary>Batches streamed from the data view: each epoch opens a cursor, reads <see cref="StreamedTrainingRows.ChunkRows"/> training
+/// rows at a time, permutes each chunk with the run's generator and serves batches from the chunks in turn (a batch may span the end
+/// of one chunk and the start of the next). At most two chunks are held at once.</summary>
+internal sealed class StreamedBatchSource : BatchSource
+{
+    private readonly StreamedTrainingRows _rows;
+    private readonly double _labelMean;
+    private readonly double _labelScale;
+    private readonly Device _device;
+    private readonly List<Segment> _segments = [];
+    private PackingCursor? _cursor;
+    private Generator? _generator;
+    private long _sourceRow;
+    private int _loadedEnd;
+    private VBuffer<float> _buffer;
+
+    /// <param name="rows">What to stream.</param>
+    /// <param name="labelMean">Subtracted from regression targets.</param>
+    /// <param name="labelScale">Divides regression targets.</param>
+    /// <param name="device">Where the batches are made.</param>
+    public StreamedBatchSource(StreamedTrainingRows rows, double labelMean, double labelScale, Device device)
+    {
+        _rows = rows;
+        _labelMean = labelMean;
+        _labelScale = labelScale;
+        _device = device;
+    }
+
+    /// <inheritdoc />
+    public override int RowCount => _rows.RowCount;
+
+    /// <inheritdoc />
+    public override void BeginEpoch(Generator generator)
+    {
+        EndEpoch();
+        _generator = generator;
+        _cursor = new PackingCursor(_rows.Data, _rows.Task, _rows.FeatureColumn, _rows.LabelColumn, _rows.WeightColumn, _rows.FeatureCount,
+            _rows.ClassCount, optionName: null);
+        _sourceRow = 0;
+        _loadedEnd = 0;
+    }
+
+    /// <inheritdoc />
+    public override (Tensor Features, Tensor Labels, Tensor? Weights) Take(int start, int count)
+    {
+        while (_loadedEnd < start + count) LoadChunk();
+        while (_segments.Count > 0 && _segments[0].End <= start)
+        {
+            _segments[0].Dispose();
+            _segments.RemoveAt(0);
+        }
+
+        var features = new List<Tensor>();
+        var labels = new List<Tensor>();
+        var weights = new List<Tensor>();
+        foreach (var segment in _segments)
+        {
+            int from = Math.Max(start, segment.Start), to = Math.Min(start + count, segment.End);
+            if (from >= to) continue;
+            var index = segment.Permutation.narrow(0, from - segment.Start, to - from);
+            features.Add(segment.Tensors.SelectFeatures(index));
+            labels.Add(segment.Tensors.Labels.index_select(0, index));
+            if (segment.Tensors.Weights is { } w) weights.Add(w.index_select(0, index));
+        }
+        if (features.Count == 1) return (features[0], labels[0], weights.Count > 0 ? weights[0] : null);
+        return (torch.cat(features, 0), torch.cat(labels, 0), weights.Count > 0 ? torch.cat(weights, 0) : null);
+    }
+
+    /// <inheritdoc />
+    public override void EndEpoch()
+    {
+        foreach (var segment in _segments) segment.Dispose();
+        _segments.Clear();
+        _cursor?.Dispose();
+        _cursor = null;
+    }
+
+    /// <inheritdoc />
+    public override void Dispose() => EndEpoch();
+
+    /// <summary>Reads the next chunk of training rows, packs it, and permutes it with the run's generator.</summary>
+    /// <exception cref="InvalidOperationException">The view gave fewer rows than when the fit counted them.</exception>
+    private void LoadChunk()
+    {
+        int rows = Math.Min(_rows.ChunkRows, _rows.RowCount - _loadedEnd);
+        if (rows <= 0)
+            throw new InvalidOperationException($"The training loop asked for rows beyond the {_rows.RowCount} training rows.");
+        var chunk = ReadChunk(rows);
+        var tensors = TrainingTensors.Create(chunk, _rows.Task, _labelMean, _labelScale, _device);
+        Tensor? permutation = null;
+        try
+        {
+            permutation = torch.randperm(rows, generator: _generator, device: _device).DetachFromDisposeScope();
+            _segments.Add(new Segment(tensors, permutation, _loadedEnd, _loadedEnd + rows));
+        }
+        catch
+        {
+            tensors.Dispose();
+            permutation?.Dispose();
+            throw;
+        }
+        _loadedEnd += rows;
+    }
+
+    private PackedData ReadChunk(int rows)
+    {
+        var cursor = _cursor!;
+        int featureCount = _rows.FeatureCount;
+        var labels = new float[rows];
+        float[]? weights = _rows.WeightColumn is null ? null : new float[rows];
+        float[]? dense = null;
+        long[]? starts = null;
+        var indices = new List<int>();
+        var values = new List<float>();
+        for (int r = 0; r < rows;)
+        {
+            if (!cursor.MoveNext())
+                throw new InvalidOperationException(
+                    $"The training data gave fewer rows in a later pass than the {_rows.RowCount} training rows counted first; streamed training " +
+                    "needs a view that gives the same rows each time (cache or save it).");
+            long source = _sourceRow++;
+            if (_rows.HeldOut is { } held && source < held.Length && held[source]) continue;
+            cursor.ReadFeatures(ref _buffer, source);
+            (labels[r], float weight) = cursor.ReadLabelAndWeight(source);
+            if (weights is not null) weights[r] = weight;
+            if (dense is null && starts is null)
+            {
+                bool sparse = _rows.Sparse == SparseFeatureMode.Sparse || (_rows.Sparse == SparseFeatureMode.Auto && !_buffer.IsDense);
+                if (sparse) starts = new long[rows + 1];
+                else dense = new float[(long)rows * featureCount];
+            }
+            if (dense is not null)
+            {
+                _buffer.CopyTo(dense.AsSpan(r * featureCount, featureCount));
+            }
+            else
+            {
+                var rowValues = _buffer.GetValues();
+                if (_buffer.IsDense)
+                {
+                    for (int j = 0; j < rowValues.Length; j++)
+                    {
+                        if (rowValues[j] == 0) continue;
+                        indices.Add(j);
+                        values.Add(rowValues[j]);
+                    }
+                }
+                else
+                {
+                    indices.AddRange(_buffer.GetIndices());
+                    values.AddRange(rowValues);
+                }
+                starts![r + 1] = values.Count;
+            }
+            r++;
+        }
+        return dense is not null
+            ? new PackedData(dense, labels, weights, rows, featureCount)
+            : new PackedData([], labels, weights, rows, featureCount) { Sparse = new SparseRows(starts!, indices.ToArray(), values.ToArray()) };
+    }
+
+    /// <summary>One packed chunk: its tensors, its permutation, and its place [Start, End) in the epoch's order.</summary>
+    private sealed record Segment(TrainingTensors Tensors, Tensor Permutation, int Start, int End) : IDisposable
+    {
+        public void Dispose()
+        {
+            Tensors.Dispose();
+            Permutation.Dispose();
+        }
+    }
+}
