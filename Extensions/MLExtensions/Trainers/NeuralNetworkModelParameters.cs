@@ -9,8 +9,9 @@ public sealed class NeuralNetworkModelParameters
 {
     internal NeuralNetworkModelParameters(PredictionTask task, MlpArchitecture architecture, IReadOnlyList<NamedTensorData> weights,
                                           IReadOnlyList<EpochRecord> history, int bestEpoch, int seed, string deviceName,
-                                          IReadOnlyList<string>? classNames)
+                                          IReadOnlyList<string>? classNames, AdversarialTrainingOptions? adversarialTraining = null)
     {
+        AdversarialTraining = adversarialTraining;
         Task = task;
         Architecture = architecture;
         Weights = weights;
@@ -20,6 +21,10 @@ public sealed class NeuralNetworkModelParameters
         DeviceName = deviceName;
         ClassNames = classNames;
     }
+
+    /// <summary>The PGD adversarial training the network was trained with (a copy, its <c>InputBox</c> the box used, learned from the
+    /// training rows when none was given), or <c>null</c> for standard training.</summary>
+    public AdversarialTrainingOptions? AdversarialTraining { get; }
 
     /// <summary>The task the network was trained for.</summary>
     public PredictionTask Task { get; }

@@ -103,6 +103,10 @@ public abstract class NeuralNetworkOptionsBase : TrainerOptionsBase
     /// <value>Default <c>null</c>: one report per epoch only. At least 1 when set.</value>
     public int? ProgressBatchInterval { get; set; }
 
+    /// <summary>PGD adversarial training: each batch is attacked before the step (binary and multiclass classifiers only).</summary>
+    /// <value>Default <c>null</c>: standard training. See <see cref="AdversarialTrainingOptions"/>; the regression trainer rejects it.</value>
+    public AdversarialTrainingOptions? AdversarialTraining { get; set; }
+
     // ---- Batch-size policy and learning-rate scaling with the batch size (issue #11). Kept in one block to ease merging. ----
 
     /// <summary>How the batch size evolves during the run, starting from <see cref="BatchSize"/>.</summary>
@@ -181,6 +185,17 @@ public abstract class NeuralNetworkOptionsBase : TrainerOptionsBase
         if (LearningRateSchedule is null) throw new ArgumentNullException(nameof(LearningRateSchedule), "LearningRateSchedule is required (ConstantSchedule for none).");
         LearningRateSchedule.Validate();
         ValidateBatchSizeOptions();
+        if (AdversarialTraining is not null)
+        {
+            try
+            {
+                AdversarialTraining.Validate();
+            }
+            catch (ArgumentException e)
+            {
+                throw new ArgumentException($"AdversarialTraining.{e.ParamName}: {e.Message}", nameof(AdversarialTraining), e);
+            }
+        }
         if (!(WeightDecay >= 0) || double.IsInfinity(WeightDecay))
             throw new ArgumentOutOfRangeException(nameof(WeightDecay), WeightDecay, "WeightDecay must be a finite number >= 0.");
         if (GradientClipNorm is { } clip && (!(clip > 0) || double.IsInfinity(clip)))
@@ -224,6 +239,7 @@ public abstract class NeuralNetworkOptionsBase : TrainerOptionsBase
     {
         var copy = (NeuralNetworkOptionsBase)MemberwiseClone();
         copy.HiddenLayerSizes = HiddenLayerSizes?.ToArray()!;
+        copy.AdversarialTraining = AdversarialTraining?.Clone();
         return copy;
     }
 }

@@ -103,6 +103,17 @@ internal sealed class NeuralTrainingLoop
         int referenceBatchSize = _options.ReferenceBatchSize ?? _options.BatchSize;
         double learningRateScale = BatchSizeScalingRule.Factor(scaling, batchSize, referenceBatchSize, train.RowCount);
 
+        // PGD adversarial training: the box defaults to the training rows' per-feature range; the attack sees the live network.
+        AdversarialTrainingOptions? adversarial = null;
+        PgdAttack? attack = null;
+        using var attacked = _options.AdversarialTraining is null ? null : new MlpClassifier(network, _task, ownsNetwork: false);
+        if (_options.AdversarialTraining is { } requested)
+        {
+            adversarial = requested.Clone();
+            adversarial.InputBox ??= FeatureRange(train);
+            attack = adversarial.CreateAttack(adversarial.InputBox);
+        }
+
         var history = new List<EpochRecord>();
         double bestLoss = double.PositiveInfinity;
         int bestEpoch = 0;
@@ -135,6 +146,13 @@ internal sealed class NeuralTrainingLoop
                     var x = trainTensors.Features.index_select(0, index);
                     var y = trainTensors.Labels.index_select(0, index);
                     var w = trainTensors.Weights?.index_select(0, index);
+                    if (attack is not null)
+                    {
+                        // Attack in evaluation mode (no dropout; batch norm's running statistics stay those of clean batches), train on the result.
+                        network.eval();
+                        x = attack.Perturb(attacked!, x, _task == PredictionTask.BinaryClassification ? y.to(ScalarType.Int64) : y, generator);
+                        network.train();
+                    }
 
                     long scheduleStep = policy.IsFixed ? step : (long)((Int128)samplesSeen * totalSteps / totalSamples);
                     var context = new TrainingStepContext(scheduleStep, totalSteps, step, epoch, samplesSeen, totalSamples, count, learningRateScale);
@@ -243,7 +261,7 @@ internal sealed class NeuralTrainingLoop
         network.eval();
         if (bestWeights is not null) network.SetWeights(bestWeights);
         if (_task == PredictionTask.Regression) FoldTargetScaling(network, labelMean, labelScale);
-        return new TrainingResult(network, history, bestEpoch, seed, device.type == DeviceType.CUDA ? "cuda" : "cpu");
+        return new TrainingResult(network, history, bestEpoch, seed, device.type == DeviceType.CUDA ? "cuda" : "cpu", adversarial);
     }
 
     private Tensor Loss(Tensor output, Tensor labels, Tensor? weights, StepScalars sc)
@@ -291,6 +309,23 @@ internal sealed class NeuralTrainingLoop
             abs = abs is null ? absolute : abs.add_(absolute, alpha: sc[1]);
         }
         return sum is null ? (torch.zeros(1), torch.zeros(1)) : (sum.sqrt(), abs!);
+    }
+
+    /// <summary>The per-feature minimum and maximum of the training rows.</summary>
+    private static InputBox FeatureRange(PackedData data)
+    {
+        var lower = Enumerable.Repeat(float.PositiveInfinity, data.FeatureCount).ToArray();
+        var upper = Enumerable.Repeat(float.NegativeInfinity, data.FeatureCount).ToArray();
+        for (int row = 0; row < data.RowCount; row++)
+        {
+            for (int i = 0; i < data.FeatureCount; i++)
+            {
+                float v = data.Features[row * data.FeatureCount + i];
+                if (v < lower[i]) lower[i] = v;
+                if (v > upper[i]) upper[i] = v;
+            }
+        }
+        return new InputBox(lower, upper);
     }
 
     private static (double Mean, double Scale) TargetScaling(PackedData data)
