@@ -6,7 +6,7 @@ namespace MLExtensions;
 /// Attacked-accuracy evaluation of our classifiers: <c>mlContext.MulticlassClassification.EvaluateUnderAttack(...)</c> and
 /// <c>mlContext.BinaryClassification.EvaluateUnderAttack(...)</c>, beside ML.NET's own <c>Evaluate</c>.
 /// </summary>
-public static class RobustnessCatalogExtensions
+public static class AttackEvaluationCatalogExtensions
 {
     /// <summary>Default batch size of the evaluation.</summary>
     public const int DefaultBatchSize = 256;
