@@ -9,8 +9,9 @@ public sealed class NeuralNetworkModelParameters
 {
     internal NeuralNetworkModelParameters(PredictionTask task, MlpArchitecture architecture, IReadOnlyList<NamedTensorData> weights,
                                           IReadOnlyList<EpochRecord> history, int bestEpoch, int seed, string deviceName,
-                                          IReadOnlyList<string>? classNames)
+                                          IReadOnlyList<string>? classNames, AdversarialTrainingOptions? adversarialTraining = null)
     {
+        AdversarialTraining = adversarialTraining;
         Task = task;
         Architecture = architecture;
         Weights = weights;
@@ -20,6 +21,10 @@ public sealed class NeuralNetworkModelParameters
         DeviceName = deviceName;
         ClassNames = classNames;
     }
+
+    /// <summary>The PGD adversarial training the network was trained with (a copy, its <c>InputBox</c> the box used, learned from the
+    /// training rows when none was given), or <c>null</c> for standard training.</summary>
+    public AdversarialTrainingOptions? AdversarialTraining { get; }
 
     /// <summary>The task the network was trained for.</summary>
     public PredictionTask Task { get; }
@@ -53,6 +58,25 @@ public sealed class NeuralNetworkModelParameters
         network.SetWeights(Weights);
         network.eval();
         return network;
+    }
+
+    /// <summary>A new differentiable view of this classifier for attacks (<see cref="AdversarialAttack"/>): its own CPU network in
+    /// evaluation mode, owned and disposed by the caller.</summary>
+    /// <exception cref="NotSupportedException">The model is a regression network, which has no class probabilities.</exception>
+    public MlpClassifier CreateDifferentiableClassifier()
+    {
+        if (Task == PredictionTask.Regression)
+            throw new NotSupportedException("A regression network has no class probabilities to attack; attacks need a binary or multiclass classifier.");
+        var network = CreateNetwork();
+        try
+        {
+            return new MlpClassifier(network, Task, ownsNetwork: true);
+        }
+        catch
+        {
+            network.Dispose();
+            throw;
+        }
     }
 
     /// <summary>Writes the network as an ONNX model (opset 17): input <c>Features</c> [N, InputSize]; outputs as documented on

@@ -15,6 +15,9 @@ public abstract class NeuralNetworkTrainerBase : IEstimator<NeuralNetworkPredict
     /// <summary>Stores a validated copy of the options.</summary>
     private protected NeuralNetworkTrainerBase(NeuralNetworkOptionsBase validatedCopy, PredictionTask task, IProgress<TrainingProgress>? progress)
     {
+        if (task == PredictionTask.Regression && validatedCopy.AdversarialTraining is not null)
+            throw new ArgumentException("AdversarialTraining needs a classifier (binary or multiclass); set it to null for regression.",
+                nameof(NeuralNetworkOptionsBase.AdversarialTraining));
         _options = validatedCopy;
         Task = task;
         _progress = progress;
@@ -78,7 +81,8 @@ public abstract class NeuralNetworkTrainerBase : IEstimator<NeuralNetworkPredict
         {
             var labelColumn = input.Schema[o.LabelColumnName];
             var model = new NeuralNetworkModelParameters(Task, result.Network.Architecture, result.Network.GetWeights(), result.History,
-                result.BestEpoch, result.Seed, result.DeviceName, Task == PredictionTask.MulticlassClassification ? TrainerSchema.KeyNames(labelColumn, classCount) : null);
+                result.BestEpoch, result.Seed, result.DeviceName, Task == PredictionTask.MulticlassClassification ? TrainerSchema.KeyNames(labelColumn, classCount) : null,
+                result.AdversarialTraining);
             return new NeuralNetworkPredictionTransformer(model, result.Network, o.FeatureColumnName,
                 Task == PredictionTask.MulticlassClassification ? labelColumn.Annotations : null);
         }

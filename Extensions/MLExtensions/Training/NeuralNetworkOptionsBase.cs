@@ -107,6 +107,10 @@ public abstract class NeuralNetworkOptionsBase : TrainerOptionsBase
     /// <value>Default <c>null</c>: nothing is measured. The copy a trainer makes shares the instance.</value>
     internal TrainingLoopProfile? Profile { get; set; }
 
+    /// <summary>PGD adversarial training: each batch is attacked before the step (binary and multiclass classifiers only).</summary>
+    /// <value>Default <c>null</c>: standard training. See <see cref="AdversarialTrainingOptions"/>; the regression trainer rejects it.</value>
+    public AdversarialTrainingOptions? AdversarialTraining { get; set; }
+
     // ---- Batch-size policy and learning-rate scaling with the batch size (issue #11). Kept in one block to ease merging. ----
 
     /// <summary>How the batch size evolves during the run, starting from <see cref="BatchSize"/>.</summary>
@@ -228,6 +232,17 @@ public abstract class NeuralNetworkOptionsBase : TrainerOptionsBase
         LearningRateSchedule.Validate();
         ValidateBatchSizeOptions();
         ValidateScaleOptions();
+        if (AdversarialTraining is not null)
+        {
+            try
+            {
+                AdversarialTraining.Validate();
+            }
+            catch (ArgumentException e)
+            {
+                throw new ArgumentException($"AdversarialTraining.{e.ParamName}: {e.Message}", nameof(AdversarialTraining), e);
+            }
+        }
         if (!(WeightDecay >= 0) || double.IsInfinity(WeightDecay))
             throw new ArgumentOutOfRangeException(nameof(WeightDecay), WeightDecay, "WeightDecay must be a finite number >= 0.");
         if (GradientClipNorm is { } clip && (!(clip > 0) || double.IsInfinity(clip)))
@@ -271,6 +286,7 @@ public abstract class NeuralNetworkOptionsBase : TrainerOptionsBase
     {
         var copy = (NeuralNetworkOptionsBase)MemberwiseClone();
         copy.HiddenLayerSizes = HiddenLayerSizes?.ToArray()!;
+        copy.AdversarialTraining = AdversarialTraining?.Clone();
         return copy;
     }
 }

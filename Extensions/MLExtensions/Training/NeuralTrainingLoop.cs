@@ -116,6 +116,17 @@ internal sealed class NeuralTrainingLoop
         int referenceBatchSize = _options.ReferenceBatchSize ?? _options.BatchSize;
         double learningRateScale = BatchSizeScalingRule.Factor(scaling, batchSize, referenceBatchSize, train.RowCount);
 
+        // PGD adversarial training: the box defaults to the training rows' per-feature range; the attack sees the live network.
+        AdversarialTrainingOptions? adversarial = null;
+        PgdAttack? attack = null;
+        using var attacked = _options.AdversarialTraining is null ? null : new MlpClassifier(network, _task, ownsNetwork: false);
+        if (_options.AdversarialTraining is { } requested)
+        {
+            adversarial = requested.Clone();
+            adversarial.InputBox ??= FeatureRange(train);
+            attack = adversarial.CreateAttack(adversarial.InputBox);
+        }
+
         var history = new List<EpochRecord>();
         double bestLoss = double.PositiveInfinity;
         int bestEpoch = 0;
@@ -151,6 +162,14 @@ internal sealed class NeuralTrainingLoop
                             ? b == batchesPerEpoch - 1 ? train.RowCount - start : batchSize
                             : Math.Min(batchSize, train.RowCount - start);
                         var (x, y, w) = batches.Take(start, count);
+                        if (attack is not null)
+                        {
+                            // Attack in evaluation mode (no dropout; batch norm's running statistics stay those of clean batches), train on the result.
+                            network.eval();
+                            if (x.is_sparse) x = x.to_dense();
+                            x = attack.Perturb(attacked!, x, _task == PredictionTask.BinaryClassification ? y.to(ScalarType.Int64) : y, generator);
+                            network.train();
+                        }
                         profile?.Lap(TrainingLoopPhase.BatchGathering, ref lap);
 
                         long scheduleStep = policy.IsFixed ? step : (long)((Int128)samplesSeen * totalSteps / totalSamples);
@@ -288,7 +307,7 @@ internal sealed class NeuralTrainingLoop
         network.eval();
         if (bestWeights is not null) network.SetWeights(bestWeights);
         if (_task == PredictionTask.Regression) FoldTargetScaling(network, labelMean, labelScale);
-        return new TrainingResult(network, history, bestEpoch, seed, device.type == DeviceType.CUDA ? "cuda" : "cpu");
+        return new TrainingResult(network, history, bestEpoch, seed, device.type == DeviceType.CUDA ? "cuda" : "cpu", adversarial);
     }
 
     private Tensor Loss(Tensor output, Tensor labels, Tensor? weights, StepScalars sc)
@@ -354,6 +373,45 @@ internal sealed class NeuralTrainingLoop
         double sum = 0;
         for (int i = 0; i < rows; i++) sum += table[2 * i + column];
         return sum / Math.Max(rows, 1);
+    }
+
+    /// <summary>The per-feature minimum and maximum of the training rows packed in memory (absent entries of sparse rows count as 0).</summary>
+    private static InputBox FeatureRange(TrainingRows rows)
+    {
+        if (rows is not PackedTrainingRows { Data: var data })
+            throw new ArgumentException("AdversarialTraining needs an explicit InputBox when the training rows are streamed (more than " +
+                "MemoryBudgetBytes): set AdversarialTraining.InputBox.", "AdversarialTraining");
+        var lower = Enumerable.Repeat(float.PositiveInfinity, data.FeatureCount).ToArray();
+        var upper = Enumerable.Repeat(float.NegativeInfinity, data.FeatureCount).ToArray();
+        if (data.Sparse is { } sparse)
+        {
+            var present = new int[data.FeatureCount];
+            for (long k = 0; k < sparse.ValueCount; k++)
+            {
+                int i = sparse.Indices[k];
+                float v = sparse.Values[k];
+                present[i]++;
+                if (v < lower[i]) lower[i] = v;
+                if (v > upper[i]) upper[i] = v;
+            }
+            for (int i = 0; i < data.FeatureCount; i++)
+            {
+                if (present[i] == data.RowCount) continue;
+                lower[i] = Math.Min(lower[i], 0f);
+                upper[i] = Math.Max(upper[i], 0f);
+            }
+            return new InputBox(lower, upper);
+        }
+        for (int row = 0; row < data.RowCount; row++)
+        {
+            for (int i = 0; i < data.FeatureCount; i++)
+            {
+                float v = data.Features[row * data.FeatureCount + i];
+                if (v < lower[i]) lower[i] = v;
+                if (v > upper[i]) upper[i] = v;
+            }
+        }
+        return new InputBox(lower, upper);
     }
 
     private static (double Mean, double Scale) TargetScaling(TrainingRows data)
