@@ -53,6 +53,20 @@ public sealed class MlpNetwork : nn.Module<Tensor, Tensor>
     /// <exception cref="NotSupportedException">Captures were asked for a network with batch norm.</exception>
     internal Tensor ForwardCapturing(Tensor input, List<LayerCapture>? captures)
     {
+        var x = HiddenForward(input, captures);
+        return Capture(output, x, output.forward(x), captures);
+    }
+
+    /// <summary>The forward pass that also returns the last hidden layer's activations (after activation and dropout; the input itself
+    /// for a network without hidden layers), for heads that read a network's features, such as adaptive smoothing's mixing network.</summary>
+    internal (Tensor Output, Tensor Hidden) ForwardWithHidden(Tensor input)
+    {
+        var hiddenActivations = HiddenForward(input, null);
+        return (output.forward(hiddenActivations), hiddenActivations);
+    }
+
+    private Tensor HiddenForward(Tensor input, List<LayerCapture>? captures)
+    {
         var x = input;
         foreach (var block in hidden)
         {
@@ -66,7 +80,7 @@ public sealed class MlpNetwork : nn.Module<Tensor, Tensor>
             x = Activate(x, _architecture.Activation);
             if (_architecture.Dropout > 0 && training) x = Dropout(x, _architecture.Dropout);
         }
-        return Capture(output, x, output.forward(x), captures);
+        return x;
     }
 
     private static Tensor Capture(nn.Module layer, Tensor input, Tensor result, List<LayerCapture>? captures)
