@@ -16,7 +16,7 @@ namespace MLExtensions;
 /// row at a time; the mixing network's batch norm uses its running statistics, so rows do not affect each other).
 /// </remarks>
 public sealed class AdaptiveSmoothingPredictionTransformer : ISingleFeaturePredictionTransformer<AdaptiveSmoothingModelParameters>,
-                                                             IOnnxConvertibleTransformer, IDisposable
+                                                             IOnnxConvertibleTransformer, IAttackableTransformer, IDisposable
 {
     private readonly AdaptiveSmoothingNetwork _network;
     private readonly ITransformer _scorer;
@@ -61,6 +61,18 @@ public sealed class AdaptiveSmoothingPredictionTransformer : ISingleFeaturePredi
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="alpha"/> is outside [0, 1].</exception>
     public AdaptiveSmoothingPredictionTransformer WithConstantAlpha(double alpha) =>
         new(Model.WithConstantAlpha(alpha), FeatureColumnName, _labelAnnotations);
+
+    /// <summary>
+    /// A new differentiable view of the whole composite for attacks (<see cref="AdversarialAttack"/>): its log-probabilities are the
+    /// mixture's, with α(x) computed as at prediction and differentiated too (an adaptive attack). It owns its own copy of the networks;
+    /// dispose it.
+    /// </summary>
+    /// <exception cref="ObjectDisposedException">The transformer was disposed.</exception>
+    public IDifferentiableClassifier CreateDifferentiableClassifier()
+    {
+        ThrowIfDisposed();
+        return new AdaptiveSmoothingClassifier(new AdaptiveSmoothingNetwork(Model), scaleAlpha: true, ownsNetwork: true);
+    }
 
     /// <summary>The mixing weights α(x) of the rows of <paramref name="input"/> (as used for prediction, inside the α range), in row order.</summary>
     /// <param name="input">Data with the feature column.</param>
