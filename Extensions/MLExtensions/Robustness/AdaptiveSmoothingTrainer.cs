@@ -341,7 +341,7 @@ public sealed class AdaptiveSmoothingTrainer : IEstimator<AdaptiveSmoothingPredi
         return new PgdAttack(options).Perturb(view, features, labels, generator);
     };
 
-    private NeuralNetworkPredictionTransformer Train(NeuralNetworkOptionsBase options, IDataView input, List<NeuralNetworkPredictionTransformer> trained,
+    private static NeuralNetworkPredictionTransformer Train(NeuralNetworkOptionsBase options, IDataView input, List<NeuralNetworkPredictionTransformer> trained,
                                                      CancellationToken cancellationToken)
     {
         NeuralNetworkTrainerBase trainer = options switch
