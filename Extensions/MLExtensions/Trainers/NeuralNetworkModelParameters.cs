@@ -55,6 +55,25 @@ public sealed class NeuralNetworkModelParameters
         return network;
     }
 
+    /// <summary>A new differentiable view of this classifier for attacks (<see cref="AdversarialAttack"/>): its own CPU network in
+    /// evaluation mode, owned and disposed by the caller.</summary>
+    /// <exception cref="NotSupportedException">The model is a regression network, which has no class probabilities.</exception>
+    public MlpClassifier CreateDifferentiableClassifier()
+    {
+        if (Task == PredictionTask.Regression)
+            throw new NotSupportedException("A regression network has no class probabilities to attack; attacks need a binary or multiclass classifier.");
+        var network = CreateNetwork();
+        try
+        {
+            return new MlpClassifier(network, Task, ownsNetwork: true);
+        }
+        catch
+        {
+            network.Dispose();
+            throw;
+        }
+    }
+
     /// <summary>Writes the network as an ONNX model (opset 17): input <c>Features</c> [N, InputSize]; outputs as documented on
     /// <see cref="MlpOnnxExporter"/> (regression <c>Score</c> [N]; binary <c>Score</c>, <c>Probability</c>, <c>PredictedLabel</c> [N];
     /// multiclass <c>Score</c> [N, K] and <c>PredictedIndex</c> [N]).</summary>

@@ -18,7 +18,7 @@ namespace MLExtensions;
 /// <c>PredictedLabel</c> false, multiclass <c>PredictedLabel</c> the missing key 0. Training rejects such rows instead.</para>
 /// </remarks>
 public sealed class NeuralNetworkPredictionTransformer : ISingleFeaturePredictionTransformer<NeuralNetworkModelParameters>,
-                                                         IOnnxConvertibleTransformer, IDisposable
+                                                         IOnnxConvertibleTransformer, IAttackableTransformer, IDisposable
 {
     private readonly MlpNetwork _network;
     private readonly MlpRowEvaluator _rowEvaluator;
@@ -91,6 +91,15 @@ public sealed class NeuralNetworkPredictionTransformer : ISingleFeaturePredictio
         CheckFeatureColumn(input.Schema);
         return new BatchScoringDataView(input, _scorer.Transform(input), FeatureColumnName, Model.Task, Model.Architecture.OutputSize, ForwardBatch,
             ThrowIfDisposed);
+    }
+
+    /// <summary>A new differentiable view of the classifier for attacks (see <see cref="NeuralNetworkModelParameters.CreateDifferentiableClassifier"/>).</summary>
+    /// <exception cref="NotSupportedException">The network is a regression network.</exception>
+    /// <exception cref="ObjectDisposedException">The transformer was disposed.</exception>
+    public IDifferentiableClassifier CreateDifferentiableClassifier()
+    {
+        ThrowIfDisposed();
+        return Model.CreateDifferentiableClassifier();
     }
 
     /// <summary>The network as an ONNX graph with this transformer's feature column and output columns (for <c>ConvertToOnnxBacked</c>).</summary>

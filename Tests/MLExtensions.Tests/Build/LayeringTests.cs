@@ -16,11 +16,13 @@ public sealed class LayeringTests
         ["Optimizers"],
         ["Schedules"],
         ["Networks"],
+        ["Attacks"],
         ["BatchSize"],
         ["Training"],
         ["Onnx"],
         ["Trainers"],
         ["Boosting"],
+        ["Robustness"],
         [FolderDependencyGraph.RootFolder],
     ];
 
