@@ -21,7 +21,9 @@ internal sealed class AdaptiveSmoothingNetwork : IDisposable
         if (model.MixingWeights is { } weights)
         {
             int inputs = model.StandardModel.Architecture.HiddenSizes[^1] + model.RobustModel.Architecture.HiddenSizes[^1];
-            Mixer = new MixingNetwork(inputs, model.MixingHiddenSize, model.GammaScale, model.GammaBias, generator: null);
+            // The initial weights are overwritten at once; a local generator keeps TorchSharp's global one untouched.
+            using var generator = new TorchSharp.torch.Generator(0);
+            Mixer = new MixingNetwork(inputs, model.MixingHiddenSize, model.GammaScale, model.GammaBias, generator);
             Mixer.SetWeights(weights);
             Mixer.eval();
         }

@@ -166,6 +166,10 @@ public sealed class AdaptiveSmoothingTrainer : IEstimator<AdaptiveSmoothingPredi
         /// <value>Default 1. Finite, greater than 0.</value>
         public double RobustLogitScale { get; set; } = 1.0;
 
+        /// <summary>TorchSharp threads while the mixing network trains (set for the fit, restored after it), as the neural trainers' option.</summary>
+        /// <value>Default <c>null</c>: leave TorchSharp's setting as it is. In [1, <see cref="Environment.ProcessorCount"/>] when set.</value>
+        public int? NumberOfThreads { get; set; }
+
         /// <summary>Seed of the mixing network's initialization, batch order and the training adversary.</summary>
         /// <value>Default <c>null</c>: drawn at random.</value>
         public int? Seed { get; set; }
@@ -208,6 +212,9 @@ public sealed class AdaptiveSmoothingTrainer : IEstimator<AdaptiveSmoothingPredi
             AdaptiveSmoothingModelParameters.CheckAlphaRange(AlphaScale, AlphaBias);
             Positive(StandardLogitScale, nameof(StandardLogitScale));
             Positive(RobustLogitScale, nameof(RobustLogitScale));
+            if (NumberOfThreads is { } threads && (threads < 1 || threads > Environment.ProcessorCount))
+                throw new ArgumentOutOfRangeException(nameof(NumberOfThreads), threads,
+                    $"NumberOfThreads must be in [1, {Environment.ProcessorCount}] (the processor count), or null to leave TorchSharp's setting as it is.");
         }
 
         private static void Positive(double value, string name)
@@ -311,7 +318,7 @@ public sealed class AdaptiveSmoothingTrainer : IEstimator<AdaptiveSmoothingPredi
                 var initial = new AdaptiveSmoothingModelParameters(standard.Model, robust.Model, null, initialWeights, o.MixingHiddenSize,
                     o.GammaScale, o.GammaBias, o.AlphaScale, o.AlphaBias, o.StandardLogitScale, o.RobustLogitScale, [], seed);
                 var settings = new MixingTrainingSettings(o.Epochs, o.BatchSize, o.LearningRate, o.WeightDecay, o.BceWeight, o.CrossEntropyWeight,
-                    o.GradientClipNorm, o.Attack.Epsilon, o.EpsilonLow, o.EpsilonHigh);
+                    o.GradientClipNorm, o.Attack.Epsilon, o.EpsilonLow, o.EpsilonHigh, o.NumberOfThreads);
                 var (weights, history) = MixingNetworkTraining.Train(initial, data, settings, PgdAdversary(o.Attack), seed, cancellationToken);
                 parameters = new(standard.Model, robust.Model, null, weights, o.MixingHiddenSize, o.GammaScale, o.GammaBias, o.AlphaScale,
                     o.AlphaBias, o.StandardLogitScale, o.RobustLogitScale, history, seed);

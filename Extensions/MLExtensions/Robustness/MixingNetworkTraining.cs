@@ -30,6 +30,7 @@ internal static class MixingNetworkTraining
         AdaptiveSmoothingModelParameters initial, PackedData data, MixingTrainingSettings settings, Adversary adversary, int seed,
         CancellationToken cancellationToken = default)
     {
+        using var threads = TorchThreadCount.Use(settings.NumberOfThreads);
         using var network = new AdaptiveSmoothingNetwork(initial);
         var mixer = network.Mixer ?? throw new ArgumentException("The composite has no mixing network to train (constant-alpha mode).", nameof(initial));
         using var generator = new Generator((ulong)seed);
@@ -79,7 +80,7 @@ internal static class MixingNetworkTraining
                     throw new InvalidOperationException($"The mixing network's training loss became {value} in epoch {epoch}; lower LearningRate.");
                 optimizer.zero_grad();
                 loss.backward();
-                normSum += nn.utils.clip_grad_norm_(parameters, settings.GradientClipNorm);
+                normSum += ClipGradients(parameters, settings.GradientClipNorm, sc);
                 optimizer.step();
                 lossSum += value;
                 steps++;
@@ -89,5 +90,21 @@ internal static class MixingNetworkTraining
         }
         mixer.eval();
         return (mixer.GetWeights(), history);
+    }
+
+    /// <summary>Scales the gradients so that their global ℓ2 norm is at most <paramref name="maxNorm"/>; returns the norm before.</summary>
+    private static double ClipGradients(IReadOnlyList<TorchSharp.Modules.Parameter> parameters, double maxNorm, StepScalars sc)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var grads = parameters.Select(p => p.grad).Where(g => g is not null).Select(g => g!).ToList();
+        if (grads.Count == 0) return 0;
+        var norm = stack(grads.Select(g => g.norm()).ToArray()).norm();
+        double value = norm.item<float>();
+        if (value > maxNorm)
+        {
+            foreach (var g in grads) g.mul_(sc[maxNorm / (value + 1e-6)]);
+        }
+        return value;
     }
 }

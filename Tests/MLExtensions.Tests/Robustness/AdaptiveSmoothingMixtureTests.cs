@@ -104,6 +104,7 @@ public sealed class AdaptiveSmoothingMixtureTests
 
         // dα/dx is non-zero: the mixing network sees the base models' features without a detach.
         var (_, gamma) = composite.Forward(x, scaleAlpha: true);
+        Assert.IsTrue(gamma.requires_grad, "alpha is detached from the input features");
         var alphaGradient = autograd.grad([gamma.sum()], [x])[0];
         Assert.IsTrue(alphaGradient.abs().max().item<float>() > 1e-6f, "no gradient reaches the input through alpha");
 
