@@ -261,6 +261,54 @@ public static class TrainingCharts
         return plot;
     }
 
+    /// <summary>
+    /// The accuracy-robustness trade-off: clean accuracy (x) against attacked accuracy (y). <paramref name="curve"/> is drawn as a
+    /// line through its points in the given order (e.g. a constant-α sweep from the standard to the robust model), each labelled;
+    /// <paramref name="points"/> are separate labelled markers (e.g. the adaptive mixture). A point above and to the right of the curve
+    /// is a better trade-off.
+    /// </summary>
+    /// <param name="curve">The baseline trade-off, at least one point.</param>
+    /// <param name="points">Classifiers to compare against the curve, or <c>null</c>.</param>
+    /// <param name="curveName">The curve's legend entry.</param>
+    /// <param name="title">The chart's title.</param>
+    /// <exception cref="ArgumentException">The curve is empty, or a point has no name or an accuracy outside [0, 1].</exception>
+    public static Plot TradeOffCurve(IReadOnlyList<TradeOffPoint> curve, IReadOnlyList<TradeOffPoint>? points = null,
+                                     string curveName = "constant α", string title = "Accuracy-robustness trade-off")
+    {
+        ArgumentNullException.ThrowIfNull(curve);
+        if (curve.Count == 0) throw new ArgumentException("The curve needs at least one point.", nameof(curve));
+        foreach (var p in curve.Concat(points ?? []))
+        {
+            if (string.IsNullOrWhiteSpace(p.Name)) throw new ArgumentException("Every point needs a name.", nameof(curve));
+            if (!(p.CleanAccuracy is >= 0 and <= 1) || !(p.RobustAccuracy is >= 0 and <= 1))
+                throw new ArgumentException($"Point '{p.Name}' has accuracies {p.CleanAccuracy} and {p.RobustAccuracy}; both must be in [0, 1].", nameof(curve));
+        }
+        var plot = NewPlot(title, "clean accuracy", "accuracy under attack");
+        AddLine(plot, curve.Select(p => p.CleanAccuracy).ToArray(), curve.Select(p => p.RobustAccuracy).ToArray(), curveName, Colors.C0);
+        foreach (var p in curve)
+        {
+            var text = plot.Add.Text(p.Name, p.CleanAccuracy, p.RobustAccuracy);
+            text.LabelFontSize = 12;
+            text.LabelFontColor = Colors.C0;
+            text.LabelOffsetX = 6;
+        }
+        if (points is not null)
+        {
+            for (int i = 0; i < points.Count; i++)
+            {
+                var marker = plot.Add.Marker(points[i].CleanAccuracy, points[i].RobustAccuracy, MarkerShape.FilledDiamond, 12, Palette(i + 1));
+                marker.LegendText = points[i].Name;
+                var text = plot.Add.Text(points[i].Name, points[i].CleanAccuracy, points[i].RobustAccuracy);
+                text.LabelFontSize = 13;
+                text.LabelFontColor = Palette(i + 1);
+                text.LabelOffsetX = 8;
+                text.LabelOffsetY = -14;
+            }
+        }
+        plot.Axes.Margins(0.15, 0.15);
+        return Finish(plot);
+    }
+
     /// <summary>Several plots side by side in one PNG file (e.g. <see cref="LossComparison"/> next to <see cref="LearningRateComparison"/>).</summary>
     /// <param name="path">The PNG file to write (created or overwritten; its folder must exist).</param>
     /// <param name="width">Width of each panel in pixels, in [100, 4000].</param>

@@ -55,6 +55,23 @@ public sealed class MlpNetwork : nn.Module<Tensor, Tensor>
     /// batch is never expanded; it cannot be captured.</remarks>
     internal Tensor ForwardCapturing(Tensor input, List<LayerCapture>? captures)
     {
+        var x = HiddenForward(input, captures);
+        return Capture(output, x, OutputForward(x), captures);
+    }
+
+    /// <summary>The forward pass that also returns the last hidden layer's activations (after activation and dropout; the input itself
+    /// for a network without hidden layers), for heads that read a network's features, such as adaptive smoothing's mixing network.</summary>
+    internal (Tensor Output, Tensor Hidden) ForwardWithHidden(Tensor input)
+    {
+        var hiddenActivations = HiddenForward(input, null);
+        return (OutputForward(hiddenActivations), hiddenActivations);
+    }
+
+    /// <summary>The output layer; a sparse input reaches it directly only in a network without hidden layers.</summary>
+    private Tensor OutputForward(Tensor x) => x.is_sparse ? SparseLinear(output, x) : output.forward(x);
+
+    private Tensor HiddenForward(Tensor input, List<LayerCapture>? captures)
+    {
         var x = input;
         if (x.is_sparse && captures is not null)
             throw new NotSupportedException("Per-sample gradients need dense features; train with SparseFeatures = Dense.");
@@ -70,7 +87,7 @@ public sealed class MlpNetwork : nn.Module<Tensor, Tensor>
             x = Activate(x, _architecture.Activation);
             if (_architecture.Dropout > 0 && training) x = Dropout(x, _architecture.Dropout);
         }
-        return Capture(output, x, x.is_sparse ? SparseLinear(output, x) : output.forward(x), captures);
+        return x;
     }
 
     /// <summary><paramref name="layer"/> applied to a sparse batch: x Wᵀ + b with a sparse × dense product (gradients reach W and b).</summary>

@@ -64,36 +64,56 @@ public static class MlpOnnxExporter
 
         var g = new OnnxGraphBuilder($"MLExtensions MLP {architecture}");
         g.AddInput(inputName, DataType.Float, [null, architecture.InputSize]);
-        string x = inputName;
+        var (logits, _) = AddNetwork(g, inputName, architecture, byName, "");
+        logits = AddNonFinitePoison(g, inputName, logits);
+        AddHead(g, logits, task, architecture.OutputSize, names);
+        return g.ToModel($"MLExtensions {task} MLP {architecture}; input '{inputName}' float [N, {architecture.InputSize}].");
+    }
+
+    /// <summary>
+    /// Adds the network's layers (eval mode) reading <paramref name="input"/>; returns the logits [N, OutputSize] and the last hidden
+    /// layer's activations (the input itself without hidden layers). Initializers are named <paramref name="weightPrefix"/> + the weight
+    /// name, so several networks fit in one graph. The weights must have passed <see cref="ValidateWeights"/>.
+    /// </summary>
+    internal static (string Logits, string Hidden) AddNetwork(OnnxGraphBuilder g, string input, MlpArchitecture architecture,
+                                                              IReadOnlyDictionary<string, NamedTensorData> byName, string weightPrefix)
+    {
+        string x = input;
         for (int i = 0; i < architecture.HiddenSizes.Count; i++)
         {
             string prefix = $"hidden.{i}";
-            x = Gemm(g, x, byName, $"{prefix}.linear");
+            x = Gemm(g, x, byName, $"{prefix}.linear", weightPrefix);
             x = architecture.Normalization switch
             {
                 NormalizationKind.BatchNorm => g.Node("BatchNormalization",
-                    [x, Add(g, byName, $"{prefix}.norm.weight"), Add(g, byName, $"{prefix}.norm.bias"),
-                     Add(g, byName, $"{prefix}.norm.running_mean"), Add(g, byName, $"{prefix}.norm.running_var")],
+                    [x, Add(g, byName, $"{prefix}.norm.weight", weightPrefix), Add(g, byName, $"{prefix}.norm.bias", weightPrefix),
+                     Add(g, byName, $"{prefix}.norm.running_mean", weightPrefix), Add(g, byName, $"{prefix}.norm.running_var", weightPrefix)],
                     null, OnnxGraphBuilder.Float("epsilon", (float)MlpArchitecture.NormalizationEpsilon)),
                 NormalizationKind.LayerNorm => g.Node("LayerNormalization",
-                    [x, Add(g, byName, $"{prefix}.norm.weight"), Add(g, byName, $"{prefix}.norm.bias")],
+                    [x, Add(g, byName, $"{prefix}.norm.weight", weightPrefix), Add(g, byName, $"{prefix}.norm.bias", weightPrefix)],
                     null, OnnxGraphBuilder.Int("axis", -1), OnnxGraphBuilder.Float("epsilon", (float)MlpArchitecture.NormalizationEpsilon)),
                 _ => x,
             };
             x = Activate(g, x, architecture.Activation);
             // Dropout is the identity at inference.
         }
-        string logits = Gemm(g, x, byName, "output");
-        // A row with a NaN or ±∞ feature is scored as missing, as in process: the sum of features × 0 is 0 for a finite row and
-        // NaN otherwise (0 × ±∞ = NaN), and adding it to the logits makes every output of that row NaN.
-        string poison = g.Node("ReduceSum", [g.Node("Mul", [inputName, g.Scalar(0f)]), g.AddInt64s("feature_axis", [1], [1])],
-                               null, OnnxGraphBuilder.Int("keepdims", 1));
-        logits = g.Node("Add", [logits, poison]);
-        AddHead(g, logits, task, architecture.OutputSize, names);
-        return g.ToModel($"MLExtensions {task} MLP {architecture}; input '{inputName}' float [N, {architecture.InputSize}].");
+        return (Gemm(g, x, byName, "output", weightPrefix), x);
     }
 
-    private static void AddHead(OnnxGraphBuilder g, string logits, PredictionTask task, int outputs, IReadOnlyList<string> classNames)
+    /// <summary>
+    /// A row with a NaN or ±∞ feature is scored as missing, as in process: the sum of features × 0 is 0 for a finite row and NaN
+    /// otherwise (0 × ±∞ = NaN), and adding it to the raw outputs makes every output of that row NaN. Returns the poisoned outputs.
+    /// </summary>
+    internal static string AddNonFinitePoison(OnnxGraphBuilder g, string input, string rawOutputs)
+    {
+        string poison = g.Node("ReduceSum", [g.Node("Mul", [input, g.Scalar(0f)]), g.AddInt64s("feature_axis", [1], [1])],
+                               null, OnnxGraphBuilder.Int("keepdims", 1));
+        return g.Node("Add", [rawOutputs, poison]);
+    }
+
+    /// <summary>Adds the task's outputs (see the remarks) computed from the raw outputs: binary logits [N, 1], multiclass logits [N, K]
+    /// (any per-row shift of them, e.g. log-probabilities, gives the same outputs), regression values [N, 1].</summary>
+    internal static void AddHead(OnnxGraphBuilder g, string logits, PredictionTask task, int outputs, IReadOnlyList<string> classNames)
     {
         switch (task)
         {
@@ -154,16 +174,16 @@ public static class MlpOnnxExporter
         }
     }
 
-    private static string Gemm(OnnxGraphBuilder g, string x, IReadOnlyDictionary<string, NamedTensorData> w, string layer) =>
-        g.Node("Gemm", [x, Add(g, w, $"{layer}.weight"), Add(g, w, $"{layer}.bias")], null, OnnxGraphBuilder.Int("transB", 1));
+    private static string Gemm(OnnxGraphBuilder g, string x, IReadOnlyDictionary<string, NamedTensorData> w, string layer, string weightPrefix) =>
+        g.Node("Gemm", [x, Add(g, w, $"{layer}.weight", weightPrefix), Add(g, w, $"{layer}.bias", weightPrefix)], null, OnnxGraphBuilder.Int("transB", 1));
 
-    private static string Add(OnnxGraphBuilder g, IReadOnlyDictionary<string, NamedTensorData> w, string name)
+    private static string Add(OnnxGraphBuilder g, IReadOnlyDictionary<string, NamedTensorData> w, string name, string weightPrefix)
     {
         var t = w[name];
-        return g.AddFloats(name, t.Shape, t.Values);
+        return g.AddFloats(weightPrefix + name, t.Shape, t.Values);
     }
 
-    private static void ValidateArchitecture(MlpArchitecture a, PredictionTask task)
+    internal static void ValidateArchitecture(MlpArchitecture a, PredictionTask task)
     {
         if (a.InputSize < 1) throw new ArgumentException($"InputSize must be at least 1; got {a.InputSize}.", "architecture");
         if (a.HiddenSizes is null) throw new ArgumentException("HiddenSizes must not be null.", "architecture");
@@ -228,7 +248,7 @@ public static class MlpOnnxExporter
         return byName;
     }
 
-    private static IReadOnlyList<string> ValidateClassNames(MlpArchitecture a, PredictionTask task, IReadOnlyList<string>? classNames)
+    internal static IReadOnlyList<string> ValidateClassNames(MlpArchitecture a, PredictionTask task, IReadOnlyList<string>? classNames)
     {
         if (task != PredictionTask.MulticlassClassification)
         {

@@ -137,57 +137,8 @@ public sealed class NeuralNetworkPredictionTransformer : ISingleFeaturePredictio
                 $"Schema mismatch for feature column '{FeatureColumnName}': expected {FeatureColumnType}, got {column.Type}.", nameof(schema));
     }
 
-    private ITransformer CreateScorer()
-    {
-        var ml = new MLContext();
-        var schema = new DataViewSchema.Builder();
-        schema.AddColumn(FeatureColumnName, FeatureColumnType);
-        var schemaSource = new EmptyDataView(schema.ToSchema());
-        var input = SchemaDefinition.Create(typeof(FeatureVectorRow));
-        // Look the column up once: after renaming, the indexer no longer finds it under "Features".
-        var features = input[nameof(FeatureVectorRow.Features)];
-        features.ColumnName = FeatureColumnName;
-        features.ColumnType = FeatureColumnType;
-        switch (Model.Task)
-        {
-            case PredictionTask.BinaryClassification:
-                return ml.Transforms.CustomMapping<FeatureVectorRow, BinaryScoreRow>((row, output) =>
-                {
-                    float logit = ForwardRow(row.Features)[0];
-                    output.Score = logit;
-                    output.Probability = ScoreMath.Sigmoid(logit);
-                    output.PredictedLabel = output.Probability > 0.5f;
-                }, contractName: null, inputSchemaDefinition: input).Fit(schemaSource);
-            case PredictionTask.Regression:
-                return ml.Transforms.CustomMapping<FeatureVectorRow, RegressionScoreRow>(
-                    (row, output) => output.Score = ForwardRow(row.Features)[0],
-                    contractName: null, inputSchemaDefinition: input).Fit(schemaSource);
-            default:
-                int classes = Model.Architecture.OutputSize;
-                var outputDefinition = SchemaDefinition.Create(typeof(MulticlassScoreRow));
-                var score = outputDefinition[nameof(MulticlassScoreRow.Score)];
-                score.ColumnType = new VectorDataViewType(NumberDataViewType.Single, classes);
-                var predicted = outputDefinition[nameof(MulticlassScoreRow.PredictedLabel)];
-                predicted.ColumnType = new KeyDataViewType(typeof(uint), classes);
-                if (KeyValuesAnnotation.TypeOf(_labelAnnotations) is { } keyValuesType)
-                {
-                    // The predicted key carries the label's key values with their own type, as ML.NET's trainers do.
-                    KeyValuesAnnotation.CopyTo(_labelAnnotations, predicted);
-                    if (keyValuesType.ItemType is TextDataViewType && Model.ClassNames is { } names)
-                        score.AddAnnotation("SlotNames", new VBuffer<ReadOnlyMemory<char>>(names.Count, names.Select(n => n.AsMemory()).ToArray()), keyValuesType);
-                }
-                return ml.Transforms.CustomMapping<FeatureVectorRow, MulticlassScoreRow>((row, output) =>
-                {
-                    float[] logits = ForwardRow(row.Features);
-                    var probabilities = new float[logits.Length];
-                    int best = ScoreMath.Softmax(logits, probabilities);
-                    output.Score = probabilities;
-                    // CustomMapping stores a key-typed uint field as 0-based (it adds 1 when it writes the key column), so the
-                    // missing key 0 is uint.MaxValue here (best = -1).
-                    output.PredictedLabel = unchecked((uint)best);
-                }, contractName: null, inputSchemaDefinition: input, outputSchemaDefinition: outputDefinition).Fit(schemaSource);
-        }
-    }
+    private ITransformer CreateScorer() => ScoreColumnMapping.Create(Model.Task, FeatureColumnName, (VectorDataViewType)FeatureColumnType,
+        Model.Architecture.OutputSize, _labelAnnotations, Model.ClassNames, ForwardRow);
 
     /// <summary>
     /// The network's outputs for one row, computed in managed code (cheaper than native calls for a single row); all NaN for a row
