@@ -179,7 +179,15 @@ public sealed class AdaptiveSmoothingPredictionTransformer : ISingleFeaturePredi
                 $"Schema mismatch for feature column '{FeatureColumnName}': expected {FeatureColumnType}, got {column.Type}.", nameof(schema));
     }
 
-    private float[] ForwardRow(float[] features) => ForwardBatch(features, 1);
+    private float[] ForwardRow(VBuffer<float> features) => ForwardBatch(DenseValues(features), 1);
+
+    /// <summary>One row's features as a dense array (a sparse row is expanded).</summary>
+    private static float[] DenseValues(VBuffer<float> features)
+    {
+        var dense = new float[features.Length];
+        features.CopyTo(dense);
+        return dense;
+    }
 
     /// <summary>The raw outputs (binary logit, multiclass log-probabilities) of <paramref name="rows"/> rows packed row-major; all NaN for
     /// rows with a non-finite feature.</summary>

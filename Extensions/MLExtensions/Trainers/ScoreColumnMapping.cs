@@ -18,10 +18,11 @@ internal static class ScoreColumnMapping
     /// <param name="outputSize">Raw outputs per row (the class count for multiclass).</param>
     /// <param name="labelAnnotations">The label's detached annotations (its key values), multiclass only.</param>
     /// <param name="classNames">The class names in key order, multiclass only.</param>
-    /// <param name="forwardRow">Maps one row's features to its raw outputs (NaN for a row to score as missing).</param>
+    /// <param name="forwardRow">Maps one row's features (dense or sparse, as the input holds them) to its raw outputs (NaN for a row to
+    /// score as missing).</param>
     public static ITransformer Create(PredictionTask task, string featureColumnName, VectorDataViewType featureType, int outputSize,
                                       DataViewSchema.Annotations? labelAnnotations, IReadOnlyList<string>? classNames,
-                                      Func<float[], float[]> forwardRow)
+                                      Func<VBuffer<float>, float[]> forwardRow)
     {
         var ml = new MLContext();
         var schema = new DataViewSchema.Builder();
