@@ -93,9 +93,10 @@ public sealed class MlpNetwork : nn.Module<Tensor, Tensor>
     /// <summary><paramref name="layer"/> applied to a sparse batch: x Wᵀ + b with a sparse × dense product (gradients reach W and b).</summary>
     private static Tensor SparseLinear(Linear layer, Tensor x)
     {
+        using var sc = new StepScalars();
         using var transposed = layer.weight!.t();
         using var product = torch.mm(x, transposed);
-        return layer.bias is null ? product.alias() : product.add(layer.bias);
+        return layer.bias is null ? product.alias() : product.add(layer.bias, sc.One);
     }
 
     private static Tensor Capture(nn.Module layer, Tensor input, Tensor result, List<LayerCapture>? captures)

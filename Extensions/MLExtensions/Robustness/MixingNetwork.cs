@@ -74,7 +74,7 @@ internal sealed class MixingNetwork : nn.Module<Tensor, Tensor>
             }
             gamma = gamma.clamp(low, high);
         }
-        gamma = norm.forward(gamma).squeeze(1).mul(sc[_gammaScale]).add(sc[_gammaBias]);
+        gamma = norm.forward(gamma).squeeze(1).mul(sc[_gammaScale]).add(sc[_gammaBias], sc.One);
         return gamma.MoveToOuterDisposeScope();
     }
 

@@ -43,8 +43,8 @@ internal static class MixtureMath
         if (alphaScale != 1.0 || alphaBias != 0.0)
         {
             double logScale = Math.Log(alphaScale);
-            logAlpha = logAlpha.add(sc[logScale]);
-            logOneMinus = logOneMinus.add(sc[logScale]);
+            logAlpha = logAlpha.add(sc[logScale], sc.One);
+            logOneMinus = logOneMinus.add(sc[logScale], sc.One);
             // α' = scale·α + bias and 1 − α' = scale·(1 − α) + (1 − scale − bias): add the constant parts in log space.
             if (alphaBias > 0) logAlpha = logaddexp(logAlpha, full_like(logAlpha, sc[Math.Log(alphaBias)]));
             double rest = 1.0 - alphaScale - alphaBias;
