@@ -120,7 +120,9 @@ public sealed class AutoMLExperimentTests
                 return x;
             }).SetTrialTimeLimit(TimeSpan.FromSeconds(2)).SetMaxTrials(3).RunAsync();   // 2 s: the instant trials must not time out on a loaded machine
         CollectionAssert.AreEqual(new[] { TrialState.TimedOut, TrialState.Complete, TrialState.Complete }, result.Trials.Select(t => t.State).ToArray());
-        Assert.IsTrue(result.Trials[0].DurationInMilliseconds >= 2000);
+        // The limit is enforced by a timer and the duration read from a stopwatch: two clocks, which can disagree by a few
+        // milliseconds (seen: a duration just under 2000 ms in a clean-clone CI run). The check is that the duration covers the limit.
+        Assert.IsTrue(result.Trials[0].DurationInMilliseconds >= 1900, $"duration {result.Trials[0].DurationInMilliseconds} ms");
     }
 
     [TestMethod]
