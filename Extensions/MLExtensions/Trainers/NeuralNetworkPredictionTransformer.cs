@@ -171,21 +171,7 @@ public sealed class NeuralNetworkPredictionTransformer : ISingleFeaturePredictio
     /// </summary>
     private float[] ForwardSparseBatch(SparseRows rows)
     {
-        float[] outputs;
-        _networkLock.EnterReadLock();
-        try
-        {
-            ThrowIfDisposed();
-            using var scope = NewDisposeScope();
-            using var noGrad = no_grad();
-            var x = rows.ToCooTensor(null, Model.Architecture.InputSize, CPU);
-            outputs = _network.forward(x).data<float>().ToArray();
-        }
-        finally
-        {
-            _networkLock.ExitReadLock();
-        }
-
+        float[] outputs = ForwardUnderReadLock(() => rows.ToCooTensor(null, Model.Architecture.InputSize, CPU));
         int width = Model.Architecture.OutputSize;
         for (int r = 0; r < rows.RowCount; r++)
         {
@@ -202,23 +188,27 @@ public sealed class NeuralNetworkPredictionTransformer : ISingleFeaturePredictio
     /// </summary>
     private float[] ForwardBatch(float[] features, int rows)
     {
-        float[] outputs;
+        float[] outputs = ForwardUnderReadLock(() => tensor(features, new long[] { rows, Model.Architecture.InputSize }));
+        ScoreMath.ApplyNonFinitePolicy(features.AsSpan(0, rows * Model.Architecture.InputSize), Model.Architecture.InputSize,
+                                       outputs, Model.Architecture.OutputSize);
+        return outputs;
+    }
+
+    /// <summary>One forward pass of the network, without gradients, on the input <paramref name="makeInput"/> makes inside the pass's
+    /// dispose scope, under the read lock that <see cref="Dispose"/> takes for writing.</summary>
+    private float[] ForwardUnderReadLock(Func<Tensor> makeInput)
+    {
         _networkLock.EnterReadLock();
         try
         {
             ThrowIfDisposed();
             using var scope = NewDisposeScope();
             using var noGrad = no_grad();
-            using var x = tensor(features, new long[] { rows, Model.Architecture.InputSize });
-            outputs = _network.forward(x).data<float>().ToArray();
+            return _network.forward(makeInput()).data<float>().ToArray();
         }
         finally
         {
             _networkLock.ExitReadLock();
         }
-
-        ScoreMath.ApplyNonFinitePolicy(features.AsSpan(0, rows * Model.Architecture.InputSize), Model.Architecture.InputSize,
-                                       outputs, Model.Architecture.OutputSize);
-        return outputs;
     }
 }
