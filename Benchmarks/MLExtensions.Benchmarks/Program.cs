@@ -4,6 +4,7 @@ using MLExtensions.Benchmarks.AutoML;
 using MLExtensions.Benchmarks.Boosting;
 using MLExtensions.Benchmarks.FashionMnist;
 using MLExtensions.Benchmarks.Optimizers;
+using MLExtensions.Benchmarks.Robustness;
 using MLExtensions.Benchmarks.Schedules;
 using MLExtensions.Benchmarks.Scoring;
 using MLExtensions.Benchmarks.Stacking;
@@ -32,6 +33,8 @@ switch (benchmark)
         return GbnnReferenceBenchmark.Run(rest);
     case "optimizers":
         return OptimizerBenchmark.Run(rest);
+    case "robustness":
+        return RobustnessBenchmark.Run(rest);
     case "schedules":
         return ScheduleBenchmark.Run(rest);
     case "scoring":
@@ -54,6 +57,7 @@ switch (benchmark)
         Console.WriteLine("  gbnn [--data DIR] [--seed N] [--only diamonds,ames,spam,churn-5%,satellite] [--with-networks] [--no-baselines] [--variants eta:J:units,...]");
         Console.WriteLine("  gbnn-reference [--data DIR] [--seeds 1,2,3,4,5] [--only spam,satellite,diamonds] [--settings 0,1] [--python CMD] [--gbnn-path DIR] [--blas-dir DIR] [--no-reference]");
         Console.WriteLine("  optimizers [--data DIR] (see Benchmarks/MLExtensions.Benchmarks/Optimizers)");
+        Console.WriteLine("  robustness [--data DIR] [--rows 4000] [--epochs 4] [--mixer-epochs 2] [--alpha-steps 5] [--test-rows 1000] [--threads 2] [--output DIR]");
         Console.WriteLine("  schedules [--data DIR] [--epochs 5] [--seeds 3] [--rows 60000] [--eta 0.5] [--only cosine,...]");
         Console.WriteLine("  scoring [--data DIR] [--repeat N] [--hidden 256,128]");
         Console.WriteLine("  stacking [--data DIR] [--repeat N] [--only TEXT] [--with-cd]");
