@@ -1,5 +1,4 @@
 using Microsoft.ML;
-using Microsoft.ML.Data;
 using MLExtensions.AutoML;
 
 namespace MLExtensions.AutoML.Tests;
@@ -8,25 +7,7 @@ namespace MLExtensions.AutoML.Tests;
 [TestClass]
 public sealed class TrialThreadsTests
 {
-    private sealed class Row
-    {
-        [VectorType(2)]
-        public float[] Features { get; set; } = [];
-
-        public bool Label { get; set; }
-    }
-
     private static readonly SearchSpace Space = new(new KeyValuePair<string, OptionBase>("Hidden", new UniformIntOption(2, 4)));
-
-    private static IDataView Data(MLContext context, int rows, int seed)
-    {
-        var random = new Random(seed);
-        return context.Data.LoadFromEnumerable(Enumerable.Range(0, rows).Select(_ =>
-        {
-            float a = (float)random.NextDouble() - 0.5f, b = (float)random.NextDouble() - 0.5f;
-            return new Row { Features = [a, b], Label = a + b > 0 };
-        }).ToList());
-    }
 
     private static async Task<List<int?>> ThreadsSeenByTheBuilds(int parallelism)
     {
@@ -42,7 +23,7 @@ public sealed class TrialThreadsTests
                     NumberOfThreads = TrialScope.NumberOfThreads ?? 1,
                 }, TrialScope.TrainingProgress);
             }, Space)
-            .SetDataset(Data(context, 80, 1), folds: 2)
+            .SetDataset(PipelineExperimentTests.Data(context, 80, 1), folds: 2)
             .SetBinaryClassificationMetric(BinaryClassificationMetric.Accuracy)
             .SetRandomSearchTuner(seed: 1)
             .SetParallelism(parallelism).SetMaxTrials(4).SetSeed(2).RunAsync();
