@@ -78,6 +78,19 @@ public sealed class IndependentGradientLoopTests
     }
 
     [TestMethod]
+    public void Loop_OptionIWithClipping_ClipsTheIndependentGradientLikeTheStepsOwn()
+    {
+        var probe = new IndependentGradientProbe(OptionI);
+        var options = Options(probe);
+        options.GradientClipNorm = 0.05;
+        using (var result = Run(options, Multiclass(120, 1)).Network) { }
+        static double Norm(double[] g) => Math.Sqrt(g.Sum(v => v * v));
+        Assert.IsTrue(probe.StepGradients.All(g => Norm(g) <= 0.05 + 1e-6), "the step's gradient is clipped");
+        Assert.IsTrue(probe.IndependentGradients.All(g => Norm(g) <= 0.05 + 1e-6), "so is the independent one, by its own norm");
+        Assert.IsTrue(probe.IndependentGradients.All(g => Norm(g) > 0.04), "clipped, not vanished (the unclipped norms are above 0.05)");
+    }
+
+    [TestMethod]
     public void Loop_OptionIWithLayerRatesFixedAtOne_IsTheOptionIIRunExactly_WithBatchNormDropoutClippingAndValidation()
     {
         // With the rates fixed, option I's only differences are the second batch's side effects: the epoch's order, dropout masks,
