@@ -142,6 +142,9 @@ internal sealed class NeuralTrainingLoop
         // The scalars every step passes (1, the batch sizes, the clipping constants) live for the whole run; only the weight-decay
         // factor, which follows the learning rate, is made per step.
         using var sc = new StepScalars();
+        // On the CPU without clipping the norms are only recorded: they are computed in managed code from the gradients' memory into a
+        // managed table (CpuGradientNorms); otherwise by LibTorch into a table on the device, read back at the epoch's end.
+        bool hostNorms = device.type == DeviceType.CPU && _options.GradientClipNorm is null;
 
         for (int epoch = 1; epoch <= _options.Epochs; epoch++)
         {
@@ -150,7 +153,8 @@ internal sealed class NeuralTrainingLoop
             using var lossSum = torch.zeros(1, dtype: ScalarType.Float64, device: device);
             // Column 0: the ℓ2 norm of every step's gradient, column 1: its ℓ1 norm; read back once at the epoch's end. The batch
             // only grows, so the epoch has at most batchesPerEpoch steps.
-            using var stepNorms = torch.zeros(batchesPerEpoch, 2, dtype: ScalarType.Float64, device: device);
+            using var stepNorms = hostNorms ? null : torch.zeros(batchesPerEpoch, 2, dtype: ScalarType.Float64, device: device);
+            var hostNormTable = hostNorms ? new double[2 * batchesPerEpoch] : null;
             int b = 0;
             batches.BeginEpoch(generator);
             try
@@ -198,9 +202,10 @@ internal sealed class NeuralTrainingLoop
                         profile?.Lap(TrainingLoopPhase.Loss, ref lap);
                         loss.backward();
                         profile?.Lap(TrainingLoopPhase.Backward, ref lap);
-                        var norms = GradientNorms(parameters);
+                        var norms = hostNormTable is null ? GradientNorms(parameters) : null;
+                        if (hostNormTable is not null) HostGradientNorms(parameters, hostNormTable, b);
                         GradientNoiseStatistics? statistics = captures is null ? null : PerSampleGradients.Statistics(captures, parameters, count);
-                        if (_options.GradientClipNorm is { } maxNorm) Clip(parameters, norms, maxNorm, sc);
+                        if (_options.GradientClipNorm is { } maxNorm) Clip(parameters, norms!, maxNorm, sc);   // clipping keeps the norms on the device
                         profile?.Lap(TrainingLoopPhase.GradientNorms, ref lap);
                         controller.BeforeStep(context);
                         learningRate = groups.Count > 0 ? groups[0].LearningRate : 0;
@@ -217,7 +222,7 @@ internal sealed class NeuralTrainingLoop
                         }
                         profile?.Lap(TrainingLoopPhase.WeightDecay, ref lap);
                         lossSum.add_(loss.detach(), alpha: sc[count]);
-                        stepNorms[b].copy_(norms);
+                        stepNorms?[b].copy_(norms!);
                         step++;
                         samplesSeen += count;
                         start += count;
@@ -236,7 +241,7 @@ internal sealed class NeuralTrainingLoop
                         if (progress is not null && _options.ProgressBatchInterval is { } every && (b + 1) % every == 0 && b + 1 < batchesPerEpoch)
                         {
                             progress.Report(new TrainingProgress(epoch, _options.Epochs, lossSum.item<double>() / start, null, learningRate,
-                                MeanOfColumn(ReadNorms(stepNorms, b + 1), 0), clock.Elapsed.TotalSeconds)
+                                MeanOfColumn(ReadNorms(stepNorms, hostNormTable, b + 1), 0), clock.Elapsed.TotalSeconds)
                             {
                                 Kind = TrainingProgressKind.Batch, Batch = b + 1, BatchCount = batchesPerEpoch, ElapsedSeconds = fitClock.Elapsed.TotalSeconds,
                             });
@@ -261,7 +266,7 @@ internal sealed class NeuralTrainingLoop
 
             long epochEnd = profile is null ? 0 : TrainingLoopProfile.Now();
             double trainingLoss = lossSum.item<double>() / train.RowCount;
-            double[] stepNormValues = ReadNorms(stepNorms, b);
+            double[] stepNormValues = ReadNorms(stepNorms, hostNormTable, b);
             double meanGradNorm = MeanOfColumn(stepNormValues, 0);
             if (!double.IsFinite(trainingLoss))
                 throw new InvalidOperationException(
@@ -420,9 +425,25 @@ internal sealed class NeuralTrainingLoop
         return torch.stack([torch.stack(l2).norm(2f), torch.stack(l1).sum()]);
     }
 
-    /// <summary>The first <paramref name="steps"/> rows of the epoch's [steps, 2] norm table, row-major, on the CPU.</summary>
-    private static double[] ReadNorms(Tensor stepNorms, int steps)
+    /// <summary>Writes step <paramref name="step"/>'s global ℓ2 and ℓ1 gradient norms into row <paramref name="step"/> of the managed
+    /// [steps, 2] table: from the gradients' memory (<see cref="CpuGradientNorms"/>), or by LibTorch for a gradient it cannot read.</summary>
+    private static void HostGradientNorms(IReadOnlyList<Parameter> parameters, double[] table, int step)
     {
+        if (!CpuGradientNorms.TryCompute(parameters, out double l2, out double l1))
+        {
+            using var scope = NewDisposeScope();
+            var values = GradientNorms(parameters).to(ScalarType.Float64).cpu().data<double>().ToArray();
+            (l2, l1) = (values[0], values[1]);
+        }
+        table[2 * step] = l2;
+        table[2 * step + 1] = l1;
+    }
+
+    /// <summary>The first <paramref name="steps"/> rows of the epoch's [steps, 2] norm table (the device table, or the managed one
+    /// when there is no device table), row-major, on the CPU.</summary>
+    private static double[] ReadNorms(Tensor? stepNorms, double[]? hostTable, int steps)
+    {
+        if (stepNorms is null) return hostTable![..(2 * steps)];
         using var scope = NewDisposeScope();
         return stepNorms.narrow(0, 0, steps).cpu().contiguous().data<double>().ToArray();
     }
