@@ -113,7 +113,7 @@ internal static class RobustnessBenchmark
 
         var plot = TrainingCharts.TradeOffCurve(sweep,
             [new TradeOffPoint("adaptive", adaptiveMetrics.CleanAccuracy, adaptiveMetrics.WorstCaseAccuracy)],
-            title: FormattableString.Invariant($"Fashion-MNIST, ℓ∞ ε = {Epsilon}, {testRows} test images"));
+            title: FormattableString.Invariant($"Fashion-MNIST, L∞ ε = {Epsilon}, {testRows} test images"));
         string png = Path.Combine(output, "tradeoff.png");
         plot.SavePng(png, 800, 600);
 
