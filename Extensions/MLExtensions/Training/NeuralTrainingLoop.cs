@@ -101,6 +101,10 @@ internal sealed class NeuralTrainingLoop
         // The controller first: feedback schedules (LANTON) may split the optimizer's groups.
         using var controller = _options.LearningRateSchedule.CreateController(optimizer);
         var groups = optimizer.ParamGroups.ToList();
+        // Option I of LANTON: a second minibatch per step, drawn with a generator of its own (seeded from the run's seed) so that the
+        // epoch's order and the dropout masks of the step's own batches are those of the same run without it.
+        var independent = controller as IIndependentGradientController;
+        using var independentGenerator = independent is null ? null : new Generator(IndependentSeed(seed), device);
         var momentum = MomentumAccess.TryCreate(groups);
 
         // The batch-size policy starts from BatchSize; a fixed policy keeps the fixed-batch arithmetic below (bit for bit as before).
@@ -181,6 +185,13 @@ internal sealed class NeuralTrainingLoop
                         var captures = policy.NeedsStatistics(context) ? new List<LayerCapture>() : null;
                         profile?.Lap(TrainingLoopPhase.Bookkeeping, ref lap);
 
+                        if (independent is { NeedsIndependentGradient: true })
+                        {
+                            ObserveIndependentGradient(independent, network, generator, independentGenerator!, batches, start, count, attack,
+                                attacked, parameters, sc);
+                            profile?.Lap(TrainingLoopPhase.IndependentGradient, ref lap);
+                        }
+
                         // Gradients are dropped rather than zeroed: backward then stores fresh ones instead of adding to zeros (the
                         // same values, one pass less per parameter). Every optimizer here reads p.grad anew in each step.
                         network.zero_grad(set_to_none: true);
@@ -194,14 +205,7 @@ internal sealed class NeuralTrainingLoop
                         var norms = hostNormTable is null ? GradientNorms(parameters) : null;
                         if (hostNormTable is not null) HostGradientNorms(parameters, hostNormTable, b);
                         GradientNoiseStatistics? statistics = captures is null ? null : PerSampleGradients.Statistics(captures, parameters, count);
-                        if (_options.GradientClipNorm is { } maxNorm)
-                        {
-                            var clipFactor = (sc[maxNorm] / norms![0].add(sc[1e-6], alpha: sc.One)).clamp_max(sc[1.0]);
-                            foreach (var p in parameters)
-                            {
-                                if (p.grad is { } g) g.mul_(clipFactor.to(g.dtype));
-                            }
-                        }
+                        if (_options.GradientClipNorm is { } maxNorm) Clip(parameters, norms!, maxNorm, sc);   // clipping keeps the norms on the device
                         profile?.Lap(TrainingLoopPhase.GradientNorms, ref lap);
                         controller.BeforeStep(context);
                         learningRate = groups.Count > 0 ? groups[0].LearningRate : 0;
@@ -313,6 +317,63 @@ internal sealed class NeuralTrainingLoop
         if (bestWeights is not null) network.SetWeights(bestWeights);
         if (_task == PredictionTask.Regression) FoldTargetScaling(network, labelMean, labelScale);
         return new TrainingResult(network, history, bestEpoch, seed, device.type == DeviceType.CUDA ? "cuda" : "cpu", adversarial);
+    }
+
+    /// <summary>Scales every gradient by min(1, <paramref name="maxNorm"/> / (‖g‖₂ + 1e-6)), ‖g‖₂ = <paramref name="norms"/>[0].</summary>
+    private static void Clip(IReadOnlyList<Parameter> parameters, Tensor norms, double maxNorm, StepScalars sc)
+    {
+        var clipFactor = (sc[maxNorm] / norms[0].add(sc[1e-6], alpha: sc.One)).clamp_max(sc[1.0]);
+        foreach (var p in parameters)
+        {
+            if (p.grad is { } g) g.mul_(clipFactor.to(g.dtype));
+        }
+    }
+
+    /// <summary>The seed of the generator that draws the independent minibatches (and their dropout masks and attack starts).</summary>
+    private static ulong IndependentSeed(int seed) => unchecked((ulong)seed ^ 0x9E3779B97F4A7C15UL);
+
+    /// <summary>
+    /// Before the step's own forward pass: the gradient of a second minibatch of the same size at the same weights
+    /// (<see cref="BatchSource.TakeIndependent"/>), made as the step's own (training mode, dropout from
+    /// <paramref name="independentGenerator"/>, the adversarial attack when set, the same loss and clipping), handed to
+    /// <paramref name="controller"/>. Batch norm's running statistics are restored afterwards, so only the step's own batch
+    /// updates them; the gradients are dropped again by the step's own <c>zero_grad</c>.
+    /// </summary>
+    private void ObserveIndependentGradient(IIndependentGradientController controller, MlpNetwork network, Generator generator,
+                                            Generator independentGenerator, BatchSource batches, int start, int count, PgdAttack? attack,
+                                            MlpClassifier? attacked, IReadOnlyList<Parameter> parameters, StepScalars sc)
+    {
+        var (x, y, w) = batches.TakeIndependent(start, count, independentGenerator);
+        if (attack is not null)
+        {
+            network.eval();
+            if (x.is_sparse) x = x.to_dense();
+            x = attack.Perturb(attacked!, x, _task == PredictionTask.BinaryClassification ? y.to(ScalarType.Int64) : y, independentGenerator);
+            network.train();
+        }
+        List<(Tensor Buffer, Tensor Saved)>? statistics = null;
+        if (_options.Normalization == NormalizationKind.BatchNorm)
+        {
+            using var noGrad = no_grad();
+            statistics = network.buffers().Select(b => (b, b.clone())).ToList();
+        }
+        network.DropoutGenerator = independentGenerator;
+        try
+        {
+            network.zero_grad(set_to_none: true);
+            Loss(network.forward(x), y, w, sc).backward();
+        }
+        finally
+        {
+            network.DropoutGenerator = generator;
+            if (statistics is not null)
+            {
+                using var noGrad = no_grad();
+                foreach (var (buffer, saved) in statistics) buffer.copy_(saved);
+            }
+        }
+        if (_options.GradientClipNorm is { } maxNorm) Clip(parameters, GradientNorms(parameters), maxNorm, sc);
+        controller.ObserveIndependentGradient();
     }
 
     private Tensor Loss(Tensor output, Tensor labels, Tensor? weights, StepScalars sc)
