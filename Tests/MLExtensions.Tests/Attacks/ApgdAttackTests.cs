@@ -187,10 +187,13 @@ public sealed class ApgdAttackTests : OneTorchThreadTestBase
         }
 
         double apgdT = Attacked(new ApgdAttack(new ApgdAttack.Options { Epsilon = epsilon, Iterations = 11, Loss = ApgdLoss.TargetedDlr, TargetCount = 9 }));
+        // The 3 most likely wrong classes at the clean point are enough here (the same budget, 3 × 33 steps).
+        double apgdT3 = Attacked(new ApgdAttack(new ApgdAttack.Options { Epsilon = epsilon, Iterations = 33, Loss = ApgdLoss.TargetedDlr, TargetCount = 3 }));
         double pgd = Attacked(new PgdAttack(new PgdAttack.Options { Epsilon = epsilon, Iterations = 99 }));
 
         Assert.IsTrue(exact is > 0.1 and < 0.5, $"ε should leave some rows robust and flip others (exact robust accuracy {exact})");
         Assert.AreEqual(exact, apgdT, 1e-9, $"APGD-T accuracy {apgdT}, exact {exact}");
+        Assert.AreEqual(exact, apgdT3, 1e-9, $"APGD-T with the 3 most likely targets: accuracy {apgdT3}, exact {exact}");
         Assert.IsGreaterThan(exact, pgd, $"PGD-99 accuracy {pgd}, exact {exact}");
     }
 
