@@ -150,6 +150,12 @@ public sealed class AdaptiveSmoothingTrainer : IEstimator<AdaptiveSmoothingPredi
         /// <value>Default 0: α is centered at 1/2 before training.</value>
         public double GammaBias { get; set; } = Defaults.GammaBias;
 
+        /// <summary>While the mixing network trains, clamp its pre-normalization γ to the batch mean ± this many batch standard
+        /// deviations (the official code uses 0.6); clamped rows get no gradient.</summary>
+        /// <value>Default <c>null</c>: no clamp (a deliberate deviation: at this scale the clamp slowed the detector's training, see
+        /// Robustness/README.md). Finite and greater than 0 when set.</value>
+        public double? GammaClamp { get; set; }
+
         /// <summary>At prediction, α ← α·AlphaScale + AlphaBias (the paper's eval-time α range), e.g. 0.75 and 0.2 for [0.2, 0.95].</summary>
         /// <value>Default 1 (no narrowing). In (0, 1].</value>
         public double AlphaScale { get; set; } = 1.0;
@@ -209,6 +215,7 @@ public sealed class AdaptiveSmoothingTrainer : IEstimator<AdaptiveSmoothingPredi
                 throw new ArgumentOutOfRangeException(nameof(BceWeight), "BceWeight and CrossEntropyWeight are both 0: nothing to train.");
             if (!double.IsFinite(GammaScale) || !double.IsFinite(GammaBias))
                 throw new ArgumentOutOfRangeException(nameof(GammaScale), $"GammaScale and GammaBias must be finite; got {GammaScale} and {GammaBias}.");
+            if (GammaClamp is { } clamp) Positive(clamp, nameof(GammaClamp));
             AdaptiveSmoothingModelParameters.CheckAlphaRange(AlphaScale, AlphaBias);
             Positive(StandardLogitScale, nameof(StandardLogitScale));
             Positive(RobustLogitScale, nameof(RobustLogitScale));
@@ -318,7 +325,7 @@ public sealed class AdaptiveSmoothingTrainer : IEstimator<AdaptiveSmoothingPredi
                 var initial = new AdaptiveSmoothingModelParameters(standard.Model, robust.Model, null, initialWeights, o.MixingHiddenSize,
                     o.GammaScale, o.GammaBias, o.AlphaScale, o.AlphaBias, o.StandardLogitScale, o.RobustLogitScale, [], seed);
                 var settings = new MixingTrainingSettings(o.Epochs, o.BatchSize, o.LearningRate, o.WeightDecay, o.BceWeight, o.CrossEntropyWeight,
-                    o.GradientClipNorm, o.Attack.Epsilon, o.EpsilonLow, o.EpsilonHigh, o.NumberOfThreads);
+                    o.GradientClipNorm, o.Attack.Epsilon, o.EpsilonLow, o.EpsilonHigh, o.GammaClamp, o.NumberOfThreads);
                 var (weights, history) = MixingNetworkTraining.Train(initial, data, settings, PgdAdversary(o.Attack), seed, cancellationToken);
                 parameters = new(standard.Model, robust.Model, null, weights, o.MixingHiddenSize, o.GammaScale, o.GammaBias, o.AlphaScale,
                     o.AlphaBias, o.StandardLogitScale, o.RobustLogitScale, history, seed);

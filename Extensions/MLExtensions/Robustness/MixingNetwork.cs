@@ -10,8 +10,8 @@ namespace MLExtensions;
 /// <c>γ·GammaScale + GammaBias</c>. Returns γ [n]; α = sigmoid(γ) is formed in log space by <see cref="MixtureMath"/>.
 /// </summary>
 /// <remarks>
-/// In training mode γ is first clamped to the batch mean ± 0.6 standard deviations (bounds not differentiated, as in the official code),
-/// which keeps a few extreme rows from dominating the batch statistics; batch norm then normalizes with the batch statistics and updates
+/// In training mode, when <see cref="TrainingClamp"/> is set, γ is first clamped to the batch mean ± that many standard deviations
+/// (bounds not differentiated, as the official code does with 0.6); batch norm then normalizes with the batch statistics and updates
 /// its running ones. In eval mode neither happens: the running statistics are used. Weight names: <c>hidden.weight</c>, <c>hidden.bias</c>,
 /// <c>output.weight</c>, <c>norm.running_mean</c>, <c>norm.running_var</c>.
 /// </remarks>
@@ -22,9 +22,6 @@ internal sealed class MixingNetwork : nn.Module<Tensor, Tensor>
 
     /// <summary>Batch-norm momentum of the running statistics (the paper's 0.01).</summary>
     public const double NormalizationMomentum = 0.01;
-
-    /// <summary>Half-width of the train-time γ clamp, in batch standard deviations.</summary>
-    public const double ClampStandardDeviations = 0.6;
 
 #pragma warning disable IDE1006 // field names are the parameter names
     private readonly Linear hidden;
@@ -56,19 +53,23 @@ internal sealed class MixingNetwork : nn.Module<Tensor, Tensor>
         }
     }
 
+    /// <summary>Half-width of the train-time clamp of the pre-normalization γ in batch standard deviations, or <c>null</c> for none
+    /// (the default). A clamped row gets no gradient, so the clamp slows the detector's training (see Robustness/README.md).</summary>
+    public double? TrainingClamp { get; set; }
+
     /// <summary>The mixing logits γ [n] of concatenated base-model features [n, inputSize].</summary>
     public override Tensor forward(Tensor features)
     {
         using var sc = new StepScalars();
         using var scope = NewDisposeScope();
         var gamma = output.forward(nn.functional.relu(hidden.forward(features)));
-        if (training && gamma.shape[0] > 1)
+        if (training && TrainingClamp is { } width && gamma.shape[0] > 1)
         {
             Tensor low, high;
             using (no_grad())
             {
                 var mean = gamma.mean();
-                var spread = gamma.std().mul(sc[ClampStandardDeviations]);
+                var spread = gamma.std().mul(sc[width]);
                 low = mean.sub(spread);
                 high = mean.add(spread, sc.One);
             }

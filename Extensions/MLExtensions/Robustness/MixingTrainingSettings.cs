@@ -11,7 +11,8 @@ namespace MLExtensions;
 /// <param name="Epsilon">The nominal attack radius ε₀.</param>
 /// <param name="EpsilonLow">Lower end of the training radius, as a multiple of ε₀.</param>
 /// <param name="EpsilonHigh">Upper end of the training radius, as a multiple of ε₀.</param>
+/// <param name="GammaClamp">Half-width of the train-time γ clamp in batch standard deviations, or <c>null</c> for none.</param>
 /// <param name="NumberOfThreads">TorchSharp threads for the run, or <c>null</c> to leave the setting.</param>
 internal sealed record MixingTrainingSettings(int Epochs, int BatchSize, double LearningRate, double WeightDecay, double BceWeight,
                                               double CrossEntropyWeight, double GradientClipNorm, double Epsilon, double EpsilonLow,
-                                              double EpsilonHigh, int? NumberOfThreads);
+                                              double EpsilonHigh, double? GammaClamp, int? NumberOfThreads);
