@@ -59,6 +59,7 @@ public sealed partial class AutoMLCatalog
         options.LabelColumnName = label;
         options.FeatureColumnName = features;
         options.Seed = seed;
+        options.NumberOfThreads = TrialScope.NumberOfThreads ?? options.NumberOfThreads;
         options.BatchSize = o.BatchSize;
         options.Epochs = o.Epochs;
         options.HiddenLayerSizes = Enumerable.Repeat(o.HiddenWidth, o.HiddenDepth).ToArray();

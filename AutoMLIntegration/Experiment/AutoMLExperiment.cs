@@ -304,7 +304,11 @@ public sealed class AutoMLExperiment
         return this;
     }
 
-    /// <summary>Runs up to <paramref name="workers"/> trials at once in this process (each with its own context and seed).</summary>
+    /// <summary>
+    /// Runs up to <paramref name="workers"/> trials at once in this process (each with its own context and seed). With more than one,
+    /// each trial's neural trainers get ⌊processor count / workers⌋ TorchSharp threads (at least 1; <see cref="TrialScope.NumberOfThreads"/>),
+    /// because LibTorch's OpenMP workers slow down by orders of magnitude when they do not get a core each.
+    /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">Fewer than 1.</exception>
     public AutoMLExperiment SetParallelism(int workers)
     {
@@ -316,6 +320,9 @@ public sealed class AutoMLExperiment
         _parallelism = workers;
         return this;
     }
+
+    /// <summary>The TorchSharp threads each trial's neural trainers get when <paramref name="parallelism"/> trials run at once; null for one.</summary>
+    internal static int? ThreadsPerTrial(int parallelism) => parallelism > 1 ? Math.Max(1, Environment.ProcessorCount / parallelism) : null;
 
     /// <summary>When a failed trial ends the experiment (default <see cref="FailFastPolicy.Never"/>).</summary>
     public AutoMLExperiment SetFailFastPolicy(FailFastPolicy policy)
@@ -578,7 +585,11 @@ public sealed class AutoMLExperiment
             _history.AddTrial(trialId);
             var reporter = new TrialReporter(trialId, _metric.IsMaximize, _e._pruner, _history,
                 (step, value) => _storage.ReportAsync(_e._studyName, trialId, workerId, step, value).GetAwaiter().GetResult());
-            var settings = new TrialSettings { TrialId = trialId, Parameter = parameter, Reporter = reporter, StartedAtUtc = DateTime.UtcNow };
+            var settings = new TrialSettings
+            {
+                TrialId = trialId, Parameter = parameter, Reporter = reporter, StartedAtUtc = DateTime.UtcNow,
+                NumberOfThreads = ThreadsPerTrial(_e._parallelism),
+            };
             using var trialCancellation = CancellationTokenSource.CreateLinkedTokenSource(budget.Token);
             reporter.Attach(trialCancellation);
             if (_e._trialTimeLimit is { } limit)

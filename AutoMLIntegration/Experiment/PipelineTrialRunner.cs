@@ -19,7 +19,10 @@ internal sealed class PipelineTrialRunner(MLContext context, Func<MLContext, Par
         for (int f = 0; f < splits.Count; f++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var reportingSettings = f == 0 ? settings : new TrialSettings { TrialId = settings.TrialId, Parameter = settings.Parameter, StartedAtUtc = settings.StartedAtUtc };
+            var reportingSettings = f == 0 ? settings : new TrialSettings
+            {
+                TrialId = settings.TrialId, Parameter = settings.Parameter, StartedAtUtc = settings.StartedAtUtc, NumberOfThreads = settings.NumberOfThreads,
+            };
             ITransformer model;
             using (TrialScope.Enter(reportingSettings, metric.IsMaximize, cancellationToken))
             {

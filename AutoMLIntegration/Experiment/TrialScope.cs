@@ -14,6 +14,10 @@ public static class TrialScope
     /// <summary>The current trial's settings; null outside a trial.</summary>
     public static TrialSettings? Current => CurrentEntry.Value?.Settings;
 
+    /// <summary>The current trial's <see cref="TrialSettings.NumberOfThreads"/>; null outside a trial or when the trial leaves the
+    /// trainers' own setting.</summary>
+    public static int? NumberOfThreads => CurrentEntry.Value?.Settings.NumberOfThreads;
+
     /// <summary>The current trial's cancellation token (time limit, budget end, pruning); none outside a trial.</summary>
     public static CancellationToken CancellationToken => CurrentEntry.Value?.CancellationToken ?? CancellationToken.None;
 

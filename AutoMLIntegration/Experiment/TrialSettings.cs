@@ -17,4 +17,12 @@ public sealed class TrialSettings
 
     /// <summary>Where the trial reports intermediate values (the experiment always sets one; null only for settings built by hand).</summary>
     public ITrialReporter? Reporter { get; init; }
+
+    /// <summary>
+    /// TorchSharp CPU threads for the trial's neural trainers, read by the sweepables through <see cref="TrialScope.NumberOfThreads"/>.
+    /// The experiment sets ⌊processor count / parallelism⌋ (at least 1) when it runs trials in parallel, so parallel trials do not
+    /// oversubscribe the cores; a <see cref="TrialWorker"/> sets <see cref="TrialWorkerOptions.NumberOfThreads"/>. Null: the trainer's own
+    /// setting.
+    /// </summary>
+    public int? NumberOfThreads { get; init; }
 }

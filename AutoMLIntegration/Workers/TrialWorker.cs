@@ -132,6 +132,7 @@ public sealed class TrialWorker
             Parameter = Parameter.FromJson(trial.ParameterJson),
             StartedAtUtc = trial.StartedAtUtc ?? DateTime.UtcNow,
             Reporter = reporter,
+            NumberOfThreads = _options.NumberOfThreads ?? AutoMLExperiment.ThreadsPerTrial(_options.ParallelTrials),
         };
 
         var claimLost = false;

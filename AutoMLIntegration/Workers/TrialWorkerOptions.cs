@@ -50,6 +50,13 @@ public sealed class TrialWorkerOptions
     /// </summary>
     public bool WaitForRunningTrials { get; set; } = true;
 
+    /// <summary>
+    /// TorchSharp CPU threads for each trial's neural trainers (<see cref="TrialScope.NumberOfThreads"/>). Null (default): ⌊processor count
+    /// / <see cref="ParallelTrials"/>⌋ when <see cref="ParallelTrials"/> &gt; 1, else the trainers' own setting. Several workers on one
+    /// machine should split its cores (e.g. 1 each for as many workers as cores); when set, at least 1.
+    /// </summary>
+    public int? NumberOfThreads { get; set; }
+
     /// <summary>Decides from the stored intermediate values whether a trial stops early; null (default) for none.</summary>
     public IPruner? Pruner { get; set; }
 
@@ -76,6 +83,11 @@ public sealed class TrialWorkerOptions
         if (ParallelTrials < 1)
         {
             throw new ArgumentOutOfRangeException(nameof(ParallelTrials), ParallelTrials, "TrialWorkerOptions.ParallelTrials must be at least 1.");
+        }
+
+        if (NumberOfThreads is < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(NumberOfThreads), NumberOfThreads, "TrialWorkerOptions.NumberOfThreads must be at least 1 or null.");
         }
 
         if (MaxTrials is < 0)

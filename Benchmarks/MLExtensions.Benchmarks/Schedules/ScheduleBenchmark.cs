@@ -22,16 +22,18 @@ public static class ScheduleBenchmark
         string data = Option(args, "--data") ?? SharedData("fashion-mnist");
         int epochs = int.Parse(Option(args, "--epochs") ?? "5", CultureInfo.InvariantCulture);
         int seeds = int.Parse(Option(args, "--seeds") ?? "3", CultureInfo.InvariantCulture);
+        int firstSeed = int.Parse(Option(args, "--first-seed") ?? "1", CultureInfo.InvariantCulture);
+        int threads = int.Parse(Option(args, "--threads") ?? "2", CultureInfo.InvariantCulture);
         int rows = int.Parse(Option(args, "--rows") ?? "60000", CultureInfo.InvariantCulture);
         double eta = double.Parse(Option(args, "--eta") ?? "0.5", CultureInfo.InvariantCulture);
         var only = Option(args, "--only")?.Split(',');
         var train = Subset(FashionMnistData.Load(data, train: true), rows);
         var test = FashionMnistData.Load(data, train: false);
         Console.WriteLine($"Fashion-MNIST from {Path.GetFullPath(data)}: {train.RowCount} training rows, {test.Count} test rows; " +
-                          $"{epochs} epochs, {seeds} seeds, 2 torch threads, {Environment.ProcessorCount} cores");
+                          $"{epochs} epochs, seeds {firstSeed}..{firstSeed + seeds - 1}, {threads} torch threads, {Environment.ProcessorCount} cores");
 
         // Warm-up: the first fit of a process pays TorchSharp's start-up; keep it out of the timed runs.
-        Train("warm-up", new ConstantSchedule(), new FixedBatchSize(), 128, Subset(test, 512), test, 1, 1, out _);
+        Train("warm-up", new ConstantSchedule(), new FixedBatchSize(), 128, Subset(test, 512), test, 1, 1, threads, out _);
         var results = new List<(string Run, int Seed, double Accuracy, double Loss, double Seconds, long Steps, int FinalBatch)>();
         void Report((string Run, int Seed, double Accuracy, double Loss, double Seconds, long Steps, int FinalBatch) r)
         {
@@ -41,9 +43,9 @@ public static class ScheduleBenchmark
 
         Console.WriteLine("| run | seed | test accuracy | final training loss | wall s | optimizer steps | final batch |");
         Console.WriteLine("| --- | --- | --- | --- | --- | --- | --- |");
-        for (int seed = 1; seed <= seeds; seed++)
+        for (int seed = firstSeed; seed < firstSeed + seeds; seed++)
         {
-            var constant = Train("constant", new ConstantSchedule(), new FixedBatchSize(), 128, train, test, epochs, seed, out var constantHistory);
+            var constant = Train("constant", new ConstantSchedule(), new FixedBatchSize(), 128, train, test, epochs, seed, threads, out var constantHistory);
             Report(constant);
             var runs = new List<(string Name, LearningRateScheduleSpec Schedule)>
             {
@@ -54,9 +56,9 @@ public static class ScheduleBenchmark
                 ("hypergradient (on constant)", new HypergradientSchedule()),
             };
             foreach (var (name, schedule) in runs.Where(r => only is null || only.Contains(r.Name)))
-                Report(Train(name, schedule, new FixedBatchSize(), 128, train, test, epochs, seed, out _));
+                Report(Train(name, schedule, new FixedBatchSize(), 128, train, test, epochs, seed, threads, out _));
             Report(Train($"adaptive batch 32→≤2048 (norm test, η={eta.ToString(CultureInfo.InvariantCulture)})", new ConstantSchedule(),
-                         new AdaptiveBatchSize(Eta: eta, MaxBatchSize: 2048), 32, train, test, epochs, seed, out var adaptiveHistory));
+                         new AdaptiveBatchSize(Eta: eta, MaxBatchSize: 2048), 32, train, test, epochs, seed, threads, out var adaptiveHistory));
             Console.WriteLine("  adaptive batch size per epoch: " + string.Join(", ", adaptiveHistory.Select(e => $"{e.BatchSize} ({e.OptimizerSteps} steps)")));
         }
 
@@ -75,13 +77,13 @@ public static class ScheduleBenchmark
     }
 
     private static (string, int, double, double, double, long, int) Train(string name, LearningRateScheduleSpec schedule, BatchSizePolicySpec policy,
-        int batchSize, PackedData train, FashionMnistData test, int epochs, int seed, out IReadOnlyList<EpochRecord> history)
+        int batchSize, PackedData train, FashionMnistData test, int epochs, int seed, int threads, out IReadOnlyList<EpochRecord> history)
     {
         var options = new NeuralNetworkMulticlassTrainer.Options
         {
             HiddenLayerSizes = [256, 128], Activation = ActivationKind.ReLU, Dropout = 0, BatchSize = batchSize, Epochs = epochs,
             Optimizer = new AdamWSpec(LearningRate: 1e-3), LearningRateSchedule = schedule, BatchSizePolicy = policy,
-            ValidationFraction = 0, EarlyStoppingPatience = null, Seed = seed, NumberOfThreads = 2, Device = DeviceKind.Cpu,
+            ValidationFraction = 0, EarlyStoppingPatience = null, Seed = seed, NumberOfThreads = threads, Device = DeviceKind.Cpu,
         };
         options.Validate();
         var clock = Stopwatch.StartNew();

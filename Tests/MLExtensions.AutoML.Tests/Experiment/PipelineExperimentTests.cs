@@ -8,7 +8,7 @@ namespace MLExtensions.AutoML.Tests;
 [TestClass]
 public sealed class PipelineExperimentTests
 {
-    private sealed class Row
+    internal sealed class Row
     {
         [VectorType(2)]
         public float[] Features { get; set; } = [];
@@ -16,7 +16,7 @@ public sealed class PipelineExperimentTests
         public bool Label { get; set; }
     }
 
-    private static IDataView Data(MLContext context, int rows, int seed)
+    internal static IDataView Data(MLContext context, int rows, int seed)
     {
         var random = new Random(seed);
         return context.Data.LoadFromEnumerable(Enumerable.Range(0, rows).Select(_ =>
