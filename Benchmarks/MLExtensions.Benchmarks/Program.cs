@@ -54,7 +54,7 @@ switch (benchmark)
         Console.WriteLine("  gbnn [--data DIR] [--seed N] [--only diamonds,ames,spam,churn-5%,satellite] [--with-networks] [--no-baselines] [--variants eta:J:units,...]");
         Console.WriteLine("  gbnn-reference [--data DIR] [--seeds 1,2,3,4,5] [--only spam,satellite,diamonds] [--settings 0,1] [--python CMD] [--gbnn-path DIR] [--blas-dir DIR] [--no-reference]");
         Console.WriteLine("  optimizers [--data DIR] (see Benchmarks/MLExtensions.Benchmarks/Optimizers)");
-        Console.WriteLine("  schedules [--data DIR] [--epochs 5] [--seeds 3] [--first-seed 1] [--threads 2] [--rows 60000] [--eta 0.5] [--only cosine,...]");
+        Console.WriteLine("  schedules [--data DIR] [--epochs 5] [--seeds 3] [--first-seed 1] [--threads 2] [--rows 60000] [--eta 0.5] [--only cosine,...] [--dump-refined FILE]");
         Console.WriteLine("  scoring [--data DIR] [--repeat N] [--hidden 256,128]");
         Console.WriteLine("  stacking [--data DIR] [--repeat N] [--only TEXT] [--with-cd]");
         Console.WriteLine("  stacking-tabular [--data DIR] [--no-network]");

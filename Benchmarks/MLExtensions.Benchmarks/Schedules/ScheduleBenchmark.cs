@@ -27,6 +27,7 @@ public static class ScheduleBenchmark
         int rows = int.Parse(Option(args, "--rows") ?? "60000", CultureInfo.InvariantCulture);
         double eta = double.Parse(Option(args, "--eta") ?? "0.5", CultureInfo.InvariantCulture);
         var only = Option(args, "--only")?.Split(',');
+        string? dumpRefined = Option(args, "--dump-refined");
         var train = Subset(FashionMnistData.Load(data, train: true), rows);
         var test = FashionMnistData.Load(data, train: false);
         Console.WriteLine($"Fashion-MNIST from {Path.GetFullPath(data)}: {train.RowCount} training rows, {test.Count} test rows; " +
@@ -47,6 +48,7 @@ public static class ScheduleBenchmark
         {
             var constant = Train("constant", new ConstantSchedule(), new FixedBatchSize(), 128, train, test, epochs, seed, threads, out var constantHistory);
             Report(constant);
+            if (dumpRefined is not null) DumpRefined(dumpRefined, seed, constantHistory);
             var runs = new List<(string Name, LearningRateScheduleSpec Schedule)>
             {
                 ("cosine", new CosineSchedule()),
@@ -93,6 +95,34 @@ public static class ScheduleBenchmark
         history = result.History;
         double accuracy = Accuracy(network, test);
         return (name, seed, accuracy, history[^1].TrainingLoss, clock.Elapsed.TotalSeconds, history.Sum(e => (long)e.OptimizerSteps), history[^1].BatchSize);
+    }
+
+    /// <summary>
+    /// <c>--dump-refined FILE</c>: appends, per step of the constant run, its ℓ1 and ℓ2 gradient norms, the refined schedule the
+    /// benchmark builds from them (ℓ1, G⁻¹) and linear decay's factor to a CSV file, and prints the refined schedule's shape.
+    /// </summary>
+    private static void DumpRefined(string path, int seed, IReadOnlyList<EpochRecord> history)
+    {
+        var l1 = history.SelectMany(e => e.StepGradientL1Norms!).ToArray();
+        var l2 = history.SelectMany(e => e.StepGradientNorms!).ToArray();
+        var refined = RefinedSchedule.FromHistory(history, OptimizerFamily.AdamLike).Factors;
+        int total = refined.Length;
+        bool header = !File.Exists(path);
+        using (var writer = new StreamWriter(path, append: true))
+        {
+            if (header) writer.WriteLine("seed,step,l1_norm,l2_norm,refined,linear_decay");
+            for (int t = 0; t < total; t++)
+                writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{seed},{t},{l1[t]:R},{l2[t]:R},{refined[t]:R},{1 - (double)t / total:R}"));
+        }
+        int peak = Array.IndexOf(refined, refined.Max());
+        string At(double fraction)
+        {
+            int t = Math.Min(total - 1, (int)(fraction * total));
+            return string.Create(CultureInfo.InvariantCulture, $"{fraction:P0}: {refined[t]:0.000} (linear {1 - (double)t / total:0.000}, ℓ1 {l1[t]:G3})");
+        }
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  refined schedule, seed {seed}: {total} steps, peak 1 at step {peak}, mean factor {refined.Average():0.000} (linear decay 0.5); ") +
+            string.Join("; ", new[] { 0.0, 0.01, 0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.99 }.Select(At)));
     }
 
     private static double Accuracy(MlpNetwork network, FashionMnistData test)

@@ -12,7 +12,8 @@ namespace MLExtensions.Benchmarks.Scoring;
 /// <summary>
 /// Scoring throughput of a trained Fashion-MNIST MLP (784-256-128-10 or --hidden sizes, one training epoch) over the 10,000 test rows: ML.NET
 /// Transform + Evaluate through our transformer, PredictionEngine row by row, the ONNX-backed conversion, and one batched
-/// TorchSharp forward as the lower bound. Each figure is the median of --repeat runs.
+/// TorchSharp forward as the lower bound. Each figure is the median of --repeat runs (wall and process CPU time); --threads sets the torch
+/// threads (default 2).
 /// </summary>
 public static class ScoringBenchmark
 {
@@ -21,7 +22,8 @@ public static class ScoringBenchmark
         string data = Option(args, "--data") ?? SharedData("fashion-mnist");
         int repeat = int.Parse(Option(args, "--repeat") ?? "3", CultureInfo.InvariantCulture);
         int[] hidden = (Option(args, "--hidden") ?? "256,128").Split(',').Select(int.Parse).ToArray();
-        torch.set_num_threads(2);
+        int threads = int.Parse(Option(args, "--threads") ?? "2", CultureInfo.InvariantCulture);
+        torch.set_num_threads(threads);
         var train = FashionMnistData.Load(data, train: true);
         var test = FashionMnistData.Load(data, train: false);
         var ml = new MLContext(seed: 1);
@@ -30,12 +32,13 @@ public static class ScoringBenchmark
         var options = new NeuralNetworkMulticlassTrainer.Options
         {
             HiddenLayerSizes = hidden, Activation = ActivationKind.ReLU, Dropout = 0, BatchSize = 128, Epochs = 1,
-            Optimizer = new AdamSpec(LearningRate: 1e-3), ValidationFraction = 0, EarlyStoppingPatience = null, Seed = 1, NumberOfThreads = 2,
+            Optimizer = new AdamSpec(LearningRate: 1e-3), ValidationFraction = 0, EarlyStoppingPatience = null, Seed = 1, NumberOfThreads = threads,
         };
         using var model = ml.MulticlassClassification.Trainers.NeuralNetwork(options).Fit(trainView);
         var onnx = ml.Model.ConvertToOnnxBacked(model, testView.Schema);
         Console.WriteLine($"Scoring {test.Count} Fashion-MNIST test rows, MLP 784-{string.Join("-", hidden)}-10; {Environment.ProcessorCount} cores, torch threads {torch.get_num_threads()}");
-        Console.WriteLine($"{"path",-48} {"median s",9} {"rows/s",10} {"accuracy",9}");
+        Console.WriteLine($"Load average before: {LoadAverage()}");
+        Console.WriteLine($"{"path",-48} {"median s",9} {"rows/s",10} {"accuracy",9} {"CPU s",9}");
 
         Report("ML.NET Transform + Evaluate (our transformer)", repeat, test.Count,
             () => ml.MulticlassClassification.Evaluate(model.Transform(testView)).MicroAccuracy);
@@ -64,23 +67,34 @@ public static class ScoringBenchmark
         var scored = ml.Data.Cache(model.Transform(testView));
         Drain(scored, "Label", "Score", "PredictedLabel");
         Report("  ML.NET's Evaluate on cached scored rows", repeat, test.Count, () => ml.MulticlassClassification.Evaluate(scored).MicroAccuracy);
+        Console.WriteLine($"Load average after: {LoadAverage()}");
         return 0;
     }
 
+    /// <summary>Prints the median wall time of <paramref name="repeat"/> runs of <paramref name="score"/> and the median process CPU time
+    /// (all threads; less sensitive than wall time to other load on the machine).</summary>
     private static void Report(string name, int repeat, int count, Func<double> score)
     {
         double accuracy = 0;
         var seconds = new double[repeat];
+        var cpu = new double[repeat];
+        using var process = Process.GetCurrentProcess();
         for (int r = 0; r < repeat; r++)
         {
+            process.Refresh();
+            var cpuBefore = process.TotalProcessorTime;
             var clock = Stopwatch.StartNew();
             accuracy = score();
             seconds[r] = clock.Elapsed.TotalSeconds;
+            process.Refresh();
+            cpu[r] = (process.TotalProcessorTime - cpuBefore).TotalSeconds;
         }
 
         double median = Median(seconds);
-        Console.WriteLine($"{name,-48} {median,9:0.000} {count / median,10:0} {accuracy,9:0.0000}");
+        Console.WriteLine($"{name,-48} {median,9:0.000} {count / median,10:0} {accuracy,9:0.0000} {Median(cpu),9:0.000}");
     }
+
+    private static string LoadAverage() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : "n/a";
 
     /// <summary>Reads every row's <paramref name="columns"/> through their getters; returns a checksum-derived number to keep the reads.</summary>
     private static double Drain(IDataView view, params string[] columns)

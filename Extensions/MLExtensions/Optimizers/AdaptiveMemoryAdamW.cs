@@ -63,54 +63,68 @@ public sealed class AdaptiveMemoryAdamW : OptimizerBase<AdaptiveMemoryAdamW.Opti
         double lr = o.LearningRate!.Value, lambda = o.L, betaMax = o.BMax, beta2 = o.B2, eps = o.Eps, mu = o.Wd;
         using var sc = new StepScalars();
         var work = new List<(Parameter X, Tensor G, State State, Tensor P, Tensor Scaled)>();
-        var products = new List<Tensor>();
+        var states = new List<(Parameter X, Tensor G, State State)>();
         foreach (var x in group.Parameters)
         {
-            if (x.grad is not { } g)
-                continue;
-            var state = GetState(x);
-            long t = ++state.Step;
+            if (x.grad is { } g)
+                states.Add((x, g, GetState(x)));
+        }
+        if (states.Count == 0)
+            return;
+
+        // c = 1 − β_max·Π of every tensor at once, then ε·c and c/√(1−β2ᵗ) (a tensor's own step count t), one view per tensor:
+        // a few small operations for the group instead of four per tensor.
+        var bias = new double[states.Count];
+        for (int i = 0; i < states.Count; i++)
+            bias[i] = 1 / Math.Sqrt(1 - Math.Pow(beta2, ++states[i].State.Step));
+        var c = torch.stack(states.Select(s => s.State.BetaProduct)).mul_(sc[-betaMax]).add_(sc[1], sc.One);
+        var epsC = c.mul(sc[eps]).unbind();
+        var scaleC = c.mul(torch.tensor(bias, dtype: c.dtype, device: c.device)).unbind();
+        using var one = torch.ones(Array.Empty<long>(), dtype: c.dtype, device: c.device);
+
+        // The inner products β needs, k per tensor past its first step, in one list (stacked once).
+        var products = new List<Tensor>();
+        int withProducts = 0;
+        for (int i = 0; i < states.Count; i++)
+        {
+            var (x, g, state) = states[i];
             var v = state.ExpAvgSq;
             var d = state.Direction;
             v.mul_(sc[beta2]).addcmul_(g, g, value: sc[1 - beta2]);
-            // P = (√(v/(1−β2ᵗ)) + ε)·(1 − β_max·Π), as √v·c/√(1−β2ᵗ) + ε·c with c = 1 − β_max·Π: two full-size passes.
-            var c = state.BetaProduct.mul(sc[-betaMax]).add_(sc[1], sc.One);
-            var p = torch.addcmul(c.mul(sc[eps]), v.sqrt(), c.mul(sc[1 / Math.Sqrt(1 - Math.Pow(beta2, t))]), sc[1]);
+            // P = (√(v/(1−β2ᵗ)) + ε)·(1 − β_max·Π), as √v·c/√(1−β2ᵗ) + ε·c: two full-size passes.
+            var p = torch.addcmul(epsC[i], v.sqrt(), scaleC[i], sc[1]);
             var diff = d.add(g, alpha: sc[-1]);
-            var scaled = diff.div(p.mul(sc[lambda]).add_(sc[1], sc.One));    // (d − g)/(1 + λP)
+            var scaled = diff.div(one.add(p, alpha: sc[lambda]));            // (d − g)/(1 + λP)
             work.Add((x, g, state, p, scaled));
-            if (t == 1 || ForcedBeta is not null)
+            if (state.Step == 1 || ForcedBeta is not null)
                 continue;
             var flatDiff = diff.flatten();
             var u = d.div(p).flatten();                                       // d/P
-            var row = new List<Tensor>
-            {
-                scaled.div(p).flatten().dot(flatDiff),                        // ΣM(d−g)²
-                flatDiff.dot(u),                                              // ⟨d−g, d/P⟩
-                g.flatten().dot(u),                                           // ⟨g, d/P⟩
-            };
+            var flatG = g.flatten();
+            products.Add(scaled.div(p).flatten().dot(flatDiff));              // ΣM(d−g)²
+            products.Add(flatDiff.dot(u));                                    // ⟨d−g, d/P⟩
+            products.Add(flatG.dot(u));                                       // ⟨g, d/P⟩
             if (mu != 0)
             {
                 var flatX = x.detach().flatten();
-                row.Add(flatX.dot(flatDiff));                                 // ⟨x, d−g⟩
-                row.Add(flatX.dot(g.flatten()));                              // ⟨x, g⟩
+                products.Add(flatX.dot(flatDiff));                            // ⟨x, d−g⟩
+                products.Add(flatX.dot(flatG));                               // ⟨x, g⟩
             }
-            row.Add(state.PreviousLearningRate);
-            products.Add(torch.stack(row));
+            products.Add(state.PreviousLearningRate);
+            withProducts++;
         }
-        if (work.Count == 0)
-            return;
 
         // β for every tensor at once (column j of the stacked products); β_max at a tensor's first step.
         var beta = ForcedBeta is { } forced
             ? FirstStepsAtBetaMax(torch.full(work.Count, sc[forced], dtype: work[0].P.dtype, device: work[0].P.device), work, betaMax, sc)
-            : ComputeBeta(work, products, lr, mu, betaMax, sc);
-        var oneMinusBeta = beta.neg().add_(sc[1], sc.One);
+            : ComputeBeta(work, products, withProducts, lr, mu, betaMax, sc);
+        var betas = beta.unbind();
+        var oneMinusBeta = beta.neg().add_(sc[1], sc.One).unbind();
 
         for (int i = 0; i < work.Count; i++)
         {
             var (x, _, state, p, scaled) = work[i];
-            var b = beta[i];
+            var b = betas[i];
             state.Direction.addcmul_(scaled, oneMinusBeta[i], sc[-1]);       // d ← d − (1−β)(d−g)/(1+λP)
             if (mu != 0)
                 x.mul_(sc[1 - mu * lr]);
@@ -126,13 +140,14 @@ public sealed class AdaptiveMemoryAdamW : OptimizerBase<AdaptiveMemoryAdamW.Opti
     /// β_max for tensors at their first step.
     /// </summary>
     private static Tensor ComputeBeta(List<(Parameter X, Tensor G, State State, Tensor P, Tensor Scaled)> work, List<Tensor> products,
-                                      double lr, double mu, double betaMax, StepScalars sc)
+                                      int withProducts, double lr, double mu, double betaMax, StepScalars sc)
     {
         var dtype = work[0].P.dtype;
         var device = work[0].P.device;
-        if (products.Count == 0)
+        if (withProducts == 0)
             return torch.full(work.Count, sc[betaMax], dtype: dtype, device: device);
-        var q = torch.stack(products, 1);                                     // rows: the products above, columns: tensors
+        // rows: the products above, columns: tensors
+        var q = torch.stack(products).view(withProducts, products.Count / withProducts).t();
         var den = q[0];
         var num = den.add(q[1], alpha: sc[-1]);
         int last = (int)q.shape[0] - 1;
@@ -144,7 +159,7 @@ public sealed class AdaptiveMemoryAdamW : OptimizerBase<AdaptiveMemoryAdamW.Opti
             num = num.addcmul_(inner, q[last], value: sc[(1 + mu * lr) / lr]);
         }
         var computed = torch.where(den.gt(sc[0]), num.div_(den.clamp_min(sc[double.Epsilon])).clamp_(sc[0], sc[betaMax]), torch.zeros_like(den));
-        if (products.Count == work.Count)
+        if (withProducts == work.Count)
             return computed;
         // Some tensors are at their first step (no products): β_max for them, the computed β for the others.
         var result = torch.full(work.Count, sc[betaMax], dtype: dtype, device: device);

@@ -7,8 +7,9 @@ namespace MLExtensions;
 /// <remarks>
 /// A plain TorchSharp loop, per step: <c>zero_grad()</c>, the loss of the second minibatch, <c>backward()</c>,
 /// <see cref="ObserveIndependentGradient"/>; then <c>zero_grad()</c>, the loss of the step's own minibatch, <c>backward()</c>,
-/// <see cref="IScheduleController.BeforeStep"/>, <c>optimizer.step()</c>. <see cref="NeuralTrainingLoop"/> (the trainers)
-/// computes one gradient per step and does not call it.
+/// <see cref="IScheduleController.BeforeStep"/>, <c>optimizer.step()</c>. The trainers' loop does this itself whenever
+/// <see cref="NeedsIndependentGradient"/> is true (one extra forward and backward pass per step; see
+/// <see cref="LantonNoiseEstimate.IndependentGradient"/> for how it draws the second minibatch).
 /// </remarks>
 public interface IIndependentGradientController : IScheduleController
 {

@@ -11,7 +11,13 @@ public enum LantonNoiseEstimate
     PreviousGradient = 0,
 
     /// <summary>Option I (the paper's analysis): <c>G′</c> is the gradient of a second, independent minibatch at the same weights,
-    /// handed to the controller before each step with <see cref="IIndependentGradientController.ObserveIndependentGradient"/>.
-    /// Costs a second backward pass per step; it sees only the sampling noise.</summary>
+    /// handed to the controller before each step with <see cref="IIndependentGradientController.ObserveIndependentGradient"/>; it sees
+    /// only the sampling noise. <b>Costs one extra forward and backward pass per step</b> (about twice the gradient work of a step).
+    /// In the trainers the second minibatch has the step's batch size and is drawn, with a generator of its own seeded from the run's
+    /// seed, uniformly without replacement from the training rows outside the step's batch (streamed rows: from the chunks in memory);
+    /// when fewer than two batches' worth of rows are available the rest is filled with the step's own rows, so with one batch per
+    /// epoch it is the step's batch itself and, without dropout, H = 0: a full-batch gradient has no sampling noise and every layer
+    /// gets its group's rate. It goes through the same dropout (own masks), adversarial attack and clipping as the step's batch;
+    /// batch norm's running statistics are not updated by it.</summary>
     IndependentGradient = 1,
 }

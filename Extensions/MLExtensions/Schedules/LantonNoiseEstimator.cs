@@ -48,7 +48,8 @@ internal sealed class LantonNoiseEstimator(Func<Tensor, double> dualNorm) : IDis
     {
         if (!_hasIndependent || _independent is null)
             throw new InvalidOperationException("LANTON option I (Noise = IndependentGradient) needs the gradient of a second, independent minibatch before every step: " +
-                "call IIndependentGradientController.ObserveIndependentGradient() after its backward pass and before BeforeStep (the trainers compute one gradient per step: use Noise = PreviousGradient there).");
+                "call IIndependentGradientController.ObserveIndependentGradient() after its backward pass and before BeforeStep (the trainers' loop does this itself; " +
+                "a custom loop must do it every step, or use Noise = PreviousGradient).");
         _hasIndependent = false;
         Add(grad, _independent, beta2);
     }

@@ -20,8 +20,9 @@ namespace MLExtensions;
 /// −√max(1, rows/cols)·UVᵀ); matrices of any other optimizer use the entrywise ℓ1 norm, the dual of the sign LMO the paper gives
 /// embeddings and heads (an extension: the paper runs on Muon/Scion-style optimizers only). Vectors (biases, gains, and Muon's
 /// Adam group) keep the group's scheduled rate: the paper's non-matrix group was not recovered. Option I (a second, independent
-/// minibatch) is offered for plain TorchSharp loops; the trainers' loop has one backward pass per step and rejects it at the first
-/// step with an <see cref="InvalidOperationException"/>. The optimizer's groups are split when the controller is
+/// minibatch) works in the trainers, which then make one extra forward and backward pass per step (see
+/// <see cref="LantonNoiseEstimate.IndependentGradient"/>), and in plain TorchSharp loops that call
+/// <see cref="IIndependentGradientController.ObserveIndependentGradient"/>. The optimizer's groups are split when the controller is
 /// created, so create it before the first step (and read the groups afterwards).</para>
 /// </remarks>
 /// <param name="Base">The schedule the layer rates ride on. Default <see langword="null"/>: constant.</param>
@@ -30,8 +31,8 @@ namespace MLExtensions;
 /// <param name="Epsilon">Guard of the rule against H = 0 (see <see cref="LantonRateRule.For"/>). Default 1e-6; greater than 0.</param>
 /// <param name="Noise">Where the second gradient of the noise estimate comes from. Default
 /// <see cref="LantonNoiseEstimate.PreviousGradient"/> (option II); <see cref="LantonNoiseEstimate.IndependentGradient"/> (option I)
-/// needs the caller to hand the controller (an <see cref="IIndependentGradientController"/>) a second minibatch's gradient before
-/// every step, which the trainers do not do.</param>
+/// needs a second minibatch's gradient handed to the controller (an <see cref="IIndependentGradientController"/>) before every
+/// step: the trainers do it (one extra forward and backward pass per step), a plain TorchSharp loop must do it itself.</param>
 public sealed record LantonSchedule(
     LearningRateScheduleSpec? Base = null,
     double Beta2 = 0.99,

@@ -23,20 +23,37 @@ internal sealed class BatchScoringDataView : IDataView
     private readonly string _featureColumn;
     private readonly PredictionTask _task;
     private readonly int _outputWidth;
-    private readonly Func<float[], int, float[]> _forward;
+    private readonly Action<float[], int, float[]> _forward;
     private readonly Action? _throwIfUnusable;
-    private readonly Func<SparseRows, float[]>? _sparseForward;
+    private readonly Action<SparseScoringBlock, float[]>? _sparseForward;
 
     /// <param name="input">The data to score.</param>
     /// <param name="rowByRow">The row-by-row scoring of <paramref name="input"/>; gives the schema and serves shuffled cursors.</param>
     /// <param name="featureColumn">The feature vector column (already checked against the network's input size).</param>
     /// <param name="task">Which score columns the schema holds.</param>
     /// <param name="outputs">The network's output width (1, or the class count).</param>
-    /// <param name="forward">Maps a row-major block of feature rows and its row count to the row-major network outputs.</param>
+    /// <param name="forward">Maps a row-major block of feature rows (exactly that many rows long) and its row count to the row-major
+    /// network outputs.</param>
     /// <param name="throwIfUnusable">Called before a cursor is opened; throws when the model behind the view was disposed.</param>
-    /// <param name="sparseForward">Maps a block of sparse rows to the row-major network outputs; <c>null</c> scores sparse rows densely.</param>
     public BatchScoringDataView(IDataView input, IDataView rowByRow, string featureColumn, PredictionTask task, int outputs,
-                                Func<float[], int, float[]> forward, Action? throwIfUnusable = null, Func<SparseRows, float[]>? sparseForward = null)
+                                Func<float[], int, float[]> forward, Action? throwIfUnusable = null)
+        : this(input, rowByRow, featureColumn, task, outputs, ExactLengthForward(forward, input, featureColumn), throwIfUnusable)
+    {
+    }
+
+    /// <param name="input">The data to score.</param>
+    /// <param name="rowByRow">The row-by-row scoring of <paramref name="input"/>; gives the schema and serves shuffled cursors.</param>
+    /// <param name="featureColumn">The feature vector column (already checked against the network's input size).</param>
+    /// <param name="task">Which score columns the schema holds.</param>
+    /// <param name="outputs">The network's output width (1, or the class count).</param>
+    /// <param name="forward">Scores the first <c>rows</c> rows of a row-major block of feature rows (the block may be longer: it is
+    /// reused from block to block) and writes their row-major network outputs to the start of the output buffer (also reused).</param>
+    /// <param name="throwIfUnusable">Called before a cursor is opened; throws when the model behind the view was disposed.</param>
+    /// <param name="sparseForward">Scores a block of sparse rows into the output buffer the same way; <c>null</c> scores sparse rows
+    /// densely.</param>
+    public BatchScoringDataView(IDataView input, IDataView rowByRow, string featureColumn, PredictionTask task, int outputs,
+                                Action<float[], int, float[]> forward, Action? throwIfUnusable = null,
+                                Action<SparseScoringBlock, float[]>? sparseForward = null)
     {
         _sparseForward = sparseForward;
         _throwIfUnusable = throwIfUnusable;
@@ -46,6 +63,18 @@ internal sealed class BatchScoringDataView : IDataView
         _task = task;
         _outputWidth = outputs;
         _forward = forward;
+    }
+
+    /// <summary>Adapts a forward that wants its block exactly <c>rows</c> rows long and returns new outputs: a partial (last) block is
+    /// copied to its length, the outputs are copied into the reused buffer.</summary>
+    private static Action<float[], int, float[]> ExactLengthForward(Func<float[], int, float[]> forward, IDataView input, string featureColumn)
+    {
+        int features = ((VectorDataViewType)input.Schema[featureColumn].Type).Size;
+        return (block, rows, outputs) =>
+        {
+            float[] scored = forward(block.Length == rows * features ? block : block[..(rows * features)], rows);
+            scored.CopyTo(outputs, 0);
+        };
     }
 
     /// <inheritdoc />
@@ -86,11 +115,15 @@ internal sealed class BatchScoringDataView : IDataView
         private readonly bool[] _active;
         private readonly int _inputCount;
         private readonly int _featureCount;
-        /// <summary>The dense block, made when the first dense block is read (a wide sparse input never needs it).</summary>
+        /// <summary>The dense block, made when the first dense block is read (a wide sparse input never needs it); reused for every
+        /// block (the forward pass reads it in place).</summary>
         private float[]? _block;
+        /// <summary>The sparse block, made when the first sparse block is read; reused for every block.</summary>
+        private SparseScoringBlock? _sparseBlock;
         private VBuffer<float> _row;
-        /// <summary>The block's raw outputs; for multiclass, the class probabilities (softmax applied once per row).</summary>
-        private float[] _blockOutputs = [];
+        /// <summary>The block's raw outputs, row-major, written in place by the forward pass and reused for every block; for
+        /// multiclass, the class probabilities (softmax applied once per row, in place).</summary>
+        private readonly float[] _blockOutputs;
 
         /// <summary>Multiclass: the 0-based most probable class of each row of the block, -1 for none (NaN probabilities).</summary>
         private int[] _bestClass = [];
@@ -112,6 +145,7 @@ internal sealed class BatchScoringDataView : IDataView
             _ahead = parent._input.GetRowCursor([featureColumn]);
             _features = _ahead.GetGetter<VBuffer<float>>(featureColumn);
             _featureCount = ((VectorDataViewType)featureColumn.Type).Size;
+            _blockOutputs = new float[BatchRows * parent._outputWidth];
         }
 
         public override DataViewSchema Schema => _parent.Schema;
@@ -182,23 +216,19 @@ internal sealed class BatchScoringDataView : IDataView
         {
             int rows = 0;
             bool sparse = false;
-            List<long>? starts = null;
-            List<int>? indices = null;
-            List<float>? values = null;
             while (rows < BatchRows && _ahead.MoveNext())
             {
                 _features(ref _row);
                 if (rows == 0 && !_row.IsDense && _parent._sparseForward is not null)
                 {
                     sparse = true;
-                    starts = [0];
-                    indices = [];
-                    values = [];
+                    _sparseBlock ??= new SparseScoringBlock(_featureCount);
+                    _sparseBlock.Clear();
                 }
 
                 if (sparse)
                 {
-                    AppendSparse(_row, starts!, indices!, values!);
+                    _sparseBlock!.Append(_row);
                 }
                 else
                 {
@@ -216,9 +246,15 @@ internal sealed class BatchScoringDataView : IDataView
                     "can be read twice in the same order (cache it with mlContext.Data.Cache).");
             }
 
-            _blockOutputs = sparse
-                ? _parent._sparseForward!(new SparseRows(starts!.ToArray(), indices!.ToArray(), values!.ToArray()))
-                : _parent._forward(rows == BatchRows ? _block! : _block![..(rows * _featureCount)], rows);
+            if (sparse)
+            {
+                _parent._sparseForward!(_sparseBlock!, _blockOutputs);
+            }
+            else
+            {
+                _parent._forward(_block!, rows, _blockOutputs);
+            }
+
             if (_parent._task == PredictionTask.MulticlassClassification)
             {
                 // Score and PredictedLabel both need the probabilities: compute them once per row, in place.
@@ -237,30 +273,6 @@ internal sealed class BatchScoringDataView : IDataView
 
             _rowsInBlock = rows;
             _offset = 0;
-        }
-
-        /// <summary>Appends <paramref name="row"/>'s explicit values (a dense row's non-zero ones) as one compressed row.</summary>
-        private static void AppendSparse(VBuffer<float> row, List<long> starts, List<int> indices, List<float> values)
-        {
-            var rowValues = row.GetValues();
-            if (row.IsDense)
-            {
-                for (int j = 0; j < rowValues.Length; j++)
-                {
-                    if (rowValues[j] != 0)
-                    {
-                        indices.Add(j);
-                        values.Add(rowValues[j]);
-                    }
-                }
-            }
-            else
-            {
-                indices.AddRange(row.GetIndices());
-                values.AddRange(rowValues);
-            }
-
-            starts.Add(values.Count);
         }
 
         private void GetScalarScore(ref float value) => value = _blockOutputs[_offset];

@@ -166,37 +166,35 @@ public sealed class NeuralNetworkPredictionTransformer : ISingleFeaturePredictio
     }
 
     /// <summary>
-    /// The network's outputs for the sparse rows <paramref name="rows"/> (one sparse × dense product in the first layer); all NaN for
-    /// rows with a non-finite value.
+    /// Writes the network's outputs for the sparse rows of <paramref name="block"/> (one sparse × dense product in the first layer) to the
+    /// start of <paramref name="outputs"/>; all NaN for rows with a non-finite value.
     /// </summary>
-    private float[] ForwardSparseBatch(SparseRows rows)
+    private void ForwardSparseBatch(SparseScoringBlock block, float[] outputs)
     {
-        float[] outputs = ForwardUnderReadLock(() => rows.ToCooTensor(null, Model.Architecture.InputSize, CPU));
+        ForwardUnderReadLock(block.ToCooTensor, block.RowCount, outputs);
         int width = Model.Architecture.OutputSize;
-        for (int r = 0; r < rows.RowCount; r++)
+        for (int r = 0; r < block.RowCount; r++)
         {
-            var values = rows.Values.AsSpan((int)rows.RowStarts[r], (int)(rows.RowStarts[r + 1] - rows.RowStarts[r]));
-            ScoreMath.ApplyNonFinitePolicy(values, outputs.AsSpan(r * width, width));
+            ScoreMath.ApplyNonFinitePolicy(block.RowValues(r), outputs.AsSpan(r * width, width));
         }
-
-        return outputs;
     }
 
     /// <summary>
-    /// The network's outputs for <paramref name="rows"/> rows packed row-major in <paramref name="features"/>; all NaN for rows with a
-    /// non-finite feature.
+    /// Writes the network's outputs for the first <paramref name="rows"/> rows packed row-major in <paramref name="features"/> to the
+    /// start of <paramref name="outputs"/>; all NaN for rows with a non-finite feature. The forward pass reads
+    /// <paramref name="features"/> in place (no copy of the block).
     /// </summary>
-    private float[] ForwardBatch(float[] features, int rows)
+    private void ForwardBatch(float[] features, int rows, float[] outputs)
     {
-        float[] outputs = ForwardUnderReadLock(() => tensor(features, new long[] { rows, Model.Architecture.InputSize }));
-        ScoreMath.ApplyNonFinitePolicy(features.AsSpan(0, rows * Model.Architecture.InputSize), Model.Architecture.InputSize,
-                                       outputs, Model.Architecture.OutputSize);
-        return outputs;
+        int inputs = Model.Architecture.InputSize;
+        ForwardUnderReadLock(() => frombuffer(features, ScalarType.Float32, (long)rows * inputs).view(rows, inputs), rows, outputs);
+        ScoreMath.ApplyNonFinitePolicy(features.AsSpan(0, rows * inputs), inputs, outputs, Model.Architecture.OutputSize);
     }
 
     /// <summary>One forward pass of the network, without gradients, on the input <paramref name="makeInput"/> makes inside the pass's
-    /// dispose scope, under the read lock that <see cref="Dispose"/> takes for writing.</summary>
-    private float[] ForwardUnderReadLock(Func<Tensor> makeInput)
+    /// dispose scope, under the read lock that <see cref="Dispose"/> takes for writing; the <paramref name="rows"/> rows of outputs are
+    /// copied into the start of <paramref name="outputs"/> (a tensor over that buffer, so one native copy and no new array).</summary>
+    private void ForwardUnderReadLock(Func<Tensor> makeInput, int rows, float[] outputs)
     {
         _networkLock.EnterReadLock();
         try
@@ -204,7 +202,9 @@ public sealed class NeuralNetworkPredictionTransformer : ISingleFeaturePredictio
             ThrowIfDisposed();
             using var scope = NewDisposeScope();
             using var noGrad = no_grad();
-            return _network.forward(makeInput()).data<float>().ToArray();
+            var result = _network.forward(makeInput());
+            int width = Model.Architecture.OutputSize;
+            frombuffer(outputs, ScalarType.Float32, (long)rows * width).view(rows, width).copy_(result);
         }
         finally
         {

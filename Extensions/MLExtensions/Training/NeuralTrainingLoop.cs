@@ -101,6 +101,10 @@ internal sealed class NeuralTrainingLoop
         // The controller first: feedback schedules (LANTON) may split the optimizer's groups.
         using var controller = _options.LearningRateSchedule.CreateController(optimizer);
         var groups = optimizer.ParamGroups.ToList();
+        // Option I of LANTON: a second minibatch per step, drawn with a generator of its own (seeded from the run's seed) so that the
+        // epoch's order and the dropout masks of the step's own batches are those of the same run without it.
+        var independent = controller as IIndependentGradientController;
+        using var independentGenerator = independent is null ? null : new Generator(IndependentSeed(seed), device);
         var momentum = MomentumAccess.TryCreate(groups);
 
         // The batch-size policy starts from BatchSize; a fixed policy keeps the fixed-batch arithmetic below (bit for bit as before).
@@ -138,6 +142,9 @@ internal sealed class NeuralTrainingLoop
         // The scalars every step passes (1, the batch sizes, the clipping constants) live for the whole run; only the weight-decay
         // factor, which follows the learning rate, is made per step.
         using var sc = new StepScalars();
+        // On the CPU without clipping the norms are only recorded: they are computed in managed code from the gradients' memory into a
+        // managed table (CpuGradientNorms); otherwise by LibTorch into a table on the device, read back at the epoch's end.
+        bool hostNorms = device.type == DeviceType.CPU && _options.GradientClipNorm is null;
 
         for (int epoch = 1; epoch <= _options.Epochs; epoch++)
         {
@@ -146,7 +153,8 @@ internal sealed class NeuralTrainingLoop
             using var lossSum = torch.zeros(1, dtype: ScalarType.Float64, device: device);
             // Column 0: the ℓ2 norm of every step's gradient, column 1: its ℓ1 norm; read back once at the epoch's end. The batch
             // only grows, so the epoch has at most batchesPerEpoch steps.
-            using var stepNorms = torch.zeros(batchesPerEpoch, 2, dtype: ScalarType.Float64, device: device);
+            using var stepNorms = hostNorms ? null : torch.zeros(batchesPerEpoch, 2, dtype: ScalarType.Float64, device: device);
+            var hostNormTable = hostNorms ? new double[2 * batchesPerEpoch] : null;
             int b = 0;
             batches.BeginEpoch(generator);
             try
@@ -177,6 +185,13 @@ internal sealed class NeuralTrainingLoop
                         var captures = policy.NeedsStatistics(context) ? new List<LayerCapture>() : null;
                         profile?.Lap(TrainingLoopPhase.Bookkeeping, ref lap);
 
+                        if (independent is { NeedsIndependentGradient: true })
+                        {
+                            ObserveIndependentGradient(independent, network, generator, independentGenerator!, batches, start, count, attack,
+                                attacked, parameters, sc);
+                            profile?.Lap(TrainingLoopPhase.IndependentGradient, ref lap);
+                        }
+
                         // Gradients are dropped rather than zeroed: backward then stores fresh ones instead of adding to zeros (the
                         // same values, one pass less per parameter). Every optimizer here reads p.grad anew in each step.
                         network.zero_grad(set_to_none: true);
@@ -187,16 +202,10 @@ internal sealed class NeuralTrainingLoop
                         profile?.Lap(TrainingLoopPhase.Loss, ref lap);
                         loss.backward();
                         profile?.Lap(TrainingLoopPhase.Backward, ref lap);
-                        var norms = GradientNorms(parameters);
+                        var norms = hostNormTable is null ? GradientNorms(parameters) : null;
+                        if (hostNormTable is not null) HostGradientNorms(parameters, hostNormTable, b);
                         GradientNoiseStatistics? statistics = captures is null ? null : PerSampleGradients.Statistics(captures, parameters, count);
-                        if (_options.GradientClipNorm is { } maxNorm)
-                        {
-                            var clipFactor = (sc[maxNorm] / norms[0].add(sc[1e-6], alpha: sc.One)).clamp_max(sc[1.0]);
-                            foreach (var p in parameters)
-                            {
-                                if (p.grad is { } g) g.mul_(clipFactor.to(g.dtype));
-                            }
-                        }
+                        if (_options.GradientClipNorm is { } maxNorm) Clip(parameters, norms!, maxNorm, sc);   // clipping keeps the norms on the device
                         profile?.Lap(TrainingLoopPhase.GradientNorms, ref lap);
                         controller.BeforeStep(context);
                         learningRate = groups.Count > 0 ? groups[0].LearningRate : 0;
@@ -213,7 +222,7 @@ internal sealed class NeuralTrainingLoop
                         }
                         profile?.Lap(TrainingLoopPhase.WeightDecay, ref lap);
                         lossSum.add_(loss.detach(), alpha: sc[count]);
-                        stepNorms[b].copy_(norms);
+                        stepNorms?[b].copy_(norms!);
                         step++;
                         samplesSeen += count;
                         start += count;
@@ -232,7 +241,7 @@ internal sealed class NeuralTrainingLoop
                         if (progress is not null && _options.ProgressBatchInterval is { } every && (b + 1) % every == 0 && b + 1 < batchesPerEpoch)
                         {
                             progress.Report(new TrainingProgress(epoch, _options.Epochs, lossSum.item<double>() / start, null, learningRate,
-                                MeanOfColumn(ReadNorms(stepNorms, b + 1), 0), clock.Elapsed.TotalSeconds)
+                                MeanOfColumn(ReadNorms(stepNorms, hostNormTable, b + 1), 0), clock.Elapsed.TotalSeconds)
                             {
                                 Kind = TrainingProgressKind.Batch, Batch = b + 1, BatchCount = batchesPerEpoch, ElapsedSeconds = fitClock.Elapsed.TotalSeconds,
                             });
@@ -257,7 +266,7 @@ internal sealed class NeuralTrainingLoop
 
             long epochEnd = profile is null ? 0 : TrainingLoopProfile.Now();
             double trainingLoss = lossSum.item<double>() / train.RowCount;
-            double[] stepNormValues = ReadNorms(stepNorms, b);
+            double[] stepNormValues = ReadNorms(stepNorms, hostNormTable, b);
             double meanGradNorm = MeanOfColumn(stepNormValues, 0);
             if (!double.IsFinite(trainingLoss))
                 throw new InvalidOperationException(
@@ -310,6 +319,63 @@ internal sealed class NeuralTrainingLoop
         return new TrainingResult(network, history, bestEpoch, seed, device.type == DeviceType.CUDA ? "cuda" : "cpu", adversarial);
     }
 
+    /// <summary>Scales every gradient by min(1, <paramref name="maxNorm"/> / (‖g‖₂ + 1e-6)), ‖g‖₂ = <paramref name="norms"/>[0].</summary>
+    private static void Clip(IReadOnlyList<Parameter> parameters, Tensor norms, double maxNorm, StepScalars sc)
+    {
+        var clipFactor = (sc[maxNorm] / norms[0].add(sc[1e-6], alpha: sc.One)).clamp_max(sc[1.0]);
+        foreach (var p in parameters)
+        {
+            if (p.grad is { } g) g.mul_(clipFactor.to(g.dtype));
+        }
+    }
+
+    /// <summary>The seed of the generator that draws the independent minibatches (and their dropout masks and attack starts).</summary>
+    private static ulong IndependentSeed(int seed) => unchecked((ulong)seed ^ 0x9E3779B97F4A7C15UL);
+
+    /// <summary>
+    /// Before the step's own forward pass: the gradient of a second minibatch of the same size at the same weights
+    /// (<see cref="BatchSource.TakeIndependent"/>), made as the step's own (training mode, dropout from
+    /// <paramref name="independentGenerator"/>, the adversarial attack when set, the same loss and clipping), handed to
+    /// <paramref name="controller"/>. Batch norm's running statistics are restored afterwards, so only the step's own batch
+    /// updates them; the gradients are dropped again by the step's own <c>zero_grad</c>.
+    /// </summary>
+    private void ObserveIndependentGradient(IIndependentGradientController controller, MlpNetwork network, Generator generator,
+                                            Generator independentGenerator, BatchSource batches, int start, int count, PgdAttack? attack,
+                                            MlpClassifier? attacked, IReadOnlyList<Parameter> parameters, StepScalars sc)
+    {
+        var (x, y, w) = batches.TakeIndependent(start, count, independentGenerator);
+        if (attack is not null)
+        {
+            network.eval();
+            if (x.is_sparse) x = x.to_dense();
+            x = attack.Perturb(attacked!, x, _task == PredictionTask.BinaryClassification ? y.to(ScalarType.Int64) : y, independentGenerator);
+            network.train();
+        }
+        List<(Tensor Buffer, Tensor Saved)>? statistics = null;
+        if (_options.Normalization == NormalizationKind.BatchNorm)
+        {
+            using var noGrad = no_grad();
+            statistics = network.buffers().Select(b => (b, b.clone())).ToList();
+        }
+        network.DropoutGenerator = independentGenerator;
+        try
+        {
+            network.zero_grad(set_to_none: true);
+            Loss(network.forward(x), y, w, sc).backward();
+        }
+        finally
+        {
+            network.DropoutGenerator = generator;
+            if (statistics is not null)
+            {
+                using var noGrad = no_grad();
+                foreach (var (buffer, saved) in statistics) buffer.copy_(saved);
+            }
+        }
+        if (_options.GradientClipNorm is { } maxNorm) Clip(parameters, GradientNorms(parameters), maxNorm, sc);
+        controller.ObserveIndependentGradient();
+    }
+
     private Tensor Loss(Tensor output, Tensor labels, Tensor? weights, StepScalars sc)
     {
         Tensor perRow = _task switch
@@ -359,9 +425,25 @@ internal sealed class NeuralTrainingLoop
         return torch.stack([torch.stack(l2).norm(2f), torch.stack(l1).sum()]);
     }
 
-    /// <summary>The first <paramref name="steps"/> rows of the epoch's [steps, 2] norm table, row-major, on the CPU.</summary>
-    private static double[] ReadNorms(Tensor stepNorms, int steps)
+    /// <summary>Writes step <paramref name="step"/>'s global ℓ2 and ℓ1 gradient norms into row <paramref name="step"/> of the managed
+    /// [steps, 2] table: from the gradients' memory (<see cref="CpuGradientNorms"/>), or by LibTorch for a gradient it cannot read.</summary>
+    private static void HostGradientNorms(IReadOnlyList<Parameter> parameters, double[] table, int step)
     {
+        if (!CpuGradientNorms.TryCompute(parameters, out double l2, out double l1))
+        {
+            using var scope = NewDisposeScope();
+            var values = GradientNorms(parameters).to(ScalarType.Float64).cpu().data<double>().ToArray();
+            (l2, l1) = (values[0], values[1]);
+        }
+        table[2 * step] = l2;
+        table[2 * step + 1] = l1;
+    }
+
+    /// <summary>The first <paramref name="steps"/> rows of the epoch's [steps, 2] norm table (the device table, or the managed one
+    /// when there is no device table), row-major, on the CPU.</summary>
+    private static double[] ReadNorms(Tensor? stepNorms, double[]? hostTable, int steps)
+    {
+        if (stepNorms is null) return hostTable![..(2 * steps)];
         using var scope = NewDisposeScope();
         return stepNorms.narrow(0, 0, steps).cpu().contiguous().data<double>().ToArray();
     }

@@ -35,6 +35,15 @@ internal sealed class PackedBatchSource : BatchSource
     }
 
     /// <inheritdoc />
+    /// <remarks>The pool is the whole epoch: the rows come from all training rows outside the step's batch.</remarks>
+    public override (Tensor Features, Tensor Labels, Tensor? Weights) TakeIndependent(int start, int count, Generator generator)
+    {
+        var positions = IndependentPositions(RowCount, start, count, generator, _device);
+        var index = _permutation!.index_select(0, torch.tensor(positions, device: _device));
+        return (_tensors.SelectFeatures(index), _tensors.Labels.index_select(0, index), _tensors.Weights?.index_select(0, index));
+    }
+
+    /// <inheritdoc />
     public override void EndEpoch()
     {
         _permutation?.Dispose();

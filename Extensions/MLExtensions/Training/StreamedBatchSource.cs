@@ -73,6 +73,32 @@ internal sealed class StreamedBatchSource : BatchSource
     }
 
     /// <inheritdoc />
+    /// <remarks>The pool is the rows in memory after the step's <see cref="Take"/>: the chunk (or the two chunks) that hold the step's
+    /// batch, all of their rows, not only those still to come in the epoch. The rows are then gathered chunk by chunk (in the drawn
+    /// order within each chunk). With one chunk holding every row this is <see cref="PackedBatchSource.TakeIndependent"/> exactly.</remarks>
+    public override (Tensor Features, Tensor Labels, Tensor? Weights) TakeIndependent(int start, int count, Generator generator)
+    {
+        if (_segments.Count == 0 || _segments[0].Start > start || _loadedEnd < start + count)
+            throw new InvalidOperationException("TakeIndependent needs the step's own batch to be taken first.");
+        int poolStart = _segments[0].Start;
+        var positions = IndependentPositions(_loadedEnd - poolStart, start - poolStart, count, generator, _device);
+        var features = new List<Tensor>();
+        var labels = new List<Tensor>();
+        var weights = new List<Tensor>();
+        foreach (var segment in _segments)
+        {
+            var local = positions.Select(p => p + poolStart).Where(p => p >= segment.Start && p < segment.End).Select(p => p - segment.Start).ToArray();
+            if (local.Length == 0) continue;
+            var index = segment.Permutation.index_select(0, torch.tensor(local, device: _device));
+            features.Add(segment.Tensors.SelectFeatures(index));
+            labels.Add(segment.Tensors.Labels.index_select(0, index));
+            if (segment.Tensors.Weights is { } w) weights.Add(w.index_select(0, index));
+        }
+        if (features.Count == 1) return (features[0], labels[0], weights.Count > 0 ? weights[0] : null);
+        return (torch.cat(features, 0), torch.cat(labels, 0), weights.Count > 0 ? torch.cat(weights, 0) : null);
+    }
+
+    /// <inheritdoc />
     public override void EndEpoch()
     {
         foreach (var segment in _segments) segment.Dispose();

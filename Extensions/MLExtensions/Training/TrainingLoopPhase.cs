@@ -38,4 +38,8 @@ internal enum TrainingLoopPhase
 
     /// <summary>The epoch's end: reading back the loss and norms, validation, history and the epoch's progress report.</summary>
     EpochEnd,
+
+    /// <summary>The second, independent minibatch of schedules that need one (<see cref="IIndependentGradientController"/>): its
+    /// rows, forward, loss, backward and clipping, and handing its gradient to the controller.</summary>
+    IndependentGradient,
 }

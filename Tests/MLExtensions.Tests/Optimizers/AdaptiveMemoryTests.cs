@@ -255,6 +255,42 @@ public sealed class AdaptiveMemoryTests
         Assert.IsTrue(unclipped > 0, "every beta was clipped, so the adaptive formula was not exercised");
     }
 
+    /// <summary>AM-AdamW computes the group's per-tensor quantities together (c, the bias correction, the inner products, β): a group of
+    /// tensors must still step each tensor exactly as an optimizer of its own would, also when one tensor has no gradient for the first
+    /// steps (so the tensors' step counts and β products differ).</summary>
+    [TestMethod]
+    public void AmAdamW_GroupOfTensors_StepsEachTensorAsAloneWouldEvenWithDifferentStepCounts()
+    {
+        using var scope = NewDisposeScope();
+        var generator = new Generator(9);
+        long[][] shapes = [[5], [3, 4], [2]];
+        var starts = shapes.Select(s => randn(s, dtype: float64, generator: generator)).ToArray();
+        var grads = Enumerable.Range(0, 7).Select(_ => shapes.Select(s => randn(s, dtype: float64, generator: generator)).ToArray()).ToList();
+        var joint = starts.Select(t => new Parameter(t.clone())).ToArray();
+        var alone = starts.Select(t => new Parameter(t.clone())).ToArray();
+        using var together = new AdaptiveMemoryAdamW(joint, lr: 0.05, lambda: 0.2, weightDecay: 0.1, beta2: 0.9);
+        var separate = alone.Select(p => new AdaptiveMemoryAdamW([p], lr: 0.05, lambda: 0.2, weightDecay: 0.1, beta2: 0.9)).ToArray();
+        for (int step = 0; step < grads.Count; step++)
+        {
+            for (int i = 0; i < shapes.Length; i++)
+            {
+                bool skipped = i == 2 && step < 2;   // the last tensor starts 2 steps late
+                joint[i].grad = skipped ? null : grads[step][i].clone();
+                alone[i].grad = skipped ? null : grads[step][i].clone();
+            }
+            together.step();
+            foreach (var optimizer in separate) optimizer.step();
+            for (int i = 0; i < shapes.Length; i++)
+            {
+                Assert.AreEqual(separate[i].GetState(alone[i]).LastBeta.item<double>(), together.GetState(joint[i]).LastBeta.item<double>(), 1e-14,
+                    $"beta of tensor {i} at step {step}");
+                CollectionAssert.AreEqual(Values(alone[i]), Values(joint[i]), new Tolerance(1e-14), $"tensor {i} at step {step}");
+            }
+        }
+        Assert.AreEqual(5L, together.GetState(joint[2]).Step, "the late tensor's own step count");
+        foreach (var optimizer in separate) optimizer.Dispose();
+    }
+
     /// <summary>Element-wise comparer for CollectionAssert with an absolute tolerance.</summary>
     private sealed class Tolerance(double tolerance) : System.Collections.IComparer
     {
