@@ -7,12 +7,12 @@ using static TorchSharp.torch;
 namespace MLExtensions.Tests.Attacks;
 
 [TestClass]
-public sealed class AdversarialTrainingTests
+public sealed class AdversarialTrainingTests : OneTorchThreadTestBase
 {
     private static NeuralNetworkMulticlassTrainer.Options Small(int seed, AdversarialTrainingOptions? adversarial) => new()
     {
         HiddenLayerSizes = [32, 32], Epochs = 20, BatchSize = 50, Dropout = 0, EarlyStoppingPatience = null, ValidationFraction = 0, Seed = seed,
-        Optimizer = new AdamWSpec(LearningRate: 0.01), AdversarialTraining = adversarial,
+        Optimizer = new AdamWSpec(LearningRate: 0.01), AdversarialTraining = adversarial, NumberOfThreads = 1,
     };
 
     [TestMethod]

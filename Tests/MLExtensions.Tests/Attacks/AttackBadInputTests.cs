@@ -7,7 +7,7 @@ namespace MLExtensions.Tests.Attacks;
 
 /// <summary>Bad options and inputs raise an <see cref="ArgumentException"/> naming the option or parameter.</summary>
 [TestClass]
-public sealed class AttackBadInputTests
+public sealed class AttackBadInputTests : OneTorchThreadTestBase
 {
     private static LinearToyClassifier Toy() => new(new float[,] { { 1, -1 }, { -1, 1 } }, [0, 0]);
 

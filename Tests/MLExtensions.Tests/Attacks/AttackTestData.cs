@@ -29,11 +29,12 @@ internal static class AttackTestData
         return (model, data, features, labels);
     });
 
-    /// <summary>The options of the shared standard network: 4-32-32-3, 30 epochs of AdamW at 0.01, no dropout or validation.</summary>
+    /// <summary>The options of the shared standard network: 4-32-32-3, 30 epochs of AdamW at 0.01, no dropout or validation, one
+    /// TorchSharp thread (tiny batches gain nothing from more, and lose much to thread hand-offs on a loaded machine).</summary>
     public static NeuralNetworkMulticlassTrainer.Options StandardOptions(int seed) => new()
     {
         HiddenLayerSizes = [32, 32], Epochs = 30, BatchSize = 64, Dropout = 0, EarlyStoppingPatience = null, ValidationFraction = 0, Seed = seed,
-        Optimizer = new AdamWSpec(LearningRate: 0.01),
+        Optimizer = new AdamWSpec(LearningRate: 0.01), NumberOfThreads = 1,
     };
 
     /// <summary>A 3-class network trained once on <see cref="SyntheticData.Multiclass"/> (300 rows, seed 3), shared by the tests (never

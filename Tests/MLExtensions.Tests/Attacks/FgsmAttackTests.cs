@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 namespace MLExtensions.Tests.Attacks;
 
 [TestClass]
-public sealed class FgsmAttackTests
+public sealed class FgsmAttackTests : OneTorchThreadTestBase
 {
     [TestMethod]
     public void LinearBinaryModel_StepsEpsilonAgainstTheWeightSign()

@@ -11,9 +11,13 @@ internal sealed class LinearToyClassifier : IDifferentiableClassifier
 
     public LinearToyClassifier(float[,] weight, float[] bias)
     {
+        Weight = (float[,])weight.Clone();
         _weight = torch.tensor(weight);
         _bias = torch.tensor(bias);
     }
+
+    /// <summary>A copy of the weights [classes, features].</summary>
+    public float[,] Weight { get; }
 
     public int FeatureCount => (int)_weight.shape[1];
 

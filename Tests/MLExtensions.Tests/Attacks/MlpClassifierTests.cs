@@ -6,7 +6,7 @@ using static TorchSharp.torch;
 namespace MLExtensions.Tests.Attacks;
 
 [TestClass]
-public sealed class MlpClassifierTests
+public sealed class MlpClassifierTests : OneTorchThreadTestBase
 {
     [TestMethod]
     public void Binary_LogProbabilitiesAreTheLogSigmoidPairOfTheTransformersProbability()

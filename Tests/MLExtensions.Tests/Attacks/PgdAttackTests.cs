@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace MLExtensions.Tests.Attacks;
 
 [TestClass]
-public sealed class PgdAttackTests
+public sealed class PgdAttackTests : OneTorchThreadTestBase
 {
     private static LinearToyClassifier Toy() => new(new float[,] { { 1, -2, 0.5f, 0 }, { -1, 1, 1, 0.5f }, { 0.5f, 0.5f, -1, -1 } }, [0.1f, 0, -0.1f]);
 

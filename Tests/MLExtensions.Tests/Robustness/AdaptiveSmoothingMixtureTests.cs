@@ -1,10 +1,11 @@
+using MLExtensions.Tests.Attacks;
 using static TorchSharp.torch;
 
 namespace MLExtensions.Tests.Robustness;
 
 /// <summary>The faithful tests of ALGORITHMS.md C.6 on the mixture itself (tensor level).</summary>
 [TestClass]
-public sealed class AdaptiveSmoothingMixtureTests
+public sealed class AdaptiveSmoothingMixtureTests : OneTorchThreadTestBase
 {
     private const int Rows = 64;
 

@@ -6,7 +6,7 @@ using MLExtensions.Tests.Trainers;
 namespace MLExtensions.Tests.Robustness;
 
 [TestClass]
-public sealed class EvaluateUnderAttackTests
+public sealed class EvaluateUnderAttackTests : OneTorchThreadTestBase
 {
     [TestMethod]
     public void ReportsCleanAndAttackedAccuracy_PerAttackAndWorstCase()
