@@ -134,7 +134,7 @@ public sealed class BatchScoringBitIdentityTests
             _ => ["Score", "PredictedLabel"],
         };
         using var cursor = scored.GetRowCursor(names.Select(n => schema[n]));
-        var readers = names.Select(n => Reader(cursor, schema[n])).ToArray();
+        var readers = names.Select(n => BatchScoringTests.Reader(cursor, schema[n])).ToArray();
         var result = new List<double[]>();
         while (cursor.MoveNext())
         {
@@ -142,53 +142,6 @@ public sealed class BatchScoringBitIdentityTests
         }
 
         return result;
-    }
-
-    private static Func<double[]> Reader(DataViewRowCursor cursor, DataViewSchema.Column column)
-    {
-        switch (column.Type)
-        {
-            case VectorDataViewType:
-            {
-                var getter = cursor.GetGetter<VBuffer<float>>(column);
-                VBuffer<float> value = default;
-                return () =>
-                {
-                    getter(ref value);
-                    return value.DenseValues().Select(v => (double)v).ToArray();
-                };
-            }
-            case KeyDataViewType:
-            {
-                var getter = cursor.GetGetter<uint>(column);
-                uint value = 0;
-                return () =>
-                {
-                    getter(ref value);
-                    return [value];
-                };
-            }
-            case BooleanDataViewType:
-            {
-                var getter = cursor.GetGetter<bool>(column);
-                bool value = false;
-                return () =>
-                {
-                    getter(ref value);
-                    return [value ? 1 : 0];
-                };
-            }
-            default:
-            {
-                var getter = cursor.GetGetter<float>(column);
-                float value = 0;
-                return () =>
-                {
-                    getter(ref value);
-                    return [value];
-                };
-            }
-        }
     }
 
     /// <summary>Rows with 3 non-zero features of <see cref="Width"/> (about 7 % dense); every 97th scoring row has a NaN or ∞ feature.</summary>

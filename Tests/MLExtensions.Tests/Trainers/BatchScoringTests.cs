@@ -178,7 +178,8 @@ public sealed class BatchScoringTests
         return rows;
     }
 
-    private static Func<double[]> Reader(DataViewRowCursor cursor, DataViewSchema.Column column)
+    /// <summary>Reads one column of the cursor's current row as doubles (vectors densified, keys and booleans as numbers).</summary>
+    internal static Func<double[]> Reader(DataViewRowCursor cursor, DataViewSchema.Column column)
     {
         switch (column.Type)
         {
