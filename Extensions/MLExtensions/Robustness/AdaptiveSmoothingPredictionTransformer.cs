@@ -179,7 +179,12 @@ public sealed class AdaptiveSmoothingPredictionTransformer : ISingleFeaturePredi
                 $"Schema mismatch for feature column '{FeatureColumnName}': expected {FeatureColumnType}, got {column.Type}.", nameof(schema));
     }
 
-    private float[] ForwardRow(VBuffer<float> features) => ForwardBatch(DenseValues(features), 1);
+    private float[] ForwardRow(VBuffer<float> features)
+    {
+        var outputs = new float[RawWidth];
+        ForwardBatch(DenseValues(features), 1, outputs);
+        return outputs;
+    }
 
     /// <summary>One row's features as a dense array (a sparse row is expanded).</summary>
     private static float[] DenseValues(VBuffer<float> features)
@@ -189,18 +194,20 @@ public sealed class AdaptiveSmoothingPredictionTransformer : ISingleFeaturePredi
         return dense;
     }
 
-    /// <summary>The raw outputs (binary logit, multiclass log-probabilities) of <paramref name="rows"/> rows packed row-major; all NaN for
-    /// rows with a non-finite feature.</summary>
-    private float[] ForwardBatch(float[] features, int rows)
+    /// <summary>Writes the raw outputs (binary logit, multiclass log-probabilities) of the first <paramref name="rows"/> rows packed
+    /// row-major in <paramref name="features"/> to the start of <paramref name="outputs"/>; all NaN for rows with a non-finite feature.
+    /// Both buffers are read and written in place (the batched view reuses them from block to block).</summary>
+    private void ForwardBatch(float[] features, int rows, float[] outputs)
     {
-        float[] outputs = WithNetwork(() =>
+        int inputs = Model.FeatureCount;
+        WithNetwork(() =>
         {
             using var scope = NewDisposeScope();
             using var noGrad = no_grad();
-            using var x = tensor(features, new long[] { rows, Model.FeatureCount });
-            return _network.RawOutputs(x).contiguous().data<float>().ToArray();
+            var x = frombuffer(features, ScalarType.Float32, (long)rows * inputs).view(rows, inputs);
+            frombuffer(outputs, ScalarType.Float32, (long)rows * RawWidth).view(rows, RawWidth).copy_(_network.RawOutputs(x));
+            return rows;
         });
-        ScoreMath.ApplyNonFinitePolicy(features.AsSpan(0, rows * Model.FeatureCount), Model.FeatureCount, outputs, RawWidth);
-        return outputs;
+        ScoreMath.ApplyNonFinitePolicy(features.AsSpan(0, rows * inputs), inputs, outputs, RawWidth);
     }
 }

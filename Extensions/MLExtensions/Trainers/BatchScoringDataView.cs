@@ -32,20 +32,6 @@ internal sealed class BatchScoringDataView : IDataView
     /// <param name="featureColumn">The feature vector column (already checked against the network's input size).</param>
     /// <param name="task">Which score columns the schema holds.</param>
     /// <param name="outputs">The network's output width (1, or the class count).</param>
-    /// <param name="forward">Maps a row-major block of feature rows (exactly that many rows long) and its row count to the row-major
-    /// network outputs.</param>
-    /// <param name="throwIfUnusable">Called before a cursor is opened; throws when the model behind the view was disposed.</param>
-    public BatchScoringDataView(IDataView input, IDataView rowByRow, string featureColumn, PredictionTask task, int outputs,
-                                Func<float[], int, float[]> forward, Action? throwIfUnusable = null)
-        : this(input, rowByRow, featureColumn, task, outputs, ExactLengthForward(forward, input, featureColumn), throwIfUnusable)
-    {
-    }
-
-    /// <param name="input">The data to score.</param>
-    /// <param name="rowByRow">The row-by-row scoring of <paramref name="input"/>; gives the schema and serves shuffled cursors.</param>
-    /// <param name="featureColumn">The feature vector column (already checked against the network's input size).</param>
-    /// <param name="task">Which score columns the schema holds.</param>
-    /// <param name="outputs">The network's output width (1, or the class count).</param>
     /// <param name="forward">Scores the first <c>rows</c> rows of a row-major block of feature rows (the block may be longer: it is
     /// reused from block to block) and writes their row-major network outputs to the start of the output buffer (also reused).</param>
     /// <param name="throwIfUnusable">Called before a cursor is opened; throws when the model behind the view was disposed.</param>
@@ -63,18 +49,6 @@ internal sealed class BatchScoringDataView : IDataView
         _task = task;
         _outputWidth = outputs;
         _forward = forward;
-    }
-
-    /// <summary>Adapts a forward that wants its block exactly <c>rows</c> rows long and returns new outputs: a partial (last) block is
-    /// copied to its length, the outputs are copied into the reused buffer.</summary>
-    private static Action<float[], int, float[]> ExactLengthForward(Func<float[], int, float[]> forward, IDataView input, string featureColumn)
-    {
-        int features = ((VectorDataViewType)input.Schema[featureColumn].Type).Size;
-        return (block, rows, outputs) =>
-        {
-            float[] scored = forward(block.Length == rows * features ? block : block[..(rows * features)], rows);
-            scored.CopyTo(outputs, 0);
-        };
     }
 
     /// <inheritdoc />
