@@ -1,0 +1,99 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace MLExtensions;
+
+/// <summary>
+/// Work tensors an optimizer reuses from step to step instead of allocating full-size temporaries: per-parameter buffers that
+/// hold an intermediate from one phase of a step to a later one, and shared scratch buffers (one per slot, dtype and device,
+/// sized for the largest tensor seen) for intermediates used only while one tensor is processed. Contents are undefined
+/// between uses; nothing here is optimizer state (not saved, not loaded).
+/// </summary>
+/// <remarks>
+/// Why: LibTorch's CPU allocator takes every tensor from <c>malloc</c>; blocks at or above glibc's mmap threshold (128 KiB
+/// until glibc raises it, or fixed, e.g. by <c>MALLOC_MMAP_THRESHOLD_</c>) are fresh mappings, so each full-size temporary
+/// costs page faults and zero-filling of every page, then an unmap. For AM-AdamW's seven temporaries per tensor that was most
+/// of the step (Optimizers/README.md, issue #13). The buffers are created lazily with the tensor's shape, dtype and device,
+/// recreated when those change (e.g. after the parameters moved), detached from any dispose scope and disposed with this
+/// instance. Not thread-safe: one instance per optimizer, used by its steps.
+/// </remarks>
+internal sealed class StepBuffers : IDisposable
+{
+    private readonly Dictionary<(IntPtr Parameter, int Slot), Tensor> _perParameter = new();
+    private readonly Dictionary<(ScalarType DType, DeviceType Device, int DeviceIndex, int Slot), Tensor> _shared = new();
+    private bool _disposed;
+
+    /// <summary>
+    /// When <see langword="false"/>, every request returns a fresh tensor (owned by the caller's dispose scope) instead of a reused
+    /// one: the allocation pattern of a step without reuse, with the same arithmetic (for the step benchmark and tests).
+    /// Default <see langword="true"/>.
+    /// </summary>
+    public bool Reuse { get; set; } = true;
+
+    /// <summary>
+    /// A work tensor with <paramref name="parameter"/>'s shape, dtype and device that belongs to (<paramref name="parameter"/>,
+    /// <paramref name="slot"/>): no other request returns it, so it can carry a value across the phases of a step.
+    /// </summary>
+    /// <param name="parameter">The parameter.</param>
+    /// <param name="slot">Which of the parameter's work tensors (0, 1, ...).</param>
+    public Tensor For(Parameter parameter, int slot)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (!Reuse)
+            return Fresh(parameter);
+        var key = (parameter.Handle, slot);
+        if (_perParameter.TryGetValue(key, out var buffer) && Fits(buffer, parameter))
+            return buffer;
+        buffer?.Dispose();
+        buffer = torch.empty(parameter.shape, dtype: parameter.dtype, device: parameter.device).DetachFromDisposeScope();
+        _perParameter[key] = buffer;
+        return buffer;
+    }
+
+    /// <summary>
+    /// A work tensor shaped like <paramref name="like"/> (its dtype and device), a view of the scratch buffer of
+    /// <paramref name="slot"/>: the next <see cref="Shared"/> request for the same slot, dtype and device returns the same memory,
+    /// so its value is only good until then.
+    /// </summary>
+    /// <param name="like">The tensor whose shape, dtype and device the view takes.</param>
+    /// <param name="slot">Which scratch buffer (0, 1, ...).</param>
+    public Tensor Shared(Tensor like, int slot)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (!Reuse)
+            return Fresh(like);
+        var device = like.device;
+        var key = (like.dtype, device.type, device.index, slot);
+        long n = like.numel();
+        if (!_shared.TryGetValue(key, out var buffer) || buffer.numel() < n)
+        {
+            buffer?.Dispose();
+            buffer = torch.empty(n, dtype: like.dtype, device: device).DetachFromDisposeScope();
+            _shared[key] = buffer;
+        }
+        return buffer.narrow(0, 0, n).view(like.shape);
+    }
+
+    /// <summary>Disposes every buffer.</summary>
+    public void Dispose()
+    {
+        if (_disposed)
+            return;
+        _disposed = true;
+        foreach (var buffer in _perParameter.Values.Concat(_shared.Values))
+            buffer.Dispose();
+        _perParameter.Clear();
+        _shared.Clear();
+    }
+
+    private static Tensor Fresh(Tensor like) => torch.empty(like.shape, dtype: like.dtype, device: like.device);
+
+    private static bool Fits(Tensor buffer, Tensor like)
+    {
+        if (buffer.dtype != like.dtype || !buffer.shape.AsSpan().SequenceEqual(like.shape))
+            return false;
+        var (a, b) = (buffer.device, like.device);
+        return a.type == b.type && a.index == b.index;
+    }
+}
