@@ -105,31 +105,33 @@ public sealed class AdaptiveMemoryAdamW : OptimizerBase<AdaptiveMemoryAdamW.Opti
             var d = state.Direction;
             v.mul_(sc[beta2]).addcmul_(g, g, value: sc[1 - beta2]);
             // P = (√(v/(1−β2ᵗ)) + ε)·(1 − β_max·Π), as √v·c/√(1−β2ᵗ) + ε·c.
-            var p = _buffers.For(x, 0).copy_(v).sqrt_().mul_(scaleC[i]).add_(epsC[i], sc.One);
-            var diff = _buffers.Shared(x, 0).copy_(d).add_(g, alpha: sc[-1]);
-            var scratch = _buffers.Shared(x, 1);
+            var p = _buffers.For(x, 0).Shaped.copy_(v).sqrt_().mul_(scaleC[i]).add_(epsC[i], sc.One);
+            var (diff, flatDiff) = _buffers.Shared(x, 0);
+            diff.copy_(d).add_(g, alpha: sc[-1]);
+            var (scratch, flatScratch) = _buffers.Shared(x, 1);
             bool needsProducts = state.Step > 1 && ForcedBeta is null;
-            Tensor? diffDotU = null, gDotU = null;
+            Tensor? diffDotU = null, gDotU = null, flatG = null;
             if (needsProducts)
             {
-                var u = scratch.copy_(d).div_(p).flatten();                   // d/P
-                diffDotU = diff.flatten().dot(u);                               // ⟨d−g, d/P⟩
-                gDotU = g.flatten().dot(u);                                     // ⟨g, d/P⟩
+                flatG = g.flatten();
+                scratch.copy_(d).div_(p);                                       // d/P
+                diffDotU = flatDiff.dot(flatScratch);                           // ⟨d−g, d/P⟩
+                gDotU = flatG.dot(flatScratch);                                 // ⟨g, d/P⟩
             }
             var onePlusLambdaP = scratch.fill_(sc.One).add_(p, alpha: sc[lambda]);
-            var scaled = _buffers.For(x, 1).copy_(diff).div_(onePlusLambdaP);  // (d − g)/(1 + λP)
+            var scaled = _buffers.For(x, 1).Shaped.copy_(diff).div_(onePlusLambdaP);   // (d − g)/(1 + λP)
             work.Add((x, g, state, p, scaled));
             if (!needsProducts)
                 continue;
-            var flatDiff = diff.flatten();
-            products.Add(scratch.copy_(scaled).div_(p).flatten().dot(flatDiff)); // ΣM(d−g)²
+            scratch.copy_(scaled).div_(p);
+            products.Add(flatScratch.dot(flatDiff));                          // ΣM(d−g)²
             products.Add(diffDotU!);
             products.Add(gDotU!);
             if (mu != 0)
             {
-                var flatX = x.detach().flatten();
+                var flatX = x.flatten();
                 products.Add(flatX.dot(flatDiff));                            // ⟨x, d−g⟩
-                products.Add(flatX.dot(g.flatten()));                         // ⟨x, g⟩
+                products.Add(flatX.dot(flatG!));                              // ⟨x, g⟩
             }
             products.Add(state.PreviousLearningRate);
             withProducts++;

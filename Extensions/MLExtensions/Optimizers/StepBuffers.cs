@@ -20,8 +20,8 @@ namespace MLExtensions;
 /// </remarks>
 internal sealed class StepBuffers : IDisposable
 {
-    private readonly Dictionary<(IntPtr Parameter, int Slot), Tensor> _perParameter = new();
-    private readonly Dictionary<(ScalarType DType, DeviceType Device, int DeviceIndex, int Slot), Tensor> _shared = new();
+    private readonly Dictionary<(IntPtr Parameter, int Slot), (Tensor Shaped, Tensor Flat)> _perParameter = new();
+    private readonly Dictionary<(ScalarType DType, DeviceType Device, int DeviceIndex, int Slot), Scratch> _shared = new();
     private bool _disposed;
 
     /// <summary>
@@ -32,33 +32,39 @@ internal sealed class StepBuffers : IDisposable
     public bool Reuse { get; set; } = true;
 
     /// <summary>
-    /// A work tensor with <paramref name="parameter"/>'s shape, dtype and device that belongs to (<paramref name="parameter"/>,
-    /// <paramref name="slot"/>): no other request returns it, so it can carry a value across the phases of a step.
+    /// A work tensor with <paramref name="parameter"/>'s shape, dtype and device (contiguous), and a 1-D view of it, that belong
+    /// to (<paramref name="parameter"/>, <paramref name="slot"/>): no other request returns them, so they can carry a value across
+    /// the phases of a step. Both are cached, so a step creates no tensor handles for them.
     /// </summary>
     /// <param name="parameter">The parameter.</param>
     /// <param name="slot">Which of the parameter's work tensors (0, 1, ...).</param>
-    public Tensor For(Parameter parameter, int slot)
+    public (Tensor Shaped, Tensor Flat) For(Parameter parameter, int slot)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (!Reuse)
             return Fresh(parameter);
         var key = (parameter.Handle, slot);
-        if (_perParameter.TryGetValue(key, out var buffer) && Fits(buffer, parameter))
-            return buffer;
-        buffer?.Dispose();
-        buffer = torch.empty(parameter.shape, dtype: parameter.dtype, device: parameter.device).DetachFromDisposeScope();
-        _perParameter[key] = buffer;
-        return buffer;
+        if (_perParameter.TryGetValue(key, out var work) && Fits(work.Shaped, parameter))
+            return work;
+        if (work.Shaped is not null)
+        {
+            work.Flat.Dispose();
+            work.Shaped.Dispose();
+        }
+        var shaped = torch.empty(parameter.shape, dtype: parameter.dtype, device: parameter.device).DetachFromDisposeScope();
+        work = (shaped, shaped.view(-1).DetachFromDisposeScope());
+        _perParameter[key] = work;
+        return work;
     }
 
     /// <summary>
-    /// A work tensor shaped like <paramref name="like"/> (its dtype and device), a view of the scratch buffer of
-    /// <paramref name="slot"/>: the next <see cref="Shared"/> request for the same slot, dtype and device returns the same memory,
-    /// so its value is only good until then.
+    /// A work tensor shaped like <paramref name="like"/> (its dtype and device, contiguous) and a 1-D view of it, views of the
+    /// scratch buffer of <paramref name="slot"/>: the next <see cref="Shared"/> request for the same slot, dtype and device returns
+    /// the same memory, so their value is only good until then. The views are cached per shape.
     /// </summary>
     /// <param name="like">The tensor whose shape, dtype and device the view takes.</param>
     /// <param name="slot">Which scratch buffer (0, 1, ...).</param>
-    public Tensor Shared(Tensor like, int slot)
+    public (Tensor Shaped, Tensor Flat) Shared(Tensor like, int slot)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (!Reuse)
@@ -66,13 +72,21 @@ internal sealed class StepBuffers : IDisposable
         var device = like.device;
         var key = (like.dtype, device.type, device.index, slot);
         long n = like.numel();
-        if (!_shared.TryGetValue(key, out var buffer) || buffer.numel() < n)
+        if (!_shared.TryGetValue(key, out var scratch) || scratch.Buffer.numel() < n)
         {
-            buffer?.Dispose();
-            buffer = torch.empty(n, dtype: like.dtype, device: device).DetachFromDisposeScope();
-            _shared[key] = buffer;
+            scratch?.Dispose();
+            scratch = new Scratch(torch.empty(n, dtype: like.dtype, device: device).DetachFromDisposeScope());
+            _shared[key] = scratch;
         }
-        return buffer.narrow(0, 0, n).view(like.shape);
+        var shape = like.shape;
+        string shapeKey = string.Join(',', shape);
+        if (!scratch.Views.TryGetValue(shapeKey, out var views))
+        {
+            var flat = scratch.Buffer.narrow(0, 0, n).DetachFromDisposeScope();
+            views = (flat.view(shape).DetachFromDisposeScope(), flat);
+            scratch.Views[shapeKey] = views;
+        }
+        return views;
     }
 
     /// <summary>Disposes every buffer.</summary>
@@ -81,13 +95,22 @@ internal sealed class StepBuffers : IDisposable
         if (_disposed)
             return;
         _disposed = true;
-        foreach (var buffer in _perParameter.Values.Concat(_shared.Values))
-            buffer.Dispose();
+        foreach (var (shaped, flat) in _perParameter.Values)
+        {
+            flat.Dispose();
+            shaped.Dispose();
+        }
+        foreach (var scratch in _shared.Values)
+            scratch.Dispose();
         _perParameter.Clear();
         _shared.Clear();
     }
 
-    private static Tensor Fresh(Tensor like) => torch.empty(like.shape, dtype: like.dtype, device: like.device);
+    private static (Tensor Shaped, Tensor Flat) Fresh(Tensor like)
+    {
+        var shaped = torch.empty(like.shape, dtype: like.dtype, device: like.device);
+        return (shaped, shaped.view(-1));
+    }
 
     private static bool Fits(Tensor buffer, Tensor like)
     {
@@ -95,5 +118,23 @@ internal sealed class StepBuffers : IDisposable
             return false;
         var (a, b) = (buffer.device, like.device);
         return a.type == b.type && a.index == b.index;
+    }
+
+    /// <summary>A shared scratch buffer and its cached views, by shape.</summary>
+    private sealed class Scratch(Tensor buffer) : IDisposable
+    {
+        public Tensor Buffer { get; } = buffer;
+        public Dictionary<string, (Tensor Shaped, Tensor Flat)> Views { get; } = new();
+
+        public void Dispose()
+        {
+            foreach (var (shaped, flat) in Views.Values)
+            {
+                shaped.Dispose();
+                flat.Dispose();
+            }
+            Views.Clear();
+            Buffer.Dispose();
+        }
     }
 }
