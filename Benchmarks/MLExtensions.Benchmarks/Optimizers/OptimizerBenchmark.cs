@@ -124,6 +124,9 @@ internal static class OptimizerBenchmark
         Func<IEnumerable<TorchSharp.Modules.Parameter>, optim.Optimizer> torchAdam = ps => optim.Adam(ps, lr: 1e-3);
         var all = new List<(string Name, Func<IEnumerable<TorchSharp.Modules.Parameter>, optim.Optimizer> Create)> { ("torch.optim.Adam (itself)", torchAdam) };
         all.AddRange(cases.Select(c => (c.Name, (Func<IEnumerable<TorchSharp.Modules.Parameter>, optim.Optimizer>)(ps => c.Spec.Create(ps)))));
+        // The same AM-AdamW step with its work tensors allocated every step (the allocation cost alone, issue #13).
+        if (cases.Any(c => c.Name == "am_adamw"))
+            all.Add(("am_adamw, work tensors allocated every step", ps => new AdaptiveMemoryAdamW(ps, lr: 1e-3) { ReuseWorkTensors = false }));
         foreach (var (name, create) in all)
         {
             var (own, adam, ratios) = (new List<double>(), new List<double>(), new List<double>());

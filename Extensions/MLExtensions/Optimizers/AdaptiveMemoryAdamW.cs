@@ -49,13 +49,25 @@ public sealed class AdaptiveMemoryAdamW : OptimizerBase<AdaptiveMemoryAdamW.Opti
     /// <summary>When set, every step after the first uses this β instead of the adaptive one (for tests and ablations).</summary>
     internal double? ForcedBeta { get; set; }
 
+    /// <summary>Whether steps reuse their work tensors (default) or allocate them afresh every step, as before issue #13's
+    /// change (same arithmetic; for the step benchmark and tests).</summary>
+    internal bool ReuseWorkTensors
+    {
+        get => _buffers.Reuse;
+        set => _buffers.Reuse = value;
+    }
+
+    private readonly StepBuffers _buffers = new();
+
     /// <inheritdoc />
     /// <remarks>
     /// Per group, in three passes: every tensor's moment, preconditioner and the inner products β needs (written with the
     /// identities <c>ΣM(d−g)(g+λPd) = ⟨d−g, d/P⟩ − ΣM(d−g)²</c> and
     /// <c>((λP+β)d + (1−β)g)/(1+λP) = d − (1−β)(d−g)/(1+λP)</c>, which need fewer full-size passes); then β for all tensors of
     /// the group at once (a handful of small tensor operations instead of a dozen per tensor, and no host read); then each
-    /// tensor's direction and parameter update.
+    /// tensor's direction and parameter update. Full-size intermediates are written in place into work tensors kept from step
+    /// to step (two per parameter, two shared by the group), not allocated: 2 × the parameters' size plus 2 × the largest
+    /// tensor's size of extra memory.
     /// </remarks>
     public override Tensor step(Func<Tensor>? closure = null) => _step<ParamGroup>(group =>
     {
@@ -80,9 +92,10 @@ public sealed class AdaptiveMemoryAdamW : OptimizerBase<AdaptiveMemoryAdamW.Opti
         var c = torch.stack(states.Select(s => s.State.BetaProduct)).mul_(sc[-betaMax]).add_(sc[1], sc.One);
         var epsC = c.mul(sc[eps]).unbind();
         var scaleC = c.mul(torch.tensor(bias, dtype: c.dtype, device: c.device)).unbind();
-        using var one = torch.ones(Array.Empty<long>(), dtype: c.dtype, device: c.device);
 
-        // The inner products β needs, k per tensor past its first step, in one list (stacked once).
+        // The inner products β needs, k per tensor past its first step, in one list (stacked once). No full-size temporaries:
+        // P and (d − g)/(1 + λP), needed again by the update below, go to the parameter's work tensors; d − g and the other
+        // intermediates to scratch shared by the group's tensors (StepBuffers says why allocating them cost most of the step).
         var products = new List<Tensor>();
         int withProducts = 0;
         for (int i = 0; i < states.Count; i++)
@@ -91,24 +104,34 @@ public sealed class AdaptiveMemoryAdamW : OptimizerBase<AdaptiveMemoryAdamW.Opti
             var v = state.ExpAvgSq;
             var d = state.Direction;
             v.mul_(sc[beta2]).addcmul_(g, g, value: sc[1 - beta2]);
-            // P = (√(v/(1−β2ᵗ)) + ε)·(1 − β_max·Π), as √v·c/√(1−β2ᵗ) + ε·c: two full-size passes.
-            var p = torch.addcmul(epsC[i], v.sqrt(), scaleC[i], sc[1]);
-            var diff = d.add(g, alpha: sc[-1]);
-            var scaled = diff.div(one.add(p, alpha: sc[lambda]));            // (d − g)/(1 + λP)
+            // P = (√(v/(1−β2ᵗ)) + ε)·(1 − β_max·Π), as √v·c/√(1−β2ᵗ) + ε·c.
+            var p = _buffers.For(x, 0).Shaped.copy_(v).sqrt_().mul_(scaleC[i]).add_(epsC[i], sc.One);
+            var (diff, flatDiff) = _buffers.Shared(x, 0);
+            diff.copy_(d).add_(g, alpha: sc[-1]);
+            var (scratch, flatScratch) = _buffers.Shared(x, 1);
+            bool needsProducts = state.Step > 1 && ForcedBeta is null;
+            Tensor? diffDotU = null, gDotU = null, flatG = null;
+            if (needsProducts)
+            {
+                flatG = g.flatten();
+                scratch.copy_(d).div_(p);                                       // d/P
+                diffDotU = flatDiff.dot(flatScratch);                           // ⟨d−g, d/P⟩
+                gDotU = flatG.dot(flatScratch);                                 // ⟨g, d/P⟩
+            }
+            var onePlusLambdaP = scratch.fill_(sc.One).add_(p, alpha: sc[lambda]);
+            var scaled = _buffers.For(x, 1).Shaped.copy_(diff).div_(onePlusLambdaP);   // (d − g)/(1 + λP)
             work.Add((x, g, state, p, scaled));
-            if (state.Step == 1 || ForcedBeta is not null)
+            if (!needsProducts)
                 continue;
-            var flatDiff = diff.flatten();
-            var u = d.div(p).flatten();                                       // d/P
-            var flatG = g.flatten();
-            products.Add(scaled.div(p).flatten().dot(flatDiff));              // ΣM(d−g)²
-            products.Add(flatDiff.dot(u));                                    // ⟨d−g, d/P⟩
-            products.Add(flatG.dot(u));                                       // ⟨g, d/P⟩
+            scratch.copy_(scaled).div_(p);
+            products.Add(flatScratch.dot(flatDiff));                          // ΣM(d−g)²
+            products.Add(diffDotU!);
+            products.Add(gDotU!);
             if (mu != 0)
             {
-                var flatX = x.detach().flatten();
+                var flatX = x.flatten();
                 products.Add(flatX.dot(flatDiff));                            // ⟨x, d−g⟩
-                products.Add(flatX.dot(flatG));                               // ⟨x, g⟩
+                products.Add(flatX.dot(flatG!));                              // ⟨x, g⟩
             }
             products.Add(state.PreviousLearningRate);
             withProducts++;
@@ -181,6 +204,14 @@ public sealed class AdaptiveMemoryAdamW : OptimizerBase<AdaptiveMemoryAdamW.Opti
 
     /// <inheritdoc />
     protected override State CreateState(Parameter parameter) => new(parameter);
+
+    /// <inheritdoc />
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (disposing)
+            _buffers.Dispose();
+    }
 
     /// <summary>AM-AdamW's hyperparameters for one group.</summary>
     public sealed class Options : OptimizerOptionsBase

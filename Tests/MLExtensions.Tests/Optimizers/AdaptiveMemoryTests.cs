@@ -291,6 +291,50 @@ public sealed class AdaptiveMemoryTests
         foreach (var optimizer in separate) optimizer.Dispose();
     }
 
+    /// <summary>AM-AdamW writes its full-size intermediates into work tensors kept between steps (P and (d − g)/(1 + λP) per
+    /// parameter, d − g and the rest in scratch shared by the group's tensors): reusing them must give the steps that fresh
+    /// tensors give, for a group whose tensors differ in shape (the scratch is sized for the largest and viewed for the others),
+    /// layout (a transposed, non-contiguous parameter) and step count (one tensor starts late), and for float32 and float64.</summary>
+    [TestMethod, DataRow(ScalarType.Float64), DataRow(ScalarType.Float32)]
+    public void AmAdamW_ReusedWorkTensors_GiveTheStepsOfFreshOnes(ScalarType dtype)
+    {
+        using var scope = NewDisposeScope();
+        var generator = new Generator(12);
+        long[][] shapes = [[4], [6, 5], [3, 2], [5, 3]];
+        var starts = shapes.Select(s => randn(s, dtype: dtype, generator: generator)).ToArray();
+        var grads = Enumerable.Range(0, 6).Select(_ => shapes.Select(s => randn(s, dtype: dtype, generator: generator)).ToArray()).ToList();
+        // the last parameter is a transposed view: non-contiguous, shape [3, 5]
+        Parameter[] Make() => starts.Select((t, i) => new Parameter(i == 3 ? t.clone().t() : t.clone())).ToArray();
+        var reused = Make();
+        var fresh = Make();
+        using var withReuse = new AdaptiveMemoryAdamW(reused, lr: 0.05, lambda: 0.2, weightDecay: 0.1, beta2: 0.9);
+        using var withoutReuse = new AdaptiveMemoryAdamW(fresh, lr: 0.05, lambda: 0.2, weightDecay: 0.1, beta2: 0.9) { ReuseWorkTensors = false };
+        Assert.IsTrue(withReuse.ReuseWorkTensors, "work tensors are reused by default");
+        Assert.IsFalse(reused[3].is_contiguous(), "the transposed parameter must stay non-contiguous");
+        for (int step = 0; step < grads.Count; step++)
+        {
+            for (int i = 0; i < shapes.Length; i++)
+            {
+                bool skipped = i == 0 && step < 3;   // the first (smallest) tensor starts 3 steps late
+                var g = i == 3 ? grads[step][i].t() : grads[step][i];
+                reused[i].grad = skipped ? null : g.clone();
+                fresh[i].grad = skipped ? null : g.clone();
+            }
+            withReuse.step();
+            withoutReuse.step();
+            for (int i = 0; i < shapes.Length; i++)
+            {
+                Assert.AreEqual(AsDoubles(withoutReuse.GetState(fresh[i]).LastBeta)[0], AsDoubles(withReuse.GetState(reused[i]).LastBeta)[0], 1e-15,
+                    $"beta of tensor {i} at step {step}");
+                CollectionAssert.AreEqual(AsDoubles(fresh[i]), AsDoubles(reused[i]), new Tolerance(1e-15), $"tensor {i} at step {step}");
+            }
+        }
+        Assert.IsTrue(shapes.Select((_, i) => AsDoubles(withReuse.GetState(reused[i]).LastBeta)[0]).Distinct().Count() > 1,
+            "the tensors' betas should differ, or the per-tensor intermediates are not really exercised");
+    }
+
+    private static double[] AsDoubles(Tensor t) => t.detach().to(float64).contiguous().cpu().flatten().data<double>().ToArray();
+
     /// <summary>Element-wise comparer for CollectionAssert with an absolute tolerance.</summary>
     private sealed class Tolerance(double tolerance) : System.Collections.IComparer
     {
