@@ -57,7 +57,7 @@ switch (benchmark)
         Console.WriteLine("  gbnn [--data DIR] [--seed N] [--only diamonds,ames,spam,churn-5%,satellite] [--with-networks] [--no-baselines] [--variants eta:J:units,...]");
         Console.WriteLine("  gbnn-reference [--data DIR] [--seeds 1,2,3,4,5] [--only spam,satellite,diamonds] [--settings 0,1] [--python CMD] [--gbnn-path DIR] [--blas-dir DIR] [--no-reference]");
         Console.WriteLine("  optimizers [--data DIR] (see Benchmarks/MLExtensions.Benchmarks/Optimizers)");
-        Console.WriteLine("  robustness [--data DIR] [--rows 4000] [--epochs 4] [--mixer-epochs 2] [--alpha-steps 5] [--test-rows 1000] [--threads 2] [--output DIR]");
+        Console.WriteLine("  robustness [--data DIR] [--rows 4000] [--epochs 4] [--mixer-epochs 2] [--alpha-steps 10] [--test-rows 1000] [--threads 2] [--seeds 1] [--first-seed 1] [--summarize] [--output DIR]");
         Console.WriteLine("  schedules [--data DIR] [--epochs 5] [--seeds 3] [--first-seed 1] [--threads 2] [--rows 60000] [--eta 0.5] [--only cosine,...] [--dump-refined FILE]");
         Console.WriteLine("  scoring [--data DIR] [--repeat N] [--hidden 256,128]");
         Console.WriteLine("  stacking [--data DIR] [--repeat N] [--only TEXT] [--with-cd]");

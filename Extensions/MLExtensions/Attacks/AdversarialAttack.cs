@@ -42,7 +42,17 @@ public abstract class AdversarialAttack
     /// inside the input box (see <see cref="MLExtensions.InputBox"/> for clean values outside it).</returns>
     /// <exception cref="ArgumentException">The shapes do not match the model, a feature is not finite, a label is out of range, the
     /// box does not fit the feature count, or a randomized attack got no generator.</exception>
-    public Tensor Perturb(IDifferentiableClassifier model, Tensor features, Tensor labels, Generator? generator = null)
+    public Tensor Perturb(IDifferentiableClassifier model, Tensor features, Tensor labels, Generator? generator = null) =>
+        PerturbWithRadii(model, features, labels, generator, radiusScale: null);
+
+    /// <summary><see cref="Perturb(IDifferentiableClassifier, Tensor, Tensor, Generator?)"/> with a radius of its own for each row:
+    /// row i stays within ε·<paramref name="radiusScale"/>[i], and the step sizes (and APGD's initial step) scale with it.</summary>
+    /// <param name="model">The classifier to attack.</param>
+    /// <param name="features">Clean float32 features [n, model.FeatureCount].</param>
+    /// <param name="labels">The true class of each row, [n].</param>
+    /// <param name="generator">The random source; required when <see cref="IsRandomized"/>.</param>
+    /// <param name="radiusScale">Per-row factors of ε, [n] or [n, 1], finite and greater than 0; <c>null</c> for ε everywhere.</param>
+    internal Tensor PerturbWithRadii(IDifferentiableClassifier model, Tensor features, Tensor labels, Generator? generator, Tensor? radiusScale)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(features);
@@ -50,7 +60,7 @@ public abstract class AdversarialAttack
         if (IsRandomized && generator is null)
             throw new ArgumentNullException(nameof(generator), $"{Name} starts at random points: pass a seeded generator (new torch.Generator(seed)).");
         using var scope = NewDisposeScope();
-        using var context = AttackContext.Create(model, features, labels, _options, generator);
+        using var context = AttackContext.Create(model, features, labels, _options, generator, radiusScale);
         return PerturbCore(context).MoveToOuterDisposeScope();
     }
 

@@ -143,7 +143,9 @@ public sealed class ApgdAttack : AdversarialAttack
         var checkpoints = Checkpoints(Iterations);
         var sc = c.Sc;
         using var scope = NewDisposeScope();
-        var eta = torch.full([c.Rows, 1], sc[2 * Epsilon], dtype: ScalarType.Float32, device: c.Clean.device);
+        var eta = c.RadiusScale is null
+            ? torch.full([c.Rows, 1], sc[2 * Epsilon], dtype: ScalarType.Float32, device: c.Clean.device)
+            : c.RadiusScale.mul(sc[2 * Epsilon]);
         var x = RandomStart ? c.RandomStart() : c.Clean.clone();
         var xPrevious = x.clone();
         var (lossValue, logp, gradient) = c.Gradient(x, loss);

@@ -11,8 +11,9 @@ namespace MLExtensions;
 internal sealed class AttackContext : IDisposable
 {
     private AttackContext(IDifferentiableClassifier model, Tensor clean, Tensor labels, Tensor lower, Tensor upper, double epsilon,
-                          AttackNorm norm, Generator? generator)
+                          Tensor? radiusScale, AttackNorm norm, Generator? generator)
     {
+        RadiusScale = radiusScale;
         Model = model;
         Clean = clean;
         Labels = labels;
@@ -37,7 +38,11 @@ internal sealed class AttackContext : IDisposable
     /// <summary>Per-row upper bounds [n, d]: the box's, widened to include the clean value.</summary>
     public Tensor Upper { get; }
 
+    /// <summary>The nominal radius ε (each row's radius is ε times its <see cref="RadiusScale"/>, when one is given).</summary>
     public double Epsilon { get; }
+
+    /// <summary>Per-row factors [n, 1] (float32, &gt; 0) of ε, the step sizes and the random start's extent; <c>null</c>: 1 for every row.</summary>
+    public Tensor? RadiusScale { get; }
 
     public AttackNorm Norm { get; }
 
@@ -53,7 +58,15 @@ internal sealed class AttackContext : IDisposable
     public int ClassCount => Model.ClassCount;
 
     /// <summary>Validates the inputs and prepares the context's tensors in the caller's dispose scope.</summary>
-    public static AttackContext Create(IDifferentiableClassifier model, Tensor features, Tensor labels, AttackOptionsBase options, Generator? generator)
+    /// <param name="model">The classifier under attack.</param>
+    /// <param name="features">The clean rows [n, d].</param>
+    /// <param name="labels">The true classes [n].</param>
+    /// <param name="options">The attack's validated options.</param>
+    /// <param name="generator">The random source, if the attack draws.</param>
+    /// <param name="radiusScale">Optional per-row factors of ε, [n] or [n, 1], finite and &gt; 0 (the mixing network's training adversary
+    /// draws one per row, as the paper does); <c>null</c> for the same ε everywhere.</param>
+    public static AttackContext Create(IDifferentiableClassifier model, Tensor features, Tensor labels, AttackOptionsBase options, Generator? generator,
+                                       Tensor? radiusScale = null)
     {
         int d = model.FeatureCount;
         int k = model.ClassCount;
@@ -93,7 +106,18 @@ internal sealed class AttackContext : IDisposable
             lower = torch.empty_like(clean).fill_(sc[double.NegativeInfinity]);
             upper = torch.empty_like(clean).fill_(sc[double.PositiveInfinity]);
         }
-        return new AttackContext(model, clean, y, lower, upper, options.Epsilon, options.Norm, generator);
+        Tensor? scale = null;
+        if (radiusScale is not null)
+        {
+            if (radiusScale.numel() != n || radiusScale.dim() > 2 || (radiusScale.dim() == 2 && radiusScale.shape[1] != 1))
+                throw new ArgumentException(
+                    $"The radius scale has shape [{string.Join(", ", radiusScale.shape)}]; expected [{n}] or [{n}, 1], one factor per row.", nameof(radiusScale));
+            scale = radiusScale.detach().to(ScalarType.Float32, clean.device).reshape(n, 1);
+            using var zero = new StepScalars();
+            if (n > 0 && !(scale.isfinite().all().item<bool>() && scale.gt(zero[0.0]).all().item<bool>()))
+                throw new ArgumentException("The radius scale holds a value that is not a finite number > 0.", nameof(radiusScale));
+        }
+        return new AttackContext(model, clean, y, lower, upper, options.Epsilon, scale, options.Norm, generator);
     }
 
     /// <summary>The point of the ε-ball around the clean rows (intersected with the box) closest to <paramref name="x"/>, for ℓ∞
@@ -105,13 +129,22 @@ internal sealed class AttackContext : IDisposable
         var delta = x.detach().sub(Clean);
         if (Norm == AttackNorm.LInfinity)
         {
-            delta = delta.clamp(Sc[-Epsilon], Sc[Epsilon]);
+            if (RadiusScale is null)
+            {
+                delta = delta.clamp(Sc[-Epsilon], Sc[Epsilon]);
+            }
+            else
+            {
+                var radius = RadiusScale.mul(Sc[Epsilon]);
+                delta = torch.minimum(torch.maximum(delta, radius.neg()), radius);
+            }
         }
         else
         {
             var length = RowNorms(delta);
-            var factor = length.clamp_min(Sc[1e-12]).reciprocal().mul(Sc[Epsilon]).clamp_max(Sc.One);
-            delta = delta.mul(factor);
+            var factor = length.clamp_min(Sc[1e-12]).reciprocal().mul(Sc[Epsilon]);
+            if (RadiusScale is not null) factor = factor.mul(RadiusScale);
+            delta = delta.mul(factor.clamp_max(Sc.One));
         }
         var projected = torch.minimum(torch.maximum(Clean.add(delta, alpha: Sc.One), Lower), Upper);
         return projected.MoveToOuterDisposeScope();
@@ -129,6 +162,7 @@ internal sealed class AttackContext : IDisposable
         {
             delta = torch.rand(shape, dtype: ScalarType.Float32, device: Clean.device, generator: generator)
                 .mul(Sc[2 * Epsilon]).sub(Sc[Epsilon]);
+            if (RadiusScale is not null) delta = delta.mul(RadiusScale);
         }
         else
         {
@@ -136,9 +170,19 @@ internal sealed class AttackContext : IDisposable
             direction = direction.div(RowNorms(direction).clamp_min(Sc[1e-12]));
             var radius = torch.rand([shape[0], 1], dtype: ScalarType.Float32, device: Clean.device, generator: generator)
                 .pow(Sc[1.0 / shape[1]]).mul(Sc[Epsilon]);
+            if (RadiusScale is not null) radius = radius.mul(RadiusScale);
             delta = direction.mul(radius);
         }
         return Project(Clean.add(delta, alpha: Sc.One)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>A length that scales with the radius (a step size, APGD's η): <paramref name="value"/> as a scalar-shaped tensor, or
+    /// times each row's <see cref="RadiusScale"/> as [n, 1]. Float32, in the caller's dispose scope.</summary>
+    public Tensor ScaledLength(double value)
+    {
+        var length = torch.tensor(value, dtype: ScalarType.Float32, device: Clean.device);
+        if (RadiusScale is null) return length;
+        using (length) return RadiusScale.mul(length);
     }
 
     /// <summary>The per-row loss at <paramref name="x"/>, the log-probabilities there (both detached) and the gradient of the sum

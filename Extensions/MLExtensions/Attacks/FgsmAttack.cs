@@ -31,7 +31,7 @@ public sealed class FgsmAttack : AdversarialAttack
     private protected override Tensor PerturbCore(AttackContext c)
     {
         using var scope = NewDisposeScope();
-        using var step = torch.tensor(Epsilon, dtype: ScalarType.Float32, device: c.Clean.device);
+        using var step = c.ScaledLength(Epsilon);
         var (_, _, gradient) = c.Gradient(c.Clean, c.CrossEntropy);
         return c.Project(c.Ascend(c.Clean, gradient, step)).MoveToOuterDisposeScope();
     }

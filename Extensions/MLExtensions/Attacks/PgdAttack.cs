@@ -88,7 +88,7 @@ public sealed class PgdAttack : AdversarialAttack
     private protected override Tensor PerturbCore(AttackContext c)
     {
         using var tracker = new WorstCaseTracker(c);
-        using var step = torch.tensor(StepSize, dtype: ScalarType.Float32, device: c.Clean.device);
+        using var step = c.ScaledLength(StepSize);
         for (int restart = 0; restart < Restarts; restart++)
         {
             var x = RandomStart ? c.RandomStart() : c.Clean.clone();

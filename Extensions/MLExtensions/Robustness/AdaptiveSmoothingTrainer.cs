@@ -96,16 +96,16 @@ public sealed class AdaptiveSmoothingTrainer : IEstimator<AdaptiveSmoothingPredi
         public double? ConstantAlpha { get; set; }
 
         /// <summary>The training adversary: PGD through the whole composite. Its <c>Epsilon</c> is the nominal radius ε₀ in the feature
-        /// column's units (e.g. 0.1 for [0, 1] pixels, or standardized units for tabular data); each batch is attacked at
+        /// column's units (e.g. 0.1 for [0, 1] pixels, or standardized units for tabular data); each row is attacked at its own
         /// ε ~ U(<see cref="EpsilonLow"/>, <see cref="EpsilonHigh"/>)·ε₀.</summary>
         /// <value>Default: ℓ∞, ε₀ = 0.1, 10 iterations, step 2.5·ε/10, random start, no input box.</value>
         public PgdAttack.Options Attack { get; set; } = new() { Iterations = Defaults.AttackIterations };
 
-        /// <summary>Lower end of the per-batch attack radius, as a multiple of ε₀.</summary>
+        /// <summary>Lower end of the per-row attack radius, as a multiple of ε₀.</summary>
         /// <value>Default 0.4. In (0, <see cref="EpsilonHigh"/>].</value>
         public double EpsilonLow { get; set; } = Defaults.EpsilonLow;
 
-        /// <summary>Upper end of the per-batch attack radius, as a multiple of ε₀.</summary>
+        /// <summary>Upper end of the per-row attack radius, as a multiple of ε₀.</summary>
         /// <value>Default 1.1. Finite, at least <see cref="EpsilonLow"/>.</value>
         public double EpsilonHigh { get; set; } = Defaults.EpsilonHigh;
 
@@ -345,14 +345,12 @@ public sealed class AdaptiveSmoothingTrainer : IEstimator<AdaptiveSmoothingPredi
     public SchemaShape GetOutputSchema(SchemaShape inputSchema) =>
         TrainerSchema.GetOutputSchema(inputSchema, Task, _options.FeatureColumnName, _options.LabelColumnName);
 
-    /// <summary>PGD at the batch's radius through the composite (eval mode, no α range), as the training adversary.</summary>
-    internal static MixingNetworkTraining.Adversary PgdAdversary(PgdAttack.Options attack) => (composite, features, labels, epsilon, generator) =>
+    /// <summary>PGD at each row's radius through the composite (eval mode, no α range), as the training adversary; the step size
+    /// scales with the row's radius.</summary>
+    internal static MixingNetworkTraining.Adversary PgdAdversary(PgdAttack.Options attack) => (composite, features, labels, radiusScale, generator) =>
     {
-        var options = attack.Clone();
-        options.Epsilon = epsilon;
-        if (attack.StepSize is { } step) options.StepSize = step * epsilon / attack.Epsilon;   // keep the step's share of ε
         using var view = new AdaptiveSmoothingClassifier(composite, scaleAlpha: false, ownsNetwork: false);
-        return new PgdAttack(options).Perturb(view, features, labels, generator);
+        return new PgdAttack(attack).PerturbWithRadii(view, features, labels, generator, radiusScale);
     };
 
     private static NeuralNetworkPredictionTransformer Train(NeuralNetworkOptionsBase options, IDataView input, List<NeuralNetworkPredictionTransformer> trained,

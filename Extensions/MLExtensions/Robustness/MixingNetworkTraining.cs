@@ -15,16 +15,17 @@ namespace MLExtensions;
 /// Deliberate deviation: the official code clamps the pre-normalization γ to the batch mean ± 0.6 standard deviations during the update;
 /// here that clamp is off unless <see cref="MixingTrainingSettings.GammaClamp"/> is set, because it removes the gradient of the rows
 /// outside the band (about half of them, the best-separated ones first) and, at the few hundred steps of this scale, slowed the
-/// detector markedly (Robustness/README.md has the measurement). The attack strength is drawn per batch as ε = U(<see cref="MixingTrainingSettings.EpsilonLow"/>,
-/// <see cref="MixingTrainingSettings.EpsilonHigh"/>)·ε₀, so the detector sees a range of attack strengths around the nominal one.
+/// detector markedly (Robustness/README.md has the measurement). As in the paper, the attack strength is drawn per row as
+/// ε = U(<see cref="MixingTrainingSettings.EpsilonLow"/>, <see cref="MixingTrainingSettings.EpsilonHigh"/>)·ε₀, so the detector sees
+/// a range of attack strengths around the nominal one within every batch.
 /// </remarks>
 internal static class MixingNetworkTraining
 {
     /// <summary>
-    /// Attacks <paramref name="features"/> (labels <paramref name="labels"/>, class indices) through <paramref name="composite"/> with
-    /// radius <paramref name="epsilon"/>; returns the attacked features (no gradient history needed).
+    /// Attacks <paramref name="features"/> (labels <paramref name="labels"/>, class indices) through <paramref name="composite"/>, row i
+    /// with radius ε₀·<paramref name="radiusScale"/>[i] ([n, 1]); returns the attacked features (no gradient history needed).
     /// </summary>
-    public delegate Tensor Adversary(AdaptiveSmoothingNetwork composite, Tensor features, Tensor labels, double epsilon, Generator generator);
+    public delegate Tensor Adversary(AdaptiveSmoothingNetwork composite, Tensor features, Tensor labels, Tensor radiusScale, Generator generator);
 
     /// <summary>Trains the mixing network of <paramref name="initial"/> (which holds its initial weights) on <paramref name="data"/>.</summary>
     /// <returns>The trained mixing weights and one history row per epoch.</returns>
@@ -58,19 +59,21 @@ internal static class MixingNetworkTraining
                 if (rows < 2) continue;   // batch norm needs two rows; the clean + attacked batch then has four
                 var x = new float[rows * features];
                 var y = new long[rows];
+                var strength = new float[rows];
                 for (int r = 0; r < rows; r++)
                 {
                     int i = order[start + r];
                     Array.Copy(data.Features, (long)i * features, x, (long)r * features, features);
                     y[r] = (long)data.Labels[i];
+                    strength[r] = (float)(settings.EpsilonLow + (settings.EpsilonHigh - settings.EpsilonLow) * random.NextDouble());
                 }
 
                 using var scope = NewDisposeScope();
                 var clean = tensor(x, new long[] { rows, features });
                 var labels = tensor(y);
-                double epsilon = settings.Epsilon * (settings.EpsilonLow + (settings.EpsilonHigh - settings.EpsilonLow) * random.NextDouble());
+                var radiusScale = tensor(strength, new long[] { rows, 1 });
                 mixer.eval();
-                var attacked = adversary(network, clean, labels, epsilon, generator).detach();
+                var attacked = adversary(network, clean, labels, radiusScale, generator).detach();
                 mixer.train();
 
                 var inputs = cat([clean, attacked], 0);
