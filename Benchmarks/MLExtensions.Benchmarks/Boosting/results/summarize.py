@@ -21,7 +21,8 @@ rows = defaultdict(dict)
 for path in sys.argv[1:]:
     for line in open(path, encoding="utf-8"):
         cells = [c.strip() for c in line.strip().strip("|").split("|")]
-        if len(cells) != 9 or cells[3] not in ("ours", "reference"):
+        # per-seed rows only: a complete log's summary table has 9 cells too, and its header says "ours" and "reference" as well
+        if len(cells) != 9 or not cells[2].isdigit() or cells[3] not in ("ours", "reference"):
             continue
         data, setting, seed, side = cells[:4]
         rows[(data, setting)][(int(seed), side)] = tuple(float(c) for c in cells[4:])
