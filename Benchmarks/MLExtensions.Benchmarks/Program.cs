@@ -51,13 +51,13 @@ switch (benchmark)
         Console.WriteLine("  automl-propose [--trials N] [--repeat N]");
         Console.WriteLine("  fashion-mnist [--data DIR] [--epochs N] [--seeds N] [--threads 2] [--python CMD | env MLEXT_PYTHON] [--no-reference] [--no-baselines]");
         Console.WriteLine("  fit-overhead [--data DIR] [--epochs 2] [--repeat 1]");
-        Console.WriteLine("  scale --case onehot-sparse|onehot-dense|memory|streamed [--rows N] [--width N] [--chunk N] [--epochs 1] [--data DIR]");
+        Console.WriteLine("  scale --case onehot-sparse|onehot-dense|memory|streamed|write-idv [--rows N] [--width N] [--chunk N] [--epochs 1] [--data DIR] [--idv FILE]");
         Console.WriteLine("  fit-dispose-memory [--data DIR] [--rows N] [--cycles N] [--gc]");
         Console.WriteLine("  loop-profile [--data DIR] [--epochs 2] [--threads 2] [--seed 1]");
         Console.WriteLine("  gbnn [--data DIR] [--seed N] [--only diamonds,ames,spam,churn-5%,satellite] [--with-networks] [--no-baselines] [--variants eta:J:units,...]");
         Console.WriteLine("  gbnn-reference [--data DIR] [--seeds 1,2,3,4,5] [--only spam,satellite,diamonds] [--settings 0,1] [--python CMD] [--gbnn-path DIR] [--blas-dir DIR] [--no-reference]");
         Console.WriteLine("  optimizers [--data DIR] (see Benchmarks/MLExtensions.Benchmarks/Optimizers)");
-        Console.WriteLine("  robustness [--data DIR] [--rows 4000] [--epochs 4] [--mixer-epochs 2] [--alpha-steps 10] [--test-rows 1000] [--threads 2] [--seeds 1] [--first-seed 1] [--summarize] [--output DIR]");
+        Console.WriteLine("  robustness [--data DIR] [--rows 4000] [--epochs 4] [--mixer-epochs 10] [--alpha-steps 10] [--test-rows 1000] [--threads 2] [--seeds 1] [--first-seed 1] [--summarize] [--output DIR]");
         Console.WriteLine("  schedules [--data DIR] [--epochs 5] [--seeds 3] [--first-seed 1] [--threads 2] [--rows 60000] [--eta 0.5] [--only cosine,...] [--dump-refined FILE]");
         Console.WriteLine("  scoring [--data DIR] [--repeat N] [--hidden 256,128]");
         Console.WriteLine("  stacking [--data DIR] [--repeat N] [--only TEXT] [--with-cd]");

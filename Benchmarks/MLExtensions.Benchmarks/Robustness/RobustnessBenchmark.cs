@@ -36,7 +36,7 @@ internal static class RobustnessBenchmark
         string data = BenchmarkSupport.Option(args, "--data") ?? BenchmarkSupport.SharedData("fashion-mnist");
         int rows = Int(args, "--rows", 4000);
         int epochs = Int(args, "--epochs", 4);
-        int mixerEpochs = Int(args, "--mixer-epochs", 2);
+        int mixerEpochs = Int(args, "--mixer-epochs", 10);
         int sweepSteps = Int(args, "--alpha-steps", 10);
         int testRows = Int(args, "--test-rows", 1000);
         int threads = Int(args, "--threads", 2);
@@ -134,7 +134,7 @@ internal static class RobustnessBenchmark
         var result = new SeedResult(seed, config, attacks.Select(a => a.Name).ToArray(), results, meanAlpha, standardSeconds, robustSeconds, mixerSeconds);
         var (robustMargin, cleanMargin) = Margins(result);
         Console.WriteLine(FormattableString.Invariant(
-            $"seed {seed}: mean alpha on clean test images {meanAlpha:0.000}; adaptive minus the curve: robust {robustMargin:+0.000;-0.000} at equal clean, clean {cleanMargin:+0.000;-0.000} at equal robust"));
+            $"seed {seed}: mean alpha on clean test images {meanAlpha:0.000}; adaptive minus the curve: robust {Signed(robustMargin)} at equal clean, clean {Signed(cleanMargin)} at equal robust"));
         return result;
     }
 
@@ -172,7 +172,7 @@ internal static class RobustnessBenchmark
         var (robustMargin, cleanMargin) = Margins(r);
         md.AppendLine();
         md.AppendLine(FormattableString.Invariant(
-            $"Mean α on the clean test images {r.MeanAlpha:0.000}. Adaptive minus the constant-α curve: robust {robustMargin:+0.000;-0.000} at equal clean accuracy, clean {cleanMargin:+0.000;-0.000} at equal robust accuracy."));
+            $"Mean α on the clean test images {r.MeanAlpha:0.000}. Adaptive minus the constant-α curve: robust {Signed(robustMargin)} at equal clean accuracy, clean {Signed(cleanMargin)} at equal robust accuracy."));
         File.WriteAllText(Path.Combine(output, $"seed-{r.Seed}.md"), md.ToString());
     }
 
@@ -256,7 +256,7 @@ internal static class RobustnessBenchmark
             var (rm, cm) = Margins(r);
             var a = r.Adaptive;
             md.AppendLine(FormattableString.Invariant(
-                $"| {r.Seed} | {a.Clean:0.000} | {a.Robust:0.000} | {a.Robust - rm:0.000} | {rm:+0.000;-0.000} | {a.Clean - cm:0.000} | {cm:+0.000;-0.000} | {r.MeanAlpha:0.000} |"));
+                $"| {r.Seed} | {a.Clean:0.000} | {a.Robust:0.000} | {a.Robust - rm:0.000} | {Signed(rm)} | {a.Clean - cm:0.000} | {Signed(cm)} | {r.MeanAlpha:0.000} |"));
             if (!double.IsNaN(rm)) robustMargins.Add(rm);
             if (!double.IsNaN(cm)) cleanMargins.Add(cm);
         }
@@ -272,7 +272,7 @@ internal static class RobustnessBenchmark
         Console.WriteLine(md.ToString());
 
         var plot = TrainingCharts.TradeOffCurve(curve, adaptivePoint is { } point ? new[] { point } : null,
-            title: FormattableString.Invariant($"Fashion-MNIST, L-inf eps = {Epsilon}, {n} seed(s) x {testRows} test images (means)"));
+            title: FormattableString.Invariant($"Fashion-MNIST, L-inf eps = {Epsilon}: means of {n} seed(s)"));
         string png = Path.Combine(output, "tradeoff.png");
         plot.SavePng(png, 800, 600);
         Console.WriteLine($"wrote {png} and {Path.Combine(output, "results.md")}");
@@ -282,9 +282,13 @@ internal static class RobustnessBenchmark
             var (mean, se) = Stats(margins);
             int above = margins.Count(m => m > 0);
             return FormattableString.Invariant(
-                $"the adaptive mixture's {what} is {mean:+0.000;-0.000}{(double.IsNaN(se) ? "" : $" ± {se:0.000} (t = {mean / se:0.0})")} against the constant-α curve, above it on {above} of {margins.Count} seed(s)");
+                $"the adaptive mixture's {what} is {Signed(mean)}{(double.IsNaN(se) ? "" : $" ± {se:0.000} (t = {mean / se:0.0})")} against the constant-α curve, above it on {above} of {margins.Count} seed(s)");
         }
     }
+
+    /// <summary>A difference with its sign, three decimals ("0.000" when it rounds to zero); NaN as "n/a".</summary>
+    private static string Signed(double value) =>
+        double.IsNaN(value) ? "n/a" : Math.Round(value, 3) == 0 ? "0.000" : value.ToString("+0.000;-0.000", CultureInfo.InvariantCulture);
 
     /// <summary>The curve's y at <paramref name="x"/>, linear between the points sorted by x; NaN outside their range.</summary>
     private static double Interpolate(IEnumerable<(double X, double Y)> points, double x)

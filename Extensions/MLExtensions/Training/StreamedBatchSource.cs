@@ -20,6 +20,12 @@ internal sealed class StreamedBatchSource : BatchSource
     private int _loadedEnd;
     private VBuffer<float> _buffer;
 
+    /// <summary>The dense feature array of a full chunk, reused for every full chunk of the run: the tensors copy it
+    /// (<c>torch.tensor</c> copies its array), so the array is free again once a chunk's tensors exist. Without the reuse every chunk
+    /// left a large-object-heap array behind, which the GC collects only when it must, and the streamed fit's peak memory grew like
+    /// the in-memory fit's.</summary>
+    private float[]? _denseChunk;
+
     /// <param name="rows">What to stream.</param>
     /// <param name="labelMean">Subtracted from regression targets.</param>
     /// <param name="labelScale">Divides regression targets.</param>
@@ -159,7 +165,7 @@ internal sealed class StreamedBatchSource : BatchSource
             {
                 bool sparse = _rows.Sparse == SparseFeatureMode.Sparse || (_rows.Sparse == SparseFeatureMode.Auto && !_buffer.IsDense);
                 if (sparse) starts = new long[rows + 1];
-                else dense = new float[(long)rows * featureCount];
+                else dense = DenseChunk(rows, featureCount);
             }
             if (dense is not null)
             {
@@ -189,6 +195,14 @@ internal sealed class StreamedBatchSource : BatchSource
         return dense is not null
             ? new PackedData(dense, labels, weights, rows, featureCount)
             : new PackedData([], labels, weights, rows, featureCount) { Sparse = new SparseRows(starts!, indices.ToArray(), values.ToArray()) };
+    }
+
+    /// <summary>An array for <paramref name="rows"/> dense rows: the reused one for a full chunk, a new one for the shorter last chunk.</summary>
+    private float[] DenseChunk(int rows, int featureCount)
+    {
+        long length = (long)rows * featureCount;
+        if (rows != _rows.ChunkRows) return new float[length];
+        return _denseChunk ??= new float[length];
     }
 
     /// <summary>One packed chunk: its tensors, its permutation, and its place [Start, End) in the epoch's order.</summary>
