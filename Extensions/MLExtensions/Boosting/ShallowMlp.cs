@@ -82,7 +82,8 @@ internal sealed class ShallowMlp
     {
         int n = buffers.Rows, d = _inputs, j = _units, k = _outputs;
         int w1 = 0, b1 = j * d, w2 = b1 + j, b2 = w2 + k * j;
-        var (xt, tt, weights, hidden, output, delta) = (buffers.FeaturesByColumn, buffers.TargetsByColumn, buffers.Weights, buffers.Hidden, buffers.Output, buffers.Delta);
+        var (xt, tt, weights, output, delta) = (buffers.FeaturesByColumn, buffers.TargetsByColumn, buffers.Weights, buffers.Output, buffers.Delta);
+        var hidden = buffers.Hidden;
         double scale = 1.0 / (buffers.WeightTotal * k), loss = 0;
         gradient.Clear();
         for (int start = 0; start < n; start += BlockRows)
@@ -92,7 +93,7 @@ internal sealed class ShallowMlp
             // Forward: the block's hidden pre-activations, a feature column at a time for all units, then the activation in place.
             for (int u = 0; u < j; u++)
             {
-                hidden.AsSpan(u * m, m).Fill(theta[b1 + u]);
+                hidden.Slice(u * m, m).Fill(theta[b1 + u]);
             }
 
             for (int i = 0; i < d; i++)
@@ -100,12 +101,12 @@ internal sealed class ShallowMlp
                 var column = xt.AsSpan(i * n + start, m);
                 for (int u = 0; u < j; u++)
                 {
-                    var z = hidden.AsSpan(u * m, m);
+                    var z = hidden.Slice(u * m, m);
                     TensorPrimitives.MultiplyAdd(column, theta[w1 + u * d + i], z, z);
                 }
             }
 
-            var a = hidden.AsSpan(0, j * m);
+            var a = hidden.Slice(0, j * m);
             switch (_activation)
             {
                 case ActivationKind.Sigmoid:
@@ -126,7 +127,7 @@ internal sealed class ShallowMlp
                 o.Fill(theta[b2 + c]);
                 for (int u = 0; u < j; u++)
                 {
-                    TensorPrimitives.MultiplyAdd(hidden.AsSpan(u * m, m), theta[w2 + c * j + u], o, o);
+                    TensorPrimitives.MultiplyAdd(hidden.Slice(u * m, m), theta[w2 + c * j + u], o, o);
                 }
 
                 TensorPrimitives.Subtract(o, tt.AsSpan(c * n + start, m), o);
@@ -146,7 +147,7 @@ internal sealed class ShallowMlp
                 gradient[b2 + c] += TensorPrimitives.Sum<double>(o);
                 for (int u = 0; u < j; u++)
                 {
-                    gradient[w2 + c * j + u] += TensorPrimitives.Dot<double>(o, hidden.AsSpan(u * m, m));
+                    gradient[w2 + c * j + u] += TensorPrimitives.Dot<double>(o, hidden.Slice(u * m, m));
                 }
             }
 
@@ -160,7 +161,7 @@ internal sealed class ShallowMlp
                     TensorPrimitives.MultiplyAdd(output.AsSpan(c * m, m), theta[w2 + c * j + u], du, du);
                 }
 
-                ActivationDerivative(hidden.AsSpan(u * m, m), du);
+                ActivationDerivative(hidden.Slice(u * m, m), du);
                 gradient[b1 + u] += TensorPrimitives.Sum<double>(du);
             }
 
@@ -269,7 +270,8 @@ internal sealed class ShallowMlp
             WeightTotal = Weights is null ? rows : Weights.Sum();
             rows = Rows;
             int block = Math.Min(rows, BlockRows);
-            Hidden = new double[block * units];
+            _hidden = AlignedArray(block * units, out _hiddenOffset);
+            _hiddenLength = block * units;
             Output = new double[block * outputs];
             Delta = new double[block * units];
         }
@@ -285,11 +287,39 @@ internal sealed class ShallowMlp
         /// <summary>n, or the weight sum: the mean's denominator and the L2 penalty's scale.</summary>
         public double WeightTotal { get; }
 
-        public double[] Hidden { get; }
+        private readonly double[] _hidden;
+        private readonly int _hiddenOffset;
+        private readonly int _hiddenLength;
+
+        /// <summary>
+        /// The block's hidden activations, starting on a <see cref="Alignment"/>-byte boundary. TensorPrimitives' Sigmoid and Tanh
+        /// (their vectorized exp) round an element slightly differently when another element of the same SIMD vector leaves exp's
+        /// range (z below about −709), and which elements share a vector depends on the destination's address. With the address of a
+        /// fresh array, the same fit could end at different parameters from run to run (L-BFGS amplifies the last-bit differences);
+        /// a fixed alignment makes the objective, and so every fit, bit-reproducible on a machine.
+        /// </summary>
+        public Span<double> Hidden => _hidden.AsSpan(_hiddenOffset, _hiddenLength);
 
         public double[] Output { get; }
 
         public double[] Delta { get; }
+
+        /// <summary>Bytes of the hidden buffer's alignment: a whole vector of the widest SIMD (512-bit) the runtime may use.</summary>
+        private const int Alignment = 64;
+
+        /// <summary>
+        /// An array on the pinned object heap (it never moves) holding <paramref name="length"/> doubles from <paramref name="offset"/>,
+        /// where they start on an <see cref="Alignment"/>-byte boundary.
+        /// </summary>
+        private static double[] AlignedArray(int length, out int offset)
+        {
+            var array = GC.AllocateArray<double>(length + Alignment / sizeof(double) - 1, pinned: true);
+            var handle = GCHandle.Alloc(array, GCHandleType.Pinned);
+            long address = handle.AddrOfPinnedObject();
+            handle.Free();
+            offset = (int)((Alignment - address % Alignment) % Alignment / sizeof(double));
+            return array;
+        }
 
         /// <summary>Rows <paramref name="kept"/> (<c>null</c>: the first <paramref name="rows"/>) of the row-major <paramref name="source"/>, as columns.</summary>
         private static double[] Transpose(double[] source, int[]? kept, int rows, int columns)
