@@ -325,7 +325,7 @@ public sealed class AdaptiveSmoothingTrainer : IEstimator<AdaptiveSmoothingPredi
                 var initial = new AdaptiveSmoothingModelParameters(standard.Model, robust.Model, null, initialWeights, o.MixingHiddenSize,
                     o.GammaScale, o.GammaBias, o.AlphaScale, o.AlphaBias, o.StandardLogitScale, o.RobustLogitScale, [], seed);
                 var settings = new MixingTrainingSettings(o.Epochs, o.BatchSize, o.LearningRate, o.WeightDecay, o.BceWeight, o.CrossEntropyWeight,
-                    o.GradientClipNorm, o.Attack.Epsilon, o.EpsilonLow, o.EpsilonHigh, o.GammaClamp, o.NumberOfThreads);
+                    o.GradientClipNorm, o.EpsilonLow, o.EpsilonHigh, o.GammaClamp, o.NumberOfThreads);
                 var (weights, history) = MixingNetworkTraining.Train(initial, data, settings, PgdAdversary(o.Attack), seed, cancellationToken);
                 parameters = new(standard.Model, robust.Model, null, weights, o.MixingHiddenSize, o.GammaScale, o.GammaBias, o.AlphaScale,
                     o.AlphaBias, o.StandardLogitScale, o.RobustLogitScale, history, seed);

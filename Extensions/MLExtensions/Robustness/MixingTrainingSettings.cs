@@ -8,11 +8,10 @@ namespace MLExtensions;
 /// <param name="BceWeight">Weight of the detector loss BCE(γ, s).</param>
 /// <param name="CrossEntropyWeight">Weight of the mixture's cross-entropy.</param>
 /// <param name="GradientClipNorm">Global gradient-norm clip.</param>
-/// <param name="Epsilon">The nominal attack radius ε₀.</param>
 /// <param name="EpsilonLow">Lower end of the training radius, as a multiple of ε₀.</param>
 /// <param name="EpsilonHigh">Upper end of the training radius, as a multiple of ε₀.</param>
 /// <param name="GammaClamp">Half-width of the train-time γ clamp in batch standard deviations, or <c>null</c> for none.</param>
 /// <param name="NumberOfThreads">TorchSharp threads for the run, or <c>null</c> to leave the setting.</param>
 internal sealed record MixingTrainingSettings(int Epochs, int BatchSize, double LearningRate, double WeightDecay, double BceWeight,
-                                              double CrossEntropyWeight, double GradientClipNorm, double Epsilon, double EpsilonLow,
+                                              double CrossEntropyWeight, double GradientClipNorm, double EpsilonLow,
                                               double EpsilonHigh, double? GammaClamp, int? NumberOfThreads);

@@ -15,7 +15,7 @@ public sealed class MixingTrainingAdversaryTests
         var data = DataPacker.Pack(RobustnessFixture.MulticlassData(ml), PredictionTask.MulticlassClassification, "Features", "Label", null);
         var initial = RobustnessFixture.WithRandomMixer(standard.Model, robust.Model, seed: 3);
         var settings = new MixingTrainingSettings(Epochs: 1, BatchSize: 50, LearningRate: 1e-2, WeightDecay: 1e-5, BceWeight: 1,
-            CrossEntropyWeight: 0.5, GradientClipNorm: 10, Epsilon: 0.3, EpsilonLow: 0.4, EpsilonHigh: 1.1, GammaClamp: null, NumberOfThreads: 1);
+            CrossEntropyWeight: 0.5, GradientClipNorm: 10, EpsilonLow: 0.4, EpsilonHigh: 1.1, GammaClamp: null, NumberOfThreads: 1);
         var seen = new List<(long Rows, long[] Shape, float[] Factors)>();
         MixingNetworkTraining.Adversary capture = (composite, features, labels, radiusScale, generator) =>
         {
