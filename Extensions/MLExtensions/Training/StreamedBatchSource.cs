@@ -62,20 +62,13 @@ internal sealed class StreamedBatchSource : BatchSource
             _segments.RemoveAt(0);
         }
 
-        var features = new List<Tensor>();
-        var labels = new List<Tensor>();
-        var weights = new List<Tensor>();
+        var picks = new List<(Segment, Tensor)>();
         foreach (var segment in _segments)
         {
             int from = Math.Max(start, segment.Start), to = Math.Min(start + count, segment.End);
-            if (from >= to) continue;
-            var index = segment.Permutation.narrow(0, from - segment.Start, to - from);
-            features.Add(segment.Tensors.SelectFeatures(index));
-            labels.Add(segment.Tensors.Labels.index_select(0, index));
-            if (segment.Tensors.Weights is { } w) weights.Add(w.index_select(0, index));
+            if (from < to) picks.Add((segment, segment.Permutation.narrow(0, from - segment.Start, to - from)));
         }
-        if (features.Count == 1) return (features[0], labels[0], weights.Count > 0 ? weights[0] : null);
-        return (torch.cat(features, 0), torch.cat(labels, 0), weights.Count > 0 ? torch.cat(weights, 0) : null);
+        return Gather(picks);
     }
 
     /// <inheritdoc />
@@ -88,14 +81,23 @@ internal sealed class StreamedBatchSource : BatchSource
             throw new InvalidOperationException("TakeIndependent needs the step's own batch to be taken first.");
         int poolStart = _segments[0].Start;
         var positions = IndependentPositions(_loadedEnd - poolStart, start - poolStart, count, generator, _device);
-        var features = new List<Tensor>();
-        var labels = new List<Tensor>();
-        var weights = new List<Tensor>();
+        var picks = new List<(Segment, Tensor)>();
         foreach (var segment in _segments)
         {
             var local = positions.Select(p => p + poolStart).Where(p => p >= segment.Start && p < segment.End).Select(p => p - segment.Start).ToArray();
-            if (local.Length == 0) continue;
-            var index = segment.Permutation.index_select(0, torch.tensor(local, device: _device));
+            if (local.Length > 0) picks.Add((segment, segment.Permutation.index_select(0, torch.tensor(local, device: _device))));
+        }
+        return Gather(picks);
+    }
+
+    /// <summary>The rows at each segment's positions (indices into its packed rows), segment after segment, as one batch.</summary>
+    private static (Tensor Features, Tensor Labels, Tensor? Weights) Gather(List<(Segment Segment, Tensor Index)> picks)
+    {
+        var features = new List<Tensor>();
+        var labels = new List<Tensor>();
+        var weights = new List<Tensor>();
+        foreach (var (segment, index) in picks)
+        {
             features.Add(segment.Tensors.SelectFeatures(index));
             labels.Add(segment.Tensors.Labels.index_select(0, index));
             if (segment.Tensors.Weights is { } w) weights.Add(w.index_select(0, index));
