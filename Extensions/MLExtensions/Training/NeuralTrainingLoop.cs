@@ -170,14 +170,7 @@ internal sealed class NeuralTrainingLoop
                             ? b == batchesPerEpoch - 1 ? train.RowCount - start : batchSize
                             : Math.Min(batchSize, train.RowCount - start);
                         var (x, y, w) = batches.Take(start, count);
-                        if (attack is not null)
-                        {
-                            // Attack in evaluation mode (no dropout; batch norm's running statistics stay those of clean batches), train on the result.
-                            network.eval();
-                            if (x.is_sparse) x = x.to_dense();
-                            x = attack.Perturb(attacked!, x, _task == PredictionTask.BinaryClassification ? y.to(ScalarType.Int64) : y, generator);
-                            network.train();
-                        }
+                        if (attack is not null) x = Attack(network, attack, attacked!, x, y, generator);
                         profile?.Lap(TrainingLoopPhase.BatchGathering, ref lap);
 
                         long scheduleStep = policy.IsFixed ? step : (long)((Int128)samplesSeen * totalSteps / totalSamples);
@@ -329,6 +322,17 @@ internal sealed class NeuralTrainingLoop
         }
     }
 
+    /// <summary>The batch <paramref name="x"/> attacked for adversarial training, in evaluation mode (no dropout; batch norm's running
+    /// statistics stay those of clean batches); the network is back in training mode afterwards.</summary>
+    private Tensor Attack(MlpNetwork network, PgdAttack attack, MlpClassifier attacked, Tensor x, Tensor y, Generator generator)
+    {
+        network.eval();
+        if (x.is_sparse) x = x.to_dense();
+        var result = attack.Perturb(attacked, x, _task == PredictionTask.BinaryClassification ? y.to(ScalarType.Int64) : y, generator);
+        network.train();
+        return result;
+    }
+
     /// <summary>The seed of the generator that draws the independent minibatches (and their dropout masks and attack starts).</summary>
     private static ulong IndependentSeed(int seed) => unchecked((ulong)seed ^ 0x9E3779B97F4A7C15UL);
 
@@ -344,13 +348,7 @@ internal sealed class NeuralTrainingLoop
                                             MlpClassifier? attacked, IReadOnlyList<Parameter> parameters, StepScalars sc)
     {
         var (x, y, w) = batches.TakeIndependent(start, count, independentGenerator);
-        if (attack is not null)
-        {
-            network.eval();
-            if (x.is_sparse) x = x.to_dense();
-            x = attack.Perturb(attacked!, x, _task == PredictionTask.BinaryClassification ? y.to(ScalarType.Int64) : y, independentGenerator);
-            network.train();
-        }
+        if (attack is not null) x = Attack(network, attack, attacked!, x, y, independentGenerator);
         List<(Tensor Buffer, Tensor Saved)>? statistics = null;
         if (_options.Normalization == NormalizationKind.BatchNorm)
         {
