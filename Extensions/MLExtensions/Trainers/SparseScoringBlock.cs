@@ -50,12 +50,7 @@ internal sealed class SparseScoringBlock
         {
             var indices = row.GetIndices();
             Reserve(values.Length);
-            for (int k = 0; k < values.Length; k++)
-            {
-                _rowOfValue[ValueCount] = RowCount;
-                _slotOfValue[ValueCount] = indices[k];
-                _values[ValueCount++] = values[k];
-            }
+            for (int k = 0; k < values.Length; k++) Add(indices[k], values[k]);
         }
 
         _rowStarts[++RowCount] = ValueCount;
