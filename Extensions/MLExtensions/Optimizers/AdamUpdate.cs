@@ -8,10 +8,12 @@ internal static class AdamUpdate
 {
     /// <summary>
     /// <c>m = β1·m + (1 - β1)·g; v = β2·v + (1 - β2)·g²; v̂ = max(v̂, v)</c> (AMSGrad);
-    /// <c>p -= lr / (1 - β1ᵗ) · m / (sqrt(v or v̂) / sqrt(1 - β2ᵗ) + eps)</c>.
+    /// <c>p -= lr / (1 - β1ᵗ) · m / (sqrt(v or v̂) / sqrt(1 - β2ᵗ) + eps)</c>. The denominator is written into
+    /// <paramref name="buffers"/>' shared scratch (slot 0), not a fresh tensor: the same values, without a full-size allocation
+    /// per parameter and step (see <see cref="StepBuffers"/>).
     /// </summary>
     public static void Apply(Tensor p, Tensor grad, Tensor m, Tensor v, Tensor? maxV, long t, double lr, double beta1, double beta2,
-                             double eps, StepScalars sc)
+                             double eps, StepScalars sc, StepBuffers buffers)
     {
         m.mul_(sc[beta1]).add_(grad, alpha: sc[1 - beta1]);
         v.mul_(sc[beta2]).addcmul_(grad, grad, value: sc[1 - beta2]);
@@ -22,7 +24,7 @@ internal static class AdamUpdate
             maxV.copy_(torch.maximum(maxV, v));
             second = maxV;
         }
-        var denom = second.sqrt().div_(sc[bc2Sqrt]).add_(sc[eps], sc.One);
+        var denom = buffers.Shared(p, 0).Shaped.copy_(second).sqrt_().div_(sc[bc2Sqrt]).add_(sc[eps], sc.One);
         p.addcdiv_(m, denom, value: sc[-lr / bc1]);
     }
 }

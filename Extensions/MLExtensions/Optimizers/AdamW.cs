@@ -39,6 +39,8 @@ public sealed class AdamW : OptimizerBase<AdamW.Options, AdamW.State>
     {
     }
 
+    private readonly StepBuffers _buffers = new();
+
     /// <inheritdoc />
     public override Tensor step(Func<Tensor>? closure = null) => _step<ParamGroup>(group =>
     {
@@ -54,12 +56,20 @@ public sealed class AdamW : OptimizerBase<AdamW.Options, AdamW.State>
             if (wd != 0)
                 p.mul_(sc[1 - lr * wd]);
             var maxV = o.Ams ? state.MaxExpAvgSq ?? state.StartMaximum() : null;
-            AdamUpdate.Apply(p, grad, state.ExpAvg, state.ExpAvgSq, maxV, t, lr, o.B1, o.B2, o.Eps, sc);
+            AdamUpdate.Apply(p, grad, state.ExpAvg, state.ExpAvgSq, maxV, t, lr, o.B1, o.B2, o.Eps, sc, _buffers);
         }
     }, closure);
 
     /// <inheritdoc />
     protected override State CreateState(Parameter parameter) => new(parameter);
+
+    /// <inheritdoc />
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (disposing)
+            _buffers.Dispose();
+    }
 
     /// <summary>AdamW's hyperparameters for one group.</summary>
     public sealed class Options : OptimizerOptionsBase
