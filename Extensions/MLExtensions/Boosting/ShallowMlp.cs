@@ -106,19 +106,7 @@ internal sealed class ShallowMlp
                 }
             }
 
-            var a = hidden.Slice(0, j * m);
-            switch (_activation)
-            {
-                case ActivationKind.Sigmoid:
-                    TensorPrimitives.Sigmoid(a, a);
-                    break;
-                case ActivationKind.Tanh:
-                    TensorPrimitives.Tanh(a, a);
-                    break;
-                default:
-                    TensorPrimitives.Max(a, 0.0, a);
-                    break;
-            }
+            ActivateInPlace(hidden.Slice(0, j * m), _activation);
 
             // Outputs and their errors: the loss adds the (weighted) squared errors, then each error becomes dObjective/dOutput.
             for (int c = 0; c < k; c++)
@@ -183,6 +171,44 @@ internal sealed class ShallowMlp
         var g2 = gradient.Slice(w2, k * j);
         TensorPrimitives.MultiplyAdd(theta.Slice(w2, k * j), l2, g2, g2);
         return 0.5 * loss * scale + 0.5 * l2 * penalty;
+    }
+
+    /// <summary>Lowest pre-activation passed to the vectorized sigmoid: below it exp(−z) would overflow (z &lt; −709.78).</summary>
+    internal const double SigmoidFloor = -700;
+    /// <summary>Highest pre-activation passed to the vectorized sigmoid: sigmoid(z) rounds to 1 for every z ≥ 37.</summary>
+    internal const double SigmoidCeiling = 40;
+    /// <summary>Pre-activation magnitude beyond which tanh is passed this bound: tanh(z) rounds to ±1 for |z| ≥ 19.1.</summary>
+    internal const double TanhBound = 20;
+
+    /// <summary>
+    /// Applies the activation to <paramref name="a"/> in place, each element's result depending on that element alone.
+    /// </summary>
+    /// <remarks>
+    /// TensorPrimitives' Sigmoid and Tanh send a whole SIMD vector down a special path when one of its elements overflows exp, and
+    /// that path rounds the vector's ordinary elements differently; whether it runs also differs between the runtime's first
+    /// (tier-0) and optimized code. Either way one element's result followed its neighbours and the moment the runtime swapped
+    /// code, and a fixed seed gave different models on different runs. Clamping first keeps every element on the ordinary path.
+    /// Tanh's bound and sigmoid's ceiling change nothing (the results round to ±1 there anyway); sigmoid's floor gives
+    /// sigmoid(−700) ≈ 1e−304 instead of a smaller value or 0 below it, a deviation under 1e−304.
+    /// </remarks>
+    internal static void ActivateInPlace(Span<double> a, ActivationKind activation)
+    {
+        switch (activation)
+        {
+            case ActivationKind.Sigmoid:
+                TensorPrimitives.Max(a, SigmoidFloor, a);
+                TensorPrimitives.Min(a, SigmoidCeiling, a);
+                TensorPrimitives.Sigmoid(a, a);
+                break;
+            case ActivationKind.Tanh:
+                TensorPrimitives.Max(a, -TanhBound, a);
+                TensorPrimitives.Min(a, TanhBound, a);
+                TensorPrimitives.Tanh(a, a);
+                break;
+            default:
+                TensorPrimitives.Max(a, 0.0, a);
+                break;
+        }
     }
 
     /// <summary>Multiplies <paramref name="delta"/> by the activation's derivative, written in terms of the activation <paramref name="a"/>.</summary>
