@@ -12,8 +12,13 @@ which the reference's subsampling (sklearn's sample_without_replacement without 
 process CPU) covers GNEGNE.fit only; the L-BFGS work is counted by wrapping MLPRegressor._loss_grad_lbfgs (every objective evaluation
 scipy's L-BFGS-B asks for) and summing n_iter_ over the step networks.
 """
-import argparse, json, sys, time, warnings
+import argparse, json, os, sys, time, warnings
 import numpy as np
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import openblas_core  # noqa: E402
+
+openblas_core.name_core()
 
 parser = argparse.ArgumentParser()
 parser.add_argument("--data", default="../shared/data")
@@ -38,7 +43,8 @@ warnings.filterwarnings("ignore")
 
 
 def blas():
-    found = [f"{i['internal_api']} {i.get('version')} ({i['filepath']}, threading {i.get('threading_layer')}, {i['num_threads']} threads)"
+    found = [f"{i['internal_api']} {i.get('version')} ({i['filepath']}, kernels {i.get('architecture')}, threading {i.get('threading_layer')}, "
+             f"{i['num_threads']} threads)"
              for i in threadpoolctl.threadpool_info() if i["user_api"] == "blas"]
     return "; ".join(found) or "reference BLAS (netlib: threadpoolctl sees no optimized BLAS)"
 

@@ -89,7 +89,8 @@ public static class FashionMnistBenchmark
 
     private static (double[] EpochSeconds, double Fit, double Accuracy) FromReference(PyTorchReference.Result result)
     {
-        Console.WriteLine($"  PyTorch {result.Version}, {result.Threads} thread(s), BLAS: {(result.Blas.Length == 0 ? "unknown" : string.Join(", ", result.Blas.Select(Path.GetFileName)))}");
+        Console.WriteLine($"  PyTorch {result.Version}, {result.Threads} thread(s), BLAS: {(result.Blas.Length == 0 ? "unknown" : string.Join(", ", result.Blas.Select(Path.GetFileName)))}" +
+                          (result.BlasCore is null ? "" : $", OpenBLAS core {result.BlasCore}"));
         return (result.EpochSeconds, result.FitSeconds, result.TestAccuracy);
     }
 

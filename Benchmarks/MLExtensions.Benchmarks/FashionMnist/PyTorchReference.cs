@@ -31,7 +31,10 @@ internal sealed class PyTorchReference
     /// <param name="FitSeconds">Seconds from building the training tensors to the end of the last epoch.</param>
     /// <param name="TestAccuracy">Accuracy on the 10,000 test images.</param>
     /// <param name="Blas">The BLAS and LAPACK files the process loaded (empty where /proc is missing).</param>
-    public sealed record Result(string Version, int Threads, double[] EpochSeconds, double FitSeconds, double TestAccuracy, string[] Blas);
+    /// <param name="BlasCore">OpenBLAS's kernel family, named to it through <c>OPENBLAS_CORETYPE</c> (see the script), or <c>null</c>
+    /// when the BLAS is not OpenBLAS.</param>
+    public sealed record Result(string Version, int Threads, double[] EpochSeconds, double FitSeconds, double TestAccuracy, string[] Blas,
+                                string? BlasCore);
 
     /// <summary>Finds Python and checks that it imports torch; returns <c>null</c> and a reason when the reference cannot run.</summary>
     /// <param name="pythonOption">The <c>--python</c> value, or <c>null</c>.</param>
@@ -65,7 +68,8 @@ internal sealed class PyTorchReference
         return new Result(root.GetProperty("torch").GetString() ?? "?", root.GetProperty("threads").GetInt32(),
             root.GetProperty("epoch_seconds").EnumerateArray().Select(e => e.GetDouble()).ToArray(), root.GetProperty("fit_seconds").GetDouble(),
             root.GetProperty("test_accuracy").GetDouble(),
-            root.TryGetProperty("blas", out var blas) ? blas.EnumerateArray().Select(e => e.GetString() ?? "").ToArray() : []);
+            root.TryGetProperty("blas", out var blas) ? blas.EnumerateArray().Select(e => e.GetString() ?? "").ToArray() : [],
+            root.TryGetProperty("blas_core", out var core) && core.ValueKind == JsonValueKind.String ? core.GetString() : null);
     }
 
     private static string LastLine(string text) => text.TrimEnd().Split('\n').LastOrDefault()?.Trim() ?? "";

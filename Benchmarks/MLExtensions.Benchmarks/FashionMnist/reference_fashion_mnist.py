@@ -3,7 +3,7 @@
 
 MLP 784-256-128-10 (ReLU, PyTorch's default initialization), Adam 1e-3, batch 128, cross-entropy, pixels scaled to [0, 1],
 one torch.randperm per epoch and index_select batches (as the bare TorchSharp loop). Prints one JSON object on stdout:
-{"torch": version, "threads": n, "blas": [mapped BLAS/LAPACK files], "epoch_seconds": [...], "fit_seconds": s, "test_accuracy": a}, where fit_seconds also
+{"torch": version, "threads": n, "blas": [mapped BLAS/LAPACK files], "blas_core": OpenBLAS kernel family or null (see ../openblas_core.py), "epoch_seconds": [...], "fit_seconds": s, "test_accuracy": a}, where fit_seconds also
 counts building the tensors from the decoded arrays. Needs numpy and torch (Debian: python3-torch); nothing else.
 
 Usage: python3 reference_fashion_mnist.py --data DIR [--epochs 5] [--threads 2] [--seed 1]
@@ -31,6 +31,9 @@ for _variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
 
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import openblas_core  # noqa: E402
 
 
 def read_idx(path, magic):
@@ -63,6 +66,7 @@ def loaded_blas():
 
 
 def main():
+    openblas_core.name_core()
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", required=True, help="folder with the four *-ubyte.gz files")
     parser.add_argument("--epochs", type=int, default=5)
@@ -100,7 +104,8 @@ def main():
     with torch.no_grad():
         predicted = model(torch.from_numpy(test_x)).argmax(1)
         accuracy = (predicted == torch.from_numpy(test_y)).double().mean().item()
-    print(json.dumps({"torch": torch.__version__, "threads": torch.get_num_threads(), "blas": loaded_blas(), "epoch_seconds": epoch_seconds,
+    print(json.dumps({"torch": torch.__version__, "threads": torch.get_num_threads(), "blas": loaded_blas(),
+                      "blas_core": openblas_core.corename(), "epoch_seconds": epoch_seconds,
                       "fit_seconds": fit_seconds, "test_accuracy": accuracy}))
 
 
