@@ -181,8 +181,12 @@ public sealed class GbnnEarlyStoppingTests
         Assert.IsGreaterThan(2, referenceModel.Model.Steps.Max(s => Math.Abs(s.Rho)), "imbalanced labels give Newton steps above 2");
     }
 
+    /// <summary>The defaults beat the base rate and the reference preset on unseen imbalanced rows. (This test used to assert that
+    /// the reference preset is worse than the base rate; that was seed 1's outcome only: over seeds 1–8 the preset's log-loss
+    /// ranges from 0.36 to 20 bits against a base rate of 0.55, while the defaults' stays at 0.28–0.35 and their AUC at 0.90–0.91
+    /// against the preset's 0.69–0.88.)</summary>
     [TestMethod]
-    public void Defaults_ImbalancedBinary_BeatTheBaseRateOnUnseenRows_TheReferencePresetDoesNot()
+    public void Defaults_ImbalancedBinary_BeatTheBaseRateAndTheReferencePresetOnUnseenRows()
     {
         var ml = new MLContext(1);
         var train = ml.Data.LoadFromEnumerable(ImbalancedBinary(800, 1));
@@ -202,7 +206,8 @@ public sealed class GbnnEarlyStoppingTests
 
         Assert.IsLessThan(baseRate, ours.LogLoss, $"defaults: log-loss {ours.LogLoss}, base rate {baseRate}, AUC {ours.AreaUnderRocCurve}");
         Assert.IsGreaterThan(0.8, ours.AreaUnderRocCurve, $"defaults: AUC {ours.AreaUnderRocCurve}");
-        Assert.IsGreaterThan(baseRate, theirs.LogLoss, $"reference: log-loss {theirs.LogLoss}, AUC {theirs.AreaUnderRocCurve}");
+        Assert.IsLessThan(theirs.LogLoss, ours.LogLoss, $"defaults {ours.LogLoss} against the reference preset {theirs.LogLoss}");
+        Assert.IsGreaterThan(theirs.AreaUnderRocCurve, ours.AreaUnderRocCurve, $"AUC: defaults {ours.AreaUnderRocCurve}, reference preset {theirs.AreaUnderRocCurve}");
         Assert.IsTrue(double.IsFinite(theirs.LogLoss), "probabilities are clamped inside (0, 1)");
     }
 
