@@ -41,6 +41,10 @@ public sealed class AdamW : OptimizerBase<AdamW.Options, AdamW.State>
 
     private readonly StepBuffers _buffers = new();
 
+    /// <summary>Whether CPU tensors are updated in one managed pass (default) or by LibTorch's operations (the same values; for
+    /// the step benchmark and tests).</summary>
+    internal bool FusedCpuStep { get; set; } = true;
+
     /// <inheritdoc />
     public override Tensor step(Func<Tensor>? closure = null) => _step<ParamGroup>(group =>
     {
@@ -53,10 +57,8 @@ public sealed class AdamW : OptimizerBase<AdamW.Options, AdamW.State>
                 continue;
             var state = GetState(p);
             long t = ++state.Step;
-            if (wd != 0)
-                p.mul_(sc[1 - lr * wd]);
             var maxV = o.Ams ? state.MaxExpAvgSq ?? state.StartMaximum() : null;
-            AdamUpdate.Apply(p, grad, state.ExpAvg, state.ExpAvgSq, maxV, t, lr, o.B1, o.B2, o.Eps, sc, _buffers);
+            AdamUpdate.Apply(p, grad, state.ExpAvg, state.ExpAvgSq, maxV, t, lr, o.B1, o.B2, o.Eps, 0, 1 - lr * wd, sc, _buffers, FusedCpuStep);
         }
     }, closure);
 
