@@ -10,7 +10,7 @@ internal static class AdamUpdate
     /// <c>g' = g + l2·p</c> (Adam's L2 penalty, when <paramref name="l2"/> ≠ 0); <c>p = decay·p</c> (AdamW's decoupled decay, when
     /// <paramref name="decay"/> ≠ 1); <c>m = β1·m + (1 - β1)·g'; v = β2·v + (1 - β2)·g'²; v̂ = max(v̂, v)</c> (AMSGrad);
     /// <c>p -= lr / (1 - β1ᵗ) · m / (sqrt(v or v̂) / sqrt(1 - β2ᵗ) + eps)</c>. On CPU tensors in one managed pass
-    /// (<see cref="FusedCpuAdamStep"/>, bit for bit the same) unless <paramref name="fused"/> is <see langword="false"/>; otherwise
+    /// (<see cref="FusedCpuAdamStep"/>, the same to float rounding) unless <paramref name="fused"/> is <see langword="false"/>; otherwise
     /// by LibTorch, the denominator in <paramref name="buffers"/>' shared scratch (slot 0) instead of a fresh tensor.
     /// </summary>
     public static void Apply(Tensor p, Tensor grad, Tensor m, Tensor v, Tensor? maxV, long t, double lr, double beta1, double beta2,

@@ -41,8 +41,8 @@ public sealed class AdamW : OptimizerBase<AdamW.Options, AdamW.State>
 
     private readonly StepBuffers _buffers = new();
 
-    /// <summary>Whether CPU tensors are updated in one managed pass (default) or by LibTorch's operations (the same values; for
-    /// the step benchmark and tests).</summary>
+    /// <summary>Whether CPU tensors are updated in one managed pass (default) or by LibTorch's operations (the same values to
+    /// float rounding; for the step benchmark and tests).</summary>
     internal bool FusedCpuStep { get; set; } = true;
 
     /// <inheritdoc />

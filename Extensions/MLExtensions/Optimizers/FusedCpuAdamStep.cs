@@ -104,7 +104,7 @@ internal static class FusedCpuAdamStep
             var vi = T.FusedMultiplyAdd(c.OneMinusBeta2 * gi, gi, v[i] * c.Beta2);
             m[i] = mi;
             v[i] = vi;
-            if (ams) vi = maxV[i] = T.IsNaN(maxV[i]) || T.IsNaN(vi) ? T.NaN : T.Max(maxV[i], vi);
+            if (ams) vi = maxV[i] = T.Max(maxV[i], vi);   // NaN when either is NaN, as torch.maximum
             p[i] += c.StepSize * mi / (T.Sqrt(vi) / c.Bc2Sqrt + c.Eps);
         }
     }
