@@ -10,8 +10,10 @@ namespace MLExtensions;
 /// momentum, scaled by <c>√max(1, rows/cols)</c>; groups with <c>UseMuon = false</c> take the reference's auxiliary Adam step.
 /// </summary>
 /// <remarks>
-/// Muon groups accept parameters with ndim ≥ 2; tensors with more than two dims are flattened to <c>(size(0), -1)</c> and the
-/// scale is taken from that flattened shape (the reference takes it from the last two dims).
+/// Muon groups accept parameters with ndim ≥ 2; tensors with more than two dims are flattened to <c>(size(0), -1)</c> (one matrix
+/// per output channel, as the reference treats 4-D convolution weights) and the scale is taken from that flattened shape. Two
+/// deliberate deviations from the reference: for 4-D weights it takes the scale from the original last two (kernel) dims, and it
+/// orthogonalizes a 3-D tensor as a batch of matrices over its first dim instead of flattening it.
 /// </remarks>
 public sealed class Muon : OptimizerBase<Muon.Options, Muon.State>
 {

@@ -5,7 +5,10 @@ namespace MLExtensions.Tests.Optimizers;
 /// <summary>One golden optimizer trajectory (schema in TestData/Golden/optimizers/README.md).</summary>
 internal sealed class GoldenFile
 {
-    public static string Folder => Path.Combine(AppContext.BaseDirectory, "TestData", "Golden", "optimizers");
+    /// <summary>The folders of golden trajectories: the hand-picked settings, and the random draws of make_fuzz_golden.py.</summary>
+    public static readonly string[] Folders = ["optimizers", "optimizers-fuzz"];
+
+    private static string Root => Path.Combine(AppContext.BaseDirectory, "TestData", "Golden");
 
     private GoldenFile(JsonElement root)
     {
@@ -51,21 +54,25 @@ internal sealed class GoldenFile
     public double Rtol { get; }
     public IReadOnlyDictionary<string, (long[] Shape, double[] Data)> ProblemData { get; }
 
+    /// <summary>Loads a file by its path under TestData/Golden, as <see cref="Index"/> gives it.</summary>
     public static GoldenFile Load(string file)
     {
-        using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(Folder, file)));
+        using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(Root, file)));
         return new GoldenFile(doc.RootElement);
     }
 
-    /// <summary>The index entries: file name, atol, rtol.</summary>
+    /// <summary>The index entries of every folder: path under TestData/Golden, problem, atol, rtol.</summary>
     public static IEnumerable<(string File, string Problem, double Atol, double Rtol)> Index()
     {
-        using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(Folder, "index.json")));
-        foreach (var e in doc.RootElement.GetProperty("files").EnumerateArray())
+        foreach (var folder in Folders)
         {
-            var tol = e.GetProperty("tolerance");
-            yield return (e.GetProperty("file").GetString()!, e.GetProperty("problem").GetString()!,
-                tol.GetProperty("atol").GetDouble(), tol.GetProperty("rtol").GetDouble());
+            using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(Root, folder, "index.json")));
+            foreach (var e in doc.RootElement.GetProperty("files").EnumerateArray())
+            {
+                var tol = e.GetProperty("tolerance");
+                yield return (folder + "/" + e.GetProperty("file").GetString()!, e.GetProperty("problem").GetString()!,
+                    tol.GetProperty("atol").GetDouble(), tol.GetProperty("rtol").GetDouble());
+            }
         }
     }
 
