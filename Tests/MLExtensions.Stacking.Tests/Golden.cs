@@ -2,13 +2,18 @@ using System.Text.Json;
 
 namespace MLExtensions.Stacking.Tests;
 
-/// <summary>Loads TestData/golden/sklearn_linear.json (scikit-learn 1.2.1 reference solutions; provenance in TestData/golden/README.md).</summary>
+/// <summary>
+/// Loads the cases of TestData/golden/sklearn_linear.json (three hand-made problems) and sklearn_linear_fuzz.json (random ones):
+/// scikit-learn 1.2.1 reference solutions; provenance in TestData/golden/README.md.
+/// </summary>
 internal static class Golden
 {
-    private static readonly Lazy<JsonElement> Root = new(() =>
-        JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "TestData", "golden", "sklearn_linear.json"))).RootElement);
+    private static readonly Lazy<JsonElement[]> Cases = new(() => new[] { "sklearn_linear.json", "sklearn_linear_fuzz.json" }
+        .SelectMany(file => JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "TestData", "golden", file)))
+            .RootElement.GetProperty("cases").EnumerateArray())
+        .ToArray());
 
-    public static JsonElement Case(string name) => Root.Value.GetProperty("cases").EnumerateArray().Single(c => c.GetProperty("name").GetString() == name);
+    public static JsonElement Case(string name) => Cases.Value.Single(c => c.GetProperty("name").GetString() == name);
 
     public static double[][] X(JsonElement c) => c.GetProperty("X").EnumerateArray().Select(Vector).ToArray();
 
@@ -16,7 +21,7 @@ internal static class Golden
 
     public static double[] Vector(JsonElement e) => e.EnumerateArray().Select(v => v.GetDouble()).ToArray();
 
-    public static IEnumerable<string> CaseNames => Root.Value.GetProperty("cases").EnumerateArray().Select(c => c.GetProperty("name").GetString()!);
+    public static IEnumerable<string> CaseNames => Cases.Value.Select(c => c.GetProperty("name").GetString()!);
 
     /// <summary>KFold(5, shuffle=False): fold i is contiguous block i (the first n % 5 folds get one extra row).</summary>
     public static int[] ContiguousFolds(int n, int k)

@@ -2,14 +2,19 @@ using System.Text.Json;
 
 namespace MLExtensions.Stacking.Tests;
 
-/// <summary>The logistic meta-models against scikit-learn 1.2.1 (TestData/golden/sklearn_logistic.json; provenance in its README).</summary>
+/// <summary>
+/// The logistic meta-models against scikit-learn 1.2.1 (TestData/golden/sklearn_logistic.json and the random problems of
+/// sklearn_logistic_fuzz.json; provenance in the README there).
+/// </summary>
 [TestClass]
 public sealed class LogisticElasticNetGoldenTests
 {
     private const double Tolerance = 1e-6;
 
-    private static readonly Lazy<JsonElement> Root = new(() =>
-        JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "TestData", "golden", "sklearn_logistic.json"))).RootElement);
+    private static readonly Lazy<JsonElement[]> All = new(() => new[] { "sklearn_logistic.json", "sklearn_logistic_fuzz.json" }
+        .SelectMany(file => JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "TestData", "golden", file)))
+            .RootElement.GetProperty("cases").EnumerateArray())
+        .ToArray());
 
     public static IEnumerable<object[]> Fits =>
         Cases().SelectMany(c => c.GetProperty("fits").EnumerateArray().Select((_, i) => new object[] { c.GetProperty("name").GetString()!, i }));
@@ -72,7 +77,7 @@ public sealed class LogisticElasticNetGoldenTests
         }
     }
 
-    private static IEnumerable<JsonElement> Cases() => Root.Value.GetProperty("cases").EnumerateArray();
+    private static IEnumerable<JsonElement> Cases() => All.Value;
 
     private static JsonElement Case(string name) => Cases().Single(c => c.GetProperty("name").GetString() == name);
 }

@@ -6,6 +6,8 @@ about 1e-5 short, its ftol is fixed), saga otherwise. Every fit's optimality (KK
 if any is violated by more than 1e-7 (saga's intercept stalls when every coefficient is zero, so the grid avoids such
 strengths for L1).
 Run:  /usr/bin/python3 make_sklearn_logistic.py > sklearn_logistic.json
+      /usr/bin/python3 make_sklearn_logistic.py --fuzz > sklearn_logistic_fuzz.json   (6 random problems: rows, columns,
+      shared noise, class balance and column scales drawn at random; same protocol)
 """
 import json, sys, warnings
 import numpy as np
@@ -15,9 +17,9 @@ from sklearn.metrics import log_loss
 
 warnings.filterwarnings("error")  # a ConvergenceWarning must not go unnoticed
 
-def problem(name, n, p, shared, seed):
+def problem(name, n, p, shared, seed, offset=0.0):
     rng = np.random.default_rng(seed)
-    truth = rng.normal(size=n) * 1.5
+    truth = rng.normal(size=n) * 1.5 + offset
     y = (rng.random(n) < 1 / (1 + np.exp(-truth))).astype(float)
     common = rng.normal(size=n)
     cols = []
@@ -65,7 +67,14 @@ def contiguous_folds(n, k):
 alphas = [1e-1, 3e-2, 1e-2, 3e-3, 1e-3, 3e-4, 1e-4]
 ratios = [0.0, 0.5, 1.0]
 out = {"generator": "make_sklearn_logistic.py", "sklearn": __import__("sklearn").__version__, "numpy": np.__version__, "cases": []}
-for name, X, y in [problem("small", 300, 4, 0.3, 7), problem("collinear", 240, 8, 0.9, 11)]:
+def random_problems():
+    rng = np.random.default_rng(20261202)
+    for i in range(6):
+        yield problem(f"fuzz{i}", int(rng.integers(80, 401)), int(rng.integers(2, 11)), float(rng.uniform(0.0, 0.95)),
+                      int(rng.integers(1 << 30)), offset=float(rng.uniform(-1.5, 1.5)))
+
+problems = list(random_problems()) if "--fuzz" in sys.argv else [problem("small", 300, 4, 0.3, 7), problem("collinear", 240, 8, 0.9, 11)]
+for name, X, y in problems:
     case = {"name": name, "X": X.tolist(), "y": y.tolist(), "fits": [], "cv": {}}
     for alpha in [3e-2, 1e-2, 1e-3]:
         for r in ratios:
