@@ -11,19 +11,37 @@ public sealed class TorchSchedulerGoldenTests
 {
     private static readonly JsonElement s_golden = ScheduleGolden.Load("torch_lr_schedulers.json");
 
+    // Random constructor arguments and run lengths past each schedule's horizon (make_torch_fuzz.py); names are <kind>_fuzz<k>.
+    private static readonly JsonElement s_fuzz = ScheduleGolden.Load("torch_lr_schedulers_fuzz.json");
+
     public static IEnumerable<object[]> Cases => ScheduleGolden.CaseNames(s_golden);
+
+    public static IEnumerable<object[]> FuzzCases => ScheduleGolden.CaseNames(s_fuzz);
 
     [TestMethod]
     public void Golden_HoldsTheElevenSchedules() => Assert.AreEqual(11, Cases.Count());
 
+    [TestMethod]
+    public void FuzzGolden_HoldsSixDrawsOfEachSchedule() =>
+        CollectionAssert.AreEquivalent(
+            Cases.SelectMany(c => Enumerable.Repeat((string)c[0], 6)).ToArray(),
+            FuzzCases.Select(c => Kind((string)c[0])).ToArray());
+
     [TestMethod, DynamicData(nameof(Cases))]
-    public void Factor_TimesThePeak_MatchesPyTorchEveryStep(string name)
+    public void Factor_TimesThePeak_MatchesPyTorchEveryStep(string name) => AssertMatches(s_golden, name);
+
+    [TestMethod, DynamicData(nameof(FuzzCases))]
+    public void Factor_RandomArguments_MatchesPyTorchEveryStep(string name) => AssertMatches(s_fuzz, name);
+
+    private static string Kind(string name) => name.Contains("_fuzz", StringComparison.Ordinal) ? name[..name.IndexOf("_fuzz", StringComparison.Ordinal)] : name;
+
+    private static void AssertMatches(JsonElement golden, string name)
     {
-        var c = s_golden.GetProperty("cases").GetProperty(name);
+        var c = golden.GetProperty("cases").GetProperty(name);
         var p = c.GetProperty("params");
-        double baseLr = s_golden.GetProperty("base_lr").GetDouble();
+        double baseLr = golden.GetProperty("base_lr").GetDouble();
         double peak = p.TryGetProperty("max_lr", out var max) ? max.GetDouble() : baseLr;
-        var spec = Spec(name, p, baseLr);
+        var spec = Spec(Kind(name), p, baseLr);
         spec.Validate();
         long steps = c.GetProperty("steps").GetInt64();
         var expected = c.GetProperty("lr").EnumerateArray().Select(v => v.GetDouble()).ToArray();
