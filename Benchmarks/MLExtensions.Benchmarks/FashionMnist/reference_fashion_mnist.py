@@ -6,7 +6,10 @@ one torch.randperm per epoch and index_select batches (as the bare TorchSharp lo
 {"torch": version, "threads": n, "blas": [mapped BLAS/LAPACK files], "blas_core": OpenBLAS kernel family or null (see ../openblas_core.py), "epoch_seconds": [...], "fit_seconds": s, "test_accuracy": a}, where fit_seconds also
 counts building the tensors from the decoded arrays. Needs numpy and torch (Debian: python3-torch); nothing else.
 
-Usage: python3 reference_fashion_mnist.py --data DIR [--epochs 5] [--threads 2] [--seed 1]
+Usage: python3 reference_fashion_mnist.py --data DIR [--epochs 5] [--threads 2] [--seed 1] [--device cpu|cuda]
+With --device cuda (the GPU check, Benchmarks/MLExtensions.GpuCheck/run-on-gpu.sh) the data, the model and the permutation live
+on the GPU and every epoch ends with torch.cuda.synchronize(), so its time counts the work the GPU was given; the JSON then
+also holds "device" (the GPU's name).
 """
 import argparse
 import gzip
@@ -73,40 +76,48 @@ def main():
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--batch", type=int, default=128)
+    parser.add_argument("--device", choices=["cpu", "cuda"], default="cpu")
     args = parser.parse_args()
+    device = torch.device(args.device)
+    on_gpu = device.type == "cuda"
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
     train_x, train_y = load(args.data, "train")
     test_x, test_y = load(args.data, "t10k")
 
     fit_clock = time.perf_counter()
-    x = torch.from_numpy(train_x).clone()
-    y = torch.from_numpy(train_y).clone()
+    x = torch.from_numpy(train_x).clone().to(device)
+    y = torch.from_numpy(train_y).clone().to(device)
     model = torch.nn.Sequential(torch.nn.Linear(784, 256), torch.nn.ReLU(), torch.nn.Linear(256, 128), torch.nn.ReLU(),
-                                torch.nn.Linear(128, 10))
+                                torch.nn.Linear(128, 10)).to(device)
     optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
     rows = x.shape[0]
     epoch_seconds = []
     for _ in range(args.epochs):
         clock = time.perf_counter()
         model.train()
-        permutation = torch.randperm(rows)
+        permutation = torch.randperm(rows, device=device)
         for start in range(0, rows, args.batch):
             index = permutation[start:start + args.batch]
             optimizer.zero_grad()
             loss = torch.nn.functional.cross_entropy(model(x.index_select(0, index)), y.index_select(0, index))
             loss.backward()
             optimizer.step()
+        if on_gpu:
+            torch.cuda.synchronize()
         epoch_seconds.append(time.perf_counter() - clock)
     fit_seconds = time.perf_counter() - fit_clock
 
     model.eval()
     with torch.no_grad():
-        predicted = model(torch.from_numpy(test_x)).argmax(1)
+        predicted = model(torch.from_numpy(test_x).to(device)).argmax(1).cpu()
         accuracy = (predicted == torch.from_numpy(test_y)).double().mean().item()
-    print(json.dumps({"torch": torch.__version__, "threads": torch.get_num_threads(), "blas": loaded_blas(),
-                      "blas_core": openblas_core.corename(), "epoch_seconds": epoch_seconds,
-                      "fit_seconds": fit_seconds, "test_accuracy": accuracy}))
+    result = {"torch": torch.__version__, "threads": torch.get_num_threads(), "blas": loaded_blas(),
+              "blas_core": openblas_core.corename(), "epoch_seconds": epoch_seconds, "fit_seconds": fit_seconds,
+              "test_accuracy": accuracy}
+    if on_gpu:
+        result["device"] = torch.cuda.get_device_name(device)
+    print(json.dumps(result))
 
 
 if __name__ == "__main__":
