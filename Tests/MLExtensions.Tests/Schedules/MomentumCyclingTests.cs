@@ -14,15 +14,28 @@ public sealed class MomentumCyclingTests
 {
     private static readonly JsonElement s_golden = ScheduleGolden.Load("torch_momentum_cycling.json");
 
+    // 8 random one-cycle and 8 random cyclic cases (make_torch_momentum.py --fuzz).
+    private static readonly JsonElement s_fuzz = ScheduleGolden.Load("torch_momentum_cycling_fuzz.json");
+
     public static IEnumerable<object[]> Cases => ScheduleGolden.CaseNames(s_golden);
+
+    public static IEnumerable<object[]> FuzzCases => ScheduleGolden.CaseNames(s_fuzz);
 
     [TestMethod]
     public void Golden_HoldsElevenCases() => Assert.AreEqual(11, Cases.Count());
 
+    [TestMethod]
+    public void FuzzGolden_HoldsSixteenCases() => Assert.AreEqual(16, FuzzCases.Count());
+
     [TestMethod, DynamicData(nameof(Cases))]
-    public void Controller_SetsPyTorchsRateAndMomentumEveryStep(string name)
+    public void Controller_SetsPyTorchsRateAndMomentumEveryStep(string name) => AssertMatches(s_golden, name);
+
+    [TestMethod, DynamicData(nameof(FuzzCases))]
+    public void Controller_RandomArguments_SetsPyTorchsRateAndMomentumEveryStep(string name) => AssertMatches(s_fuzz, name);
+
+    private static void AssertMatches(JsonElement golden, string name)
     {
-        var c = s_golden.GetProperty("cases").GetProperty(name);
+        var c = golden.GetProperty("cases").GetProperty(name);
         var p = c.GetProperty("params");
         double D(string key) => p.GetProperty(key).GetDouble();
         double peak = D("max_lr");
