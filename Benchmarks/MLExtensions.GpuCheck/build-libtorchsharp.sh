@@ -6,6 +6,7 @@
 # Usage: build-libtorchsharp.sh SRC OUT [JOBS]
 #   SRC: a folder holding Stdafx.h, UnixSal.h and LibTorchSharp/ (prepare-gpu-check.sh extracts them)
 #   OUT: where libLibTorchSharp.so and build.log go
+# Exit code 0: built; 3: built without the files that did not compile (listed in build.log); 1: no library.
 set -uo pipefail
 src=$(realpath "$1"); out=$(realpath -m "$2"); jobs=${3:-$(nproc)}
 mkdir -p "$out/obj"
@@ -35,8 +36,9 @@ if (( failed > 0 )); then
     for err in "$out"/obj/*.err; do
         [[ -s $err ]] && { echo "== $(basename "$err" .err)"; grep -m 20 'error' "$err"; } >>"$log"
     done
-    echo "build failed: the first errors of each file are in $log" >&2
-    exit 1
+    # Link what compiled anyway: a file that does not compile against this libtorch (torch.export, vision, data sets) is often
+    # one the check never calls, and a missing export then shows as an EntryPointNotFoundException naming the function.
+    echo "PARTIAL: $failed file(s) did not compile (first errors of each in $log); linking the rest" | tee -a "$log"
 fi
 libs=(-ltorch -ltorch_cpu -lc10)
 [[ -e $torch_dir/lib/libtorch_cuda.so ]] && libs+=(-ltorch_cuda -lc10_cuda)
@@ -45,3 +47,4 @@ if ! $CXX -shared -o "$out/libLibTorchSharp.so" "$out"/obj/*.o -L"$torch_dir/lib
     exit 1
 fi
 echo "linked $out/libLibTorchSharp.so against ${libs[*]}" | tee -a "$log"
+(( failed == 0 )) || exit 3
