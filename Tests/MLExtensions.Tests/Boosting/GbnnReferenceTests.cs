@@ -2,16 +2,36 @@ using System.Text.Json;
 
 namespace MLExtensions.Tests.Boosting;
 
-/// <summary>GBNN against the authors' implementation (TestData/Golden/gbnn; provenance in its README).</summary>
+/// <summary>
+/// GBNN against the authors' implementation (TestData/Golden/gbnn: three hand-made cases, gbnn_reference.json, and twelve random
+/// ones, gbnn_reference_fuzz.json; provenance in its README).
+/// </summary>
 [TestClass]
 public sealed class GbnnReferenceTests
 {
-    private static readonly Lazy<JsonElement> Root = new(() =>
-        JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "TestData", "Golden", "gbnn", "gbnn_reference.json"))).RootElement);
+    private static readonly Lazy<JsonElement[]> All = new(() => new[] { "gbnn_reference.json", "gbnn_reference_fuzz.json" }
+        .SelectMany(file => JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "TestData", "Golden", "gbnn", file)))
+            .RootElement.GetProperty("cases").EnumerateArray())
+        .ToArray());
 
-    public static IEnumerable<object[]> Tasks => new[] { "regression", "binary", "multiclass" }.Select(t => new object[] { t });
+    /// <summary>A case's name: its <c>name</c>, or (the hand-made cases) its task.</summary>
+    private static string Name(JsonElement c) => (c.TryGetProperty("name", out var name) ? name : c.GetProperty("task")).GetString()!;
 
-    private static JsonElement Case(string task) => Root.Value.GetProperty("cases").EnumerateArray().Single(c => c.GetProperty("task").GetString() == task);
+    public static IEnumerable<object[]> Tasks => All.Value.Select(c => new object[] { Name(c) });
+
+    [TestMethod]
+    public void Golden_HoldsThreeHandMadeAndTwelveRandomCases() => Assert.AreEqual(15, Tasks.Count());
+
+    private static JsonElement Case(string name) => All.Value.Single(c => Name(c) == name);
+
+    private static ActivationKind Activation(JsonElement c) =>
+        (c.TryGetProperty("activation", out var a) ? a.GetString() : "logistic") switch
+        {
+            "logistic" => ActivationKind.Sigmoid,
+            "tanh" => ActivationKind.Tanh,
+            "relu" => ActivationKind.ReLU,
+            var other => throw new AssertFailedException($"No activation for the reference's '{other}'."),
+        };
 
     private static double[] Vector(JsonElement e) => e.EnumerateArray().Select(v => v.GetDouble()).ToArray();
 
@@ -37,7 +57,7 @@ public sealed class GbnnReferenceTests
     public void Boosting_AroundTheReferenceStepNetworks_GivesTheReferenceStepLengthsAndLosses(string name)
     {
         var c = Case(name);
-        var task = Task(name);
+        var task = Task(c.GetProperty("task").GetString()!);
         var y = Labels(c, task);
         var initial = Vector(c.GetProperty("initial_score"));
         int k = initial.Length;
@@ -73,14 +93,14 @@ public sealed class GbnnReferenceTests
     public void ModelFromTheReferenceSteps_PredictsTheReferenceScoresAndAssemblesTheReferenceNetwork(string name)
     {
         var c = Case(name);
-        var task = Task(name);
+        var task = Task(c.GetProperty("task").GetString()!);
         var x = c.GetProperty("X").EnumerateArray().Select(r => Vector(r).Select(v => (float)v).ToArray()).ToArray();
         var initial = Vector(c.GetProperty("initial_score"));
         int k = initial.Length;
         var steps = c.GetProperty("steps").EnumerateArray().Select(s => new BoostingStep(
             Vector(s.GetProperty("hidden_weights")), Vector(s.GetProperty("hidden_bias")), Vector(s.GetProperty("output_weights")),
             Vector(s.GetProperty("output_bias")), s.GetProperty("rho").GetDouble(), 0)).ToList();
-        var model = new GradientBoostedNeuralNetworkModelParameters(task, x[0].Length, ActivationKind.Sigmoid, initial, steps, 0, null);
+        var model = new GradientBoostedNeuralNetworkModelParameters(task, x[0].Length, Activation(c), initial, steps, 0, null);
 
         // The reference's raw scores used float64 inputs; ours are the same values rounded to 6 decimals, exactly representable
         // closely enough in float32 for 1e-6.
