@@ -25,7 +25,7 @@ public sealed class TorchSchedulerGoldenTests
     public void FuzzGolden_HoldsSixDrawsOfEachSchedule() =>
         CollectionAssert.AreEquivalent(
             Cases.SelectMany(c => Enumerable.Repeat((string)c[0], 6)).ToArray(),
-            FuzzCases.Select(c => Kind((string)c[0])).ToArray());
+            FuzzCases.Select(c => Kind(s_fuzz.GetProperty("cases").GetProperty((string)c[0]), (string)c[0])).ToArray());
 
     [TestMethod, DynamicData(nameof(Cases))]
     public void Factor_TimesThePeak_MatchesPyTorchEveryStep(string name) => AssertMatches(s_golden, name);
@@ -33,7 +33,6 @@ public sealed class TorchSchedulerGoldenTests
     [TestMethod, DynamicData(nameof(FuzzCases))]
     public void Factor_RandomArguments_MatchesPyTorchEveryStep(string name) => AssertMatches(s_fuzz, name);
 
-    private static string Kind(string name) => name.Contains("_fuzz", StringComparison.Ordinal) ? name[..name.IndexOf("_fuzz", StringComparison.Ordinal)] : name;
 
     private static void AssertMatches(JsonElement golden, string name)
     {
@@ -41,7 +40,7 @@ public sealed class TorchSchedulerGoldenTests
         var p = c.GetProperty("params");
         double baseLr = golden.GetProperty("base_lr").GetDouble();
         double peak = p.TryGetProperty("max_lr", out var max) ? max.GetDouble() : baseLr;
-        var spec = Spec(Kind(name), p, baseLr);
+        var spec = Spec(Kind(c, name), p, baseLr);
         spec.Validate();
         long steps = c.GetProperty("steps").GetInt64();
         var expected = c.GetProperty("lr").EnumerateArray().Select(v => v.GetDouble()).ToArray();
@@ -59,30 +58,53 @@ public sealed class TorchSchedulerGoldenTests
         for (long i = 0; i < steps; i++) Assert.AreEqual(spec.Factor(i, steps), back.Factor(i, steps), $"{name} after JSON: step {i}");
     }
 
-    /// <summary>The spec of a golden case, from PyTorch's constructor arguments.</summary>
-    private static LearningRateScheduleSpec Spec(string name, JsonElement p, double baseLr)
+    /// <summary>
+    /// The spec of a golden case, from PyTorch's constructor arguments; arguments a case leaves out take PyTorch 1.13's defaults.
+    /// <paramref name="kind"/> is a case name of torch_lr_schedulers.json or a PyTorch scheduler class name.
+    /// </summary>
+    private static LearningRateScheduleSpec Spec(string kind, JsonElement p, double baseLr)
     {
-        double D(string key) => p.GetProperty(key).GetDouble();
-        long L(string key) => p.GetProperty(key).GetInt64();
-        return name switch
+        double D(string key, double fallback) => p.TryGetProperty(key, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetDouble() : fallback;
+        long L(string key, long fallback) => p.TryGetProperty(key, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetInt64() : fallback;
+        string S(string key, string fallback) => p.TryGetProperty(key, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString()! : fallback;
+        long Required(string key) => p.GetProperty(key).GetInt64();
+        return kind switch
         {
-            "step" => new StepSchedule(L("step_size"), D("gamma")),
-            "multistep" => new MultiStepSchedule(p.GetProperty("milestones").EnumerateArray().Select(v => v.GetInt64()).ToArray(), D("gamma")),
-            "exponential" => new ExponentialSchedule(D("gamma")),
-            "cosine" => new CosineSchedule(D("eta_min") / baseLr, L("T_max")),
-            "cosine_warm_restarts" => new CosineRestartsSchedule(L("T_0"), L("T_mult"), D("eta_min") / baseLr),
-            "linear" or "linear_warmup" => new LinearSchedule(D("start_factor"), D("end_factor"), L("total_iters")),
-            "polynomial" => new PolynomialSchedule(L("total_iters"), D("power")),
-            "onecycle_cos" or "onecycle_linear" => new OneCycleSchedule(
-                D("pct_start"), D("div_factor"), D("final_div_factor"),
-                p.GetProperty("anneal_strategy").GetString() == "cos" ? AnnealKind.Cosine : AnnealKind.Linear,
+            "step" or "StepLR" => new StepSchedule(Required("step_size"), D("gamma", 0.1)),
+            "multistep" or "MultiStepLR" => new MultiStepSchedule(p.GetProperty("milestones").EnumerateArray().Select(v => v.GetInt64()).ToArray(), D("gamma", 0.1)),
+            "exponential" or "ExponentialLR" => new ExponentialSchedule(p.GetProperty("gamma").GetDouble()),
+            "cosine" or "CosineAnnealingLR" => new CosineSchedule(D("eta_min", 0) / baseLr, Required("T_max")),
+            "cosine_warm_restarts" or "CosineAnnealingWarmRestarts" => new CosineRestartsSchedule(Required("T_0"), L("T_mult", 1), D("eta_min", 0) / baseLr),
+            "linear" or "linear_warmup" or "LinearLR" => new LinearSchedule(D("start_factor", 1.0 / 3), D("end_factor", 1.0), L("total_iters", 5)),
+            "polynomial" or "PolynomialLR" => new PolynomialSchedule(L("total_iters", 5), D("power", 1.0)),
+            "onecycle_cos" or "onecycle_linear" or "onecycle" or "OneCycleLR" => new OneCycleSchedule(
+                D("pct_start", 0.3), D("div_factor", 25), D("final_div_factor", 1e4),
+                S("anneal_strategy", "cos") == "cos" ? AnnealKind.Cosine : AnnealKind.Linear,
                 p.TryGetProperty("three_phase", out var three) && three.GetBoolean()),
-            "cyclic_triangular2" => new CyclicSchedule(D("base_lr") / D("max_lr"), L("step_size_up"),
+            "cyclic_triangular2" or "cyclic" or "CyclicLR" => new CyclicSchedule(D("base_lr", 0) / D("max_lr", baseLr), L("step_size_up", 2000),
                 p.TryGetProperty("step_size_down", out var down) && down.ValueKind == JsonValueKind.Number ? down.GetInt64() : null,
-                CyclicMode.Triangular2),
-            _ => throw new ArgumentOutOfRangeException(nameof(name), name, "no spec for this golden case"),
+                S("mode", "triangular") switch { "triangular2" => CyclicMode.Triangular2, "exp_range" => CyclicMode.ExpRange, _ => CyclicMode.Triangular },
+                D("gamma", 1.0)),
+            _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "no spec for this golden case"),
         };
     }
+
+    /// <summary>
+    /// A case's schedule: its <c>scheduler</c> field (a PyTorch class name) when it has one, else the longest name of
+    /// torch_lr_schedulers.json that its name starts with (<c>cosine_fuzz3</c> is <c>cosine</c>, <c>cosine_warm_restarts_2</c>
+    /// <c>cosine_warm_restarts</c>).
+    /// </summary>
+    private static string Kind(JsonElement c, string name)
+    {
+        if (c.TryGetProperty("scheduler", out var scheduler) && scheduler.ValueKind == JsonValueKind.String)
+            return scheduler.GetString()!;
+        return s_kinds.Where(k => name == k || name.StartsWith(k + "_", StringComparison.Ordinal)).MaxBy(k => k.Length)
+            ?? throw new ArgumentOutOfRangeException(nameof(name), name, "no schedule kind for this golden case");
+    }
+
+    private static readonly string[] s_kinds =
+        ["step", "multistep", "exponential", "cosine", "cosine_warm_restarts", "linear", "linear_warmup", "polynomial", "onecycle_cos",
+         "onecycle_linear", "cyclic_triangular2", "onecycle", "cyclic"];
 
     [TestMethod]
     public void Validate_BadMembers_ThrowNamingTheMember()
