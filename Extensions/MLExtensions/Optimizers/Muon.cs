@@ -10,10 +10,9 @@ namespace MLExtensions;
 /// momentum, scaled by <c>√max(1, rows/cols)</c>; groups with <c>UseMuon = false</c> take the reference's auxiliary Adam step.
 /// </summary>
 /// <remarks>
-/// Muon groups accept parameters with ndim ≥ 2; tensors with more than two dims are flattened to <c>(size(0), -1)</c> (one matrix
-/// per output channel, as the reference treats 4-D convolution weights) and the scale is taken from that flattened shape. Two
-/// deliberate deviations from the reference: for 4-D weights it takes the scale from the original last two (kernel) dims, and it
-/// orthogonalizes a 3-D tensor as a batch of matrices over its first dim instead of flattening it.
+/// Muon groups accept parameters with ndim ≥ 2, treated as the reference treats them: a 4-D (convolution) weight is orthogonalized
+/// as one matrix per output channel, <c>(size(0), -1)</c>; a 3-D or 5-D or larger tensor as a batch of matrices over its last two
+/// dims; and the scale <c>√max(1, rows/cols)</c> always comes from the parameter's last two dims (for a 4-D weight, its kernel's).
 /// </remarks>
 public sealed class Muon : OptimizerBase<Muon.Options, Muon.State>
 {
@@ -101,21 +100,37 @@ public sealed class Muon : OptimizerBase<Muon.Options, Muon.State>
         base.add_param_group(param_group);
     }
 
-    /// <summary>Orthogonalizes a matrix with the quintic Newton–Schulz iteration of the reference (rows ≤ cols internally).</summary>
-    /// <param name="g">A 2-D tensor.</param>
+    /// <summary>
+    /// Orthogonalizes a matrix with the quintic Newton–Schulz iteration of the reference (rows ≤ cols internally); a tensor with
+    /// more than two dims is a batch of matrices over its last two dims, each normalized and iterated on its own, as the reference does.
+    /// </summary>
+    /// <param name="g">A matrix, or a batch of matrices.</param>
     /// <param name="steps">Number of iterations.</param>
     /// <param name="precision">The dtype to iterate in.</param>
-    /// <returns>The approximately orthogonalized matrix, in the iteration dtype.</returns>
+    /// <returns>The approximately orthogonalized matrix (or matrices), in the iteration dtype.</returns>
     public static Tensor NewtonSchulz(Tensor g, int steps, NewtonSchulzPrecision precision)
     {
         ArgumentNullException.ThrowIfNull(g);
-        if (g.dim() != 2)
-            throw new ArgumentException("Newton–Schulz needs a 2-D tensor.", nameof(g));
+        if (g.dim() < 2)
+            throw new ArgumentException("Newton–Schulz needs a matrix or a batch of matrices (ndim >= 2).", nameof(g));
         var x = precision == NewtonSchulzPrecision.BFloat16 ? g.to(ScalarType.BFloat16) : g;
-        bool tall = x.shape[0] > x.shape[1];
+        bool tall = x.shape[^2] > x.shape[^1];
+        using var sc = new StepScalars();
+        if (g.dim() > 2)
+        {
+            if (tall)
+                x = x.transpose(-2, -1);
+            x = x / linalg.norm(x, dims: [-2, -1], keepdim: true).add(sc[1e-7], alpha: sc.One);
+            for (int i = 0; i < steps; i++)
+            {
+                var a = x.matmul(x.transpose(-2, -1));
+                var b = (a * sc[B]).add_(a.matmul(a) * sc[C], alpha: sc.One);
+                x = (x * sc[A]).add_(b.matmul(x), alpha: sc.One);
+            }
+            return tall ? x.transpose(-2, -1) : x;
+        }
         if (tall)
             x = x.t();
-        using var sc = new StepScalars();
         x = x / x.norm().add(sc[1e-7], alpha: sc.One);
         for (int i = 0; i < steps; i++)
         {
@@ -144,9 +159,11 @@ public sealed class Muon : OptimizerBase<Muon.Options, Muon.State>
                 var buf = state.MomentumBuffer;
                 buf.add_(grad - buf, alpha: sc[1 - mu]);
                 var update = o.Nest ? grad.add(buf - grad, alpha: sc[mu]) : buf;
-                var matrix = update.reshape(update.shape[0], -1);
+                // As the reference: a 4-D (convolution) update is orthogonalized as one matrix per output channel, any other
+                // tensor as a matrix or a batch of matrices over its last two dims; the scale always comes from the last two dims.
+                var matrix = update.dim() == 4 ? update.reshape(update.shape[0], -1) : update;
                 var orth = NewtonSchulz(matrix, o.Steps, o.Prec);
-                orth = orth * sc[Math.Sqrt(Math.Max(1.0, (double)matrix.shape[0] / matrix.shape[1]))];
+                orth = orth * sc[Math.Sqrt(Math.Max(1.0, (double)update.shape[^2] / update.shape[^1]))];
                 if (wd != 0)
                     p.mul_(sc[1 - lr * wd]);
                 p.add_(orth.reshape(p.shape).to(p.dtype), alpha: sc[-lr]);

@@ -126,6 +126,8 @@ def hp_muon(rng):
 # ---------------------------------------------------------------- problems
 TENSOR_SHAPES = [[1], [5], [3, 4], [4, 3], [2, 3, 2], [1, 6], [6, 1]]
 MATRIX_SHAPES = [[3, 4], [4, 3], [5, 5], [2, 7], [7, 2], [1, 6], [6, 1]]
+BATCH_SHAPES = [[2, 3, 4], [3, 5, 2], [2, 4, 4]]
+CONV_SHAPES = [[4, 2, 3, 3], [3, 2, 3, 1], [6, 1, 2, 2], [2, 3, 1, 3]]
 
 
 def initial(rng, shape):
@@ -148,10 +150,9 @@ def random_gradient(rng, shape):
 
 def shapes_for(optimizer, rng):
     if optimizer == "muon":
-        pool = MATRIX_SHAPES + [[2, 3, 2, 2]]
-    else:
-        pool = TENSOR_SHAPES
-    return [rng.choice(pool) for _ in range(rng.randint(2, 4))]
+        # a matrix, a batch of matrices and a convolution weight (square kernel or not) in every draw
+        return [rng.choice(MATRIX_SHAPES), rng.choice(BATCH_SHAPES), rng.choice(CONV_SHAPES)]
+    return [rng.choice(TENSOR_SHAPES) for _ in range(rng.randint(2, 4))]
 
 
 def least_squares_data(rng):
