@@ -2,7 +2,7 @@ using MLExtensions.AutoML;
 
 namespace MLExtensions.AutoML.Tests;
 
-/// <summary>Hand-computed cases of <see cref="MedianPruner"/> (Optuna's rules).</summary>
+/// <summary>Hand-computed cases of <see cref="MedianPruner"/> and <see cref="PercentilePruner"/> (Optuna's rules).</summary>
 [TestClass]
 public sealed class MedianPrunerTests
 {
@@ -97,4 +97,36 @@ public sealed class MedianPrunerTests
         StringAssert.Contains(Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => new MedianPruner(new() { IntervalSteps = 0 })).Message, "IntervalSteps");
         StringAssert.Contains(Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => new MedianPruner(new() { StartupTrials = -1 })).Message, "StartupTrials");
     }
+
+    [TestMethod]
+    public void Percentile_InterpolatesAsNumpyAndIgnoresNaN()
+    {
+        // numpy.nanpercentile([4, 1, nan, 2, 3], p) for p = 0, 25, 50, 90, 100
+        double[] values = [4, 1, double.NaN, 2, 3];
+        Assert.AreEqual(1.0, PercentilePruner.NanPercentile(values, 0));
+        Assert.AreEqual(1.75, PercentilePruner.NanPercentile(values, 25));
+        Assert.AreEqual(2.5, PercentilePruner.NanPercentile(values, 50));
+        Assert.AreEqual(3.7, PercentilePruner.NanPercentile(values, 90), 1e-15);
+        Assert.AreEqual(4.0, PercentilePruner.NanPercentile(values, 100));
+    }
+
+    [TestMethod]
+    public void Percentile_ALowerPercentilePrunesMore()
+    {
+        // Complete trials' losses at step 1: 10, 20, 30, 40, 50. A trial at 25 survives the median (30), not the 25th
+        // percentile (20), and survives the 75th (40); the median pruner is the 50th percentile.
+        var h = Completed(10, 20, 30, 40, 50);
+        Assert.IsTrue(Report(new PercentilePruner(25), h, 10, 1, 25));
+        Assert.IsFalse(Report(new PercentilePruner(50), h, 11, 1, 25));
+        Assert.IsFalse(Report(new MedianPruner(), h, 12, 1, 25));
+        Assert.IsFalse(Report(new PercentilePruner(75), h, 13, 1, 25));
+        Assert.IsTrue(Report(new PercentilePruner(75), h, 14, 1, 45));
+    }
+
+    [TestMethod]
+    [DataRow(-1.0)]
+    [DataRow(100.5)]
+    [DataRow(double.NaN)]
+    public void Percentile_OutOfRange_ThrowsNamingIt(double percentile) =>
+        Assert.AreEqual("percentile", Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => new PercentilePruner(percentile)).ParamName);
 }

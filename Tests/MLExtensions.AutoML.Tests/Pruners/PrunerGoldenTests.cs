@@ -100,13 +100,8 @@ public sealed class PrunerGoldenTests
                 MinEarlyStoppingRate = Int("MinEarlyStoppingRate") ?? 0,
                 BootstrapCount = Int("BootstrapCount") ?? 0,
             }),
-            "median" => new MedianPruner(new MedianPruner.Options
-            {
-                StartupTrials = Int("StartupTrials") ?? 5,
-                WarmupSteps = Int("WarmupSteps") ?? 0,
-                IntervalSteps = Int("IntervalSteps") ?? 1,
-                MinTrials = Int("MinTrials") ?? 1,
-            }),
+            "median" => new MedianPruner(PercentileOptions()),
+            "percentile" => new PercentilePruner(options.GetProperty("Percentile").GetDouble(), PercentileOptions()),
             "hyperband" => new HyperbandPruner(new HyperbandPruner.Options
             {
                 MinResource = Int("MinResource") ?? 1,
@@ -115,6 +110,14 @@ public sealed class PrunerGoldenTests
                 StudyName = options.GetProperty("StudyName").GetString()!,
             }),
             _ => throw new ArgumentException(kind),
+        };
+
+        MedianPruner.Options PercentileOptions() => new()
+        {
+            StartupTrials = Int("StartupTrials") ?? 5,
+            WarmupSteps = Int("WarmupSteps") ?? 0,
+            IntervalSteps = Int("IntervalSteps") ?? 1,
+            MinTrials = Int("MinTrials") ?? 1,
         };
     }
 }

@@ -1,0 +1,117 @@
+namespace MLExtensions.AutoML;
+
+/// <summary>
+/// Stops a trial whose best loss so far is worse than the given percentile of the complete trials' losses at the same step
+/// (Optuna 3.1's <c>PercentilePruner</c> for a minimized objective: numpy's <c>nanpercentile</c> with linear interpolation, NaN
+/// values ignored). A percentile of 25 keeps only trials that are in the best quarter at some checked step; 50 is
+/// <see cref="MedianPruner"/>.
+/// </summary>
+public sealed class PercentilePruner : IPruner
+{
+    private readonly double _percentile;
+    private readonly MedianPruner.Options _options;
+
+    /// <summary>A pruner at <paramref name="percentile"/> with <paramref name="options"/> (Optuna's defaults when null).</summary>
+    /// <param name="percentile">The percentile of the complete trials' losses a trial's best loss must not exceed; in [0, 100].</param>
+    /// <param name="options">When and against how many trials to compare: the options <see cref="MedianPruner"/> has too.</param>
+    /// <exception cref="ArgumentOutOfRangeException">The percentile or an option is out of range; the message names it.</exception>
+    public PercentilePruner(double percentile, MedianPruner.Options? options = null)
+    {
+        if (!(percentile >= 0 && percentile <= 100))
+        {
+            throw new ArgumentOutOfRangeException(nameof(percentile), percentile, $"{nameof(PercentilePruner)}: the percentile must be in [0, 100].");
+        }
+
+        options ??= new MedianPruner.Options();
+        Check(options.StartupTrials, 0, nameof(MedianPruner.Options.StartupTrials));
+        Check(options.WarmupSteps, 0, nameof(MedianPruner.Options.WarmupSteps));
+        Check(options.IntervalSteps, 1, nameof(MedianPruner.Options.IntervalSteps));
+        Check(options.MinTrials, 1, nameof(MedianPruner.Options.MinTrials));
+        _percentile = percentile;
+        _options = new MedianPruner.Options
+        {
+            StartupTrials = options.StartupTrials,
+            WarmupSteps = options.WarmupSteps,
+            IntervalSteps = options.IntervalSteps,
+            MinTrials = options.MinTrials,
+        };
+    }
+
+    /// <summary>The percentile this pruner compares with.</summary>
+    public double Percentile => _percentile;
+
+    /// <inheritdoc/>
+    public bool ShouldPrune(int trialId, int step, double loss, ITrialHistory history)
+    {
+        PrunerHistory.CheckArguments(step, history);
+        var completed = history.TrialIds.Where(id => id != trialId && history.GetState(id) == TrialState.Complete).ToList();
+        if (completed.Count == 0 || completed.Count < _options.StartupTrials || step < _options.WarmupSteps)
+        {
+            return false;
+        }
+
+        var own = PrunerHistory.WithCurrent(history, trialId, step, loss);
+        if (!IsFirstStepOfInterval(step, own))
+        {
+            return false;
+        }
+
+        double best = own.Select(p => p.Loss).Where(v => !double.IsNaN(v)).DefaultIfEmpty(double.NaN).Min();
+        if (double.IsNaN(best))
+        {
+            return true;
+        }
+
+        var atStep = new List<double>();
+        foreach (int id in completed)
+        {
+            foreach (var (s, v) in history.GetIntermediateLosses(id))
+            {
+                if (s == step)
+                {
+                    atStep.Add(v);
+                }
+            }
+        }
+
+        if (atStep.Count < _options.MinTrials)
+        {
+            return false;
+        }
+
+        double threshold = NanPercentile(atStep, _percentile);
+        return !double.IsNaN(threshold) && best > threshold;
+    }
+
+    // Optuna's rule: the step is checked iff no earlier report of the trial falls in the same interval.
+    private bool IsFirstStepOfInterval(int step, List<(int Step, double Loss)> own)
+    {
+        int nearestLowerPruningStep = (step - _options.WarmupSteps) / _options.IntervalSteps * _options.IntervalSteps + _options.WarmupSteps;
+        int secondLast = own.Where(p => p.Step != step).Select(p => p.Step).DefaultIfEmpty(-1).Max();
+        return secondLast < nearestLowerPruningStep;
+    }
+
+    // numpy.nanpercentile(values, percentile) with linear interpolation ("linear" method), numpy's rounding.
+    internal static double NanPercentile(IEnumerable<double> values, double percentile)
+    {
+        var sorted = values.Where(v => !double.IsNaN(v)).OrderBy(v => v).ToArray();
+        if (sorted.Length == 0)
+        {
+            return double.NaN;
+        }
+
+        double rank = percentile / 100 * (sorted.Length - 1);
+        int lower = (int)Math.Floor(rank);
+        int upper = Math.Min(lower + 1, sorted.Length - 1);
+        double t = rank - lower, a = sorted[lower], b = sorted[upper];
+        return t >= 0.5 ? b - (b - a) * (1 - t) : a + (b - a) * t;   // numpy's lerp, the same rounding
+    }
+
+    private static void Check(int value, int min, string name)
+    {
+        if (value < min)
+        {
+            throw new ArgumentOutOfRangeException(name, value, $"{nameof(PercentilePruner)}.{nameof(MedianPruner.Options)}.{name} must be at least {min}.");
+        }
+    }
+}
