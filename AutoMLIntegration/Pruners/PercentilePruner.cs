@@ -51,12 +51,12 @@ public sealed class PercentilePruner : IPruner
         }
 
         var own = PrunerHistory.WithCurrent(history, trialId, step, loss);
-        if (!IsFirstStepOfInterval(step, own))
+        if (!PrunerHistory.IsFirstStepOfInterval(step, own, _options.WarmupSteps, _options.IntervalSteps))
         {
             return false;
         }
 
-        double best = own.Select(p => p.Loss).Where(v => !double.IsNaN(v)).DefaultIfEmpty(double.NaN).Min();
+        double best = PrunerHistory.NanMin(own.Select(p => p.Loss));
         if (double.IsNaN(best))
         {
             return true;
@@ -81,14 +81,6 @@ public sealed class PercentilePruner : IPruner
 
         double threshold = NanPercentile(atStep, _percentile);
         return !double.IsNaN(threshold) && best > threshold;
-    }
-
-    // Optuna's rule: the step is checked iff no earlier report of the trial falls in the same interval.
-    private bool IsFirstStepOfInterval(int step, List<(int Step, double Loss)> own)
-    {
-        int nearestLowerPruningStep = (step - _options.WarmupSteps) / _options.IntervalSteps * _options.IntervalSteps + _options.WarmupSteps;
-        int secondLast = own.Where(p => p.Step != step).Select(p => p.Step).DefaultIfEmpty(-1).Max();
-        return secondLast < nearestLowerPruningStep;
     }
 
     // numpy.nanpercentile(values, percentile) with linear interpolation ("linear" method), numpy's rounding.

@@ -25,6 +25,20 @@ internal static class PrunerHistory
             .Where(values => values.Count > 0)
             .Select(values => values.Max(p => p.Step));
 
+    /// <summary>
+    /// Optuna's interval rule: <paramref name="step"/> is checked iff no other report of the trial (<paramref name="own"/>)
+    /// falls at or after the last pruning step on the grid <c>warmup + k·interval</c> at or below it.
+    /// </summary>
+    public static bool IsFirstStepOfInterval(int step, List<(int Step, double Loss)> own, int warmupSteps, int intervalSteps)
+    {
+        int nearestLowerPruningStep = (step - warmupSteps) / intervalSteps * intervalSteps + warmupSteps;
+        int secondLast = own.Where(p => p.Step != step).Select(p => p.Step).DefaultIfEmpty(-1).Max();
+        return secondLast < nearestLowerPruningStep;
+    }
+
+    /// <summary>numpy's <c>nanmin</c>: the smallest value that is not NaN, or NaN when there is none.</summary>
+    public static double NanMin(IEnumerable<double> values) => values.Where(v => !double.IsNaN(v)).DefaultIfEmpty(double.NaN).Min();
+
     /// <summary>Validates the arguments every pruner receives.</summary>
     public static void CheckArguments(int step, ITrialHistory history)
     {

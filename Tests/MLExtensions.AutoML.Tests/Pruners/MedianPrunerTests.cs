@@ -1,4 +1,5 @@
 using MLExtensions.AutoML;
+using static MLExtensions.AutoML.Tests.PrunerReports;
 
 namespace MLExtensions.AutoML.Tests;
 
@@ -22,17 +23,6 @@ public sealed class MedianPrunerTests
         }
 
         return h;
-    }
-
-    private static bool Report(IPruner pruner, TrialHistory h, int trial, int step, double loss)
-    {
-        if (!h.TrialIds.Contains(trial))
-        {
-            h.AddTrial(trial);
-        }
-
-        h.Report(trial, step, loss);
-        return pruner.ShouldPrune(trial, step, loss, h);
     }
 
     [TestMethod]

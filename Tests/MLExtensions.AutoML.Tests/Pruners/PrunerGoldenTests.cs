@@ -91,6 +91,7 @@ public sealed class PrunerGoldenTests
     private static IPruner Create(string kind, JsonElement options)
     {
         int? Int(string key) => options.TryGetProperty(key, out var v) ? v.GetInt32() : null;
+        double? Double(string key) => options.TryGetProperty(key, out var v) ? v.GetDouble() : null;
         return kind switch
         {
             "sha" => new SuccessiveHalvingPruner(new SuccessiveHalvingPruner.Options
@@ -102,6 +103,17 @@ public sealed class PrunerGoldenTests
             }),
             "median" => new MedianPruner(PercentileOptions()),
             "percentile" => new PercentilePruner(options.GetProperty("Percentile").GetDouble(), PercentileOptions()),
+            "threshold" => new ThresholdPruner(new ThresholdPruner.Options
+            {
+                Lower = Double("Lower"),
+                Upper = Double("Upper"),
+                WarmupSteps = Int("WarmupSteps") ?? 0,
+                IntervalSteps = Int("IntervalSteps") ?? 1,
+            }),
+            // The wrapped median pruner of the golden scenario starts pruning after 2 complete trials.
+            "patient" => new PatientPruner(
+                options.TryGetProperty("Wrapped", out var wrapped) ? new MedianPruner(new() { StartupTrials = 2 }) : null,
+                Int("Patience")!.Value, Double("MinDelta") ?? 0),
             "hyperband" => new HyperbandPruner(new HyperbandPruner.Options
             {
                 MinResource = Int("MinResource") ?? 1,

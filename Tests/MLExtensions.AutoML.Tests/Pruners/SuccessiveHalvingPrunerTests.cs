@@ -1,4 +1,5 @@
 using MLExtensions.AutoML;
+using static MLExtensions.AutoML.Tests.PrunerReports;
 
 namespace MLExtensions.AutoML.Tests;
 
@@ -6,17 +7,6 @@ namespace MLExtensions.AutoML.Tests;
 [TestClass]
 public sealed class SuccessiveHalvingPrunerTests
 {
-    private static bool Report(IPruner pruner, TrialHistory history, int trial, int step, double loss)
-    {
-        if (!history.TrialIds.Contains(trial))
-        {
-            history.AddTrial(trial);
-        }
-
-        history.Report(trial, step, loss);
-        return pruner.ShouldPrune(trial, step, loss, history);
-    }
-
     [TestMethod]
     public void RungZeroKeepsTheTopOneOverEta()
     {

@@ -81,6 +81,14 @@ add("percentile 25", "percentile", {"Percentile": 25.0}, PP(25.0), n_trials=25, 
 add("percentile 70 warmup interval", "percentile", {"Percentile": 70.0, "StartupTrials": 3, "WarmupSteps": 1, "IntervalSteps": 2, "MinTrials": 3},
     PP(70.0, n_startup_trials=3, n_warmup_steps=1, interval_steps=2, n_min_trials=3), n_trials=30, steps=12, concurrent=3, seed=13)
 add("percentile 10 nan values", "percentile", {"Percentile": 10.0, "StartupTrials": 2}, PP(10.0, n_startup_trials=2), n_trials=20, steps=8, concurrent=2, seed=14, nan_rate=0.1)
+TP = optuna.pruners.ThresholdPruner
+add("threshold upper", "threshold", {"Upper": 1.5}, TP(upper=1.5), n_trials=15, steps=10, concurrent=1, seed=15)
+add("threshold band warmup interval nan", "threshold", {"Lower": 0.35, "Upper": 1.2, "WarmupSteps": 2, "IntervalSteps": 3},
+    TP(lower=0.35, upper=1.2, n_warmup_steps=2, interval_steps=3), n_trials=20, steps=12, concurrent=2, seed=16, nan_rate=0.05)
+PA = optuna.pruners.PatientPruner
+add("patient 2 alone", "patient", {"Patience": 2}, PA(None, patience=2), n_trials=15, steps=30, concurrent=1, seed=17)
+add("patient 1 min delta, median inside", "patient", {"Patience": 1, "MinDelta": 0.01, "Wrapped": "median"},
+    PA(MP(n_startup_trials=2), patience=1, min_delta=0.01), n_trials=20, steps=25, concurrent=2, seed=18, nan_rate=0.05)
 HB = optuna.pruners.HyperbandPruner
 add("hyperband defaults auto R", "hyperband", {"StudyName": "churn-hb"}, HB(), n_trials=40, steps=27, concurrent=1, seed=9, study_name="churn-hb")
 add("hyperband r1 R81 eta3 asynchronous", "hyperband", {"MinResource": 1, "MaxResource": 81, "ReductionFactor": 3, "StudyName": "hb81"}, HB(min_resource=1, max_resource=81, reduction_factor=3), n_trials=60, steps=81, concurrent=4, seed=10, study_name="hb81")
