@@ -525,6 +525,12 @@ public sealed class AutoMLExperiment
                     _tuner.Update(trial.ToTrialResult());
                 }
             }
+
+            // TPE's constant liar also needs the trials running now, in this process or another.
+            if (_tuner is TpeTuner tpe && tpe.ConstantLiar)
+            {
+                tpe.ObserveRunning(history.Where(t => t.State == TrialState.Running).Select(t => (t.TrialId, Parameter.FromJson(t.ParameterJson))));
+            }
         }
 
         private async Task WorkerAsync(string workerId, CancellationTokenSource budget)

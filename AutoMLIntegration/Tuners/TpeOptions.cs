@@ -33,6 +33,13 @@ public sealed class TpeOptions
     /// <summary>Use the range's ends as neighbours of the outermost kernels when choosing their widths. Default: false.</summary>
     public bool ConsiderEndpoints { get; set; }
 
+    /// <summary>
+    /// Treat trials that are still running as the worst observations (Optuna's <c>constant_liar</c>), so that trials running
+    /// side by side are not proposed at the same promising point: this tuner's own proposals until their result arrives, and,
+    /// in an experiment on a shared trial storage, the other workers' running trials. Default: false (Optuna's default).
+    /// </summary>
+    public bool ConstantLiar { get; set; }
+
     /// <summary>Optuna's default γ(n) = min(⌈0.1 n⌉, 25).</summary>
     public static int DefaultGamma(int n) => Math.Min((int)Math.Ceiling(0.1 * n), 25);
 

@@ -16,24 +16,28 @@ internal sealed class TpeSplit
     /// <summary>The good trials, oldest first.</summary>
     public IReadOnlyList<TrialObservation> Below { get; }
 
-    /// <summary>The other finished trials (failed ones included), oldest first.</summary>
+    /// <summary>The other finished trials (failed ones included) and, with the constant liar, the running ones, oldest first.</summary>
     public IReadOnlyList<TrialObservation> Above { get; }
 
-    /// <summary>n: the finished trials considered (complete, pruned, failed, timed out).</summary>
+    /// <summary>n: the finished trials considered (complete, pruned, failed, timed out); running trials are not counted.</summary>
     public int Count { get; }
 
-    /// <summary>Splits <paramref name="history"/> with γ = <paramref name="gamma"/>(n).</summary>
-    public static TpeSplit Compute(IReadOnlyList<TrialObservation> history, Func<int, int> gamma)
+    /// <summary>
+    /// Splits <paramref name="history"/> with γ = <paramref name="gamma"/>(n). <paramref name="running"/> are trials still
+    /// running (Optuna's <c>constant_liar</c>): ranked after every finished trial, so they always go to the rest, and not
+    /// counted in n.
+    /// </summary>
+    public static TpeSplit Compute(IReadOnlyList<TrialObservation> history, Func<int, int> gamma, IReadOnlyList<TrialObservation>? running = null)
     {
         // Chronological order by trial id (stable for equal ids).
-        List<TrialObservation> ordered = history.OrderBy(o => o.TrialId).ToList();
+        List<TrialObservation> ordered = history.Concat(running ?? []).OrderBy(o => o.TrialId).ToList();
         double sign = MetricSign(ordered);
         var ranked = new List<(int Order, double Key1, double Key2, TrialObservation Trial)>();
         var bad = new List<(int Order, TrialObservation Trial)>();
         for (int i = 0; i < ordered.Count; i++)
         {
             TrialObservation o = ordered[i];
-            if (o.IsBad)
+            if (o.IsBad || o.State == TrialState.Running)
             {
                 bad.Add((i, o));
             }
@@ -55,7 +59,7 @@ internal sealed class TpeSplit
             }
         }
 
-        int n = ranked.Count + bad.Count;
+        int n = ranked.Count + bad.Count(b => b.Trial.State != TrialState.Running);
         int nBelow = Math.Clamp(n == 0 ? 0 : gamma(n), 0, ranked.Count);
         var sorted = ranked.OrderBy(r => r.Key1).ThenBy(r => r.Key2).ThenBy(r => r.Order).ToList();
         var below = sorted.Take(nBelow).OrderBy(r => r.Order).Select(r => r.Trial).ToList();

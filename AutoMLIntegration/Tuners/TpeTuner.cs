@@ -11,7 +11,8 @@ namespace MLExtensions.AutoML;
 /// all finished trials.</para>
 /// <para>Ranking (Optuna 3.1): complete trials by loss, then pruned trials by their last reported step (later first),
 /// then by the value at that step, then pruned trials that reported nothing. Failed and timed-out trials (and complete
-/// trials without a finite loss) only ever go to g(x). Waiting, running and cancelled trials are ignored. Intermediate
+/// trials without a finite loss) only ever go to g(x). Waiting and cancelled trials are ignored, and so are running ones
+/// unless <see cref="TpeOptions.ConstantLiar"/> is set, which ranks them after every finished trial. Intermediate
 /// values are in the metric's direction; the tuner learns it from a complete trial (Loss = −Metric means maximize) and
 /// assumes minimization until it has seen one.</para>
 /// <para>Kernels live in the [0, 1] feature coordinates; see <see cref="ParzenEstimator"/> for why this equals Optuna's
@@ -24,6 +25,8 @@ public sealed class TpeTuner : ITuner
     private readonly TpeOptions _options;
     private readonly Random _random;
     private readonly List<TrialObservation> _history = new();
+    private readonly Dictionary<int, double[]> _proposed = new();   // constant liar: this tuner's proposals without a result
+    private readonly Dictionary<int, double[]> _elsewhere = new();  // constant liar: other workers' running trials
 
     /// <summary>Creates a TPE tuner over <paramref name="searchSpace"/>.</summary>
     /// <param name="searchSpace">The space to search.</param>
@@ -37,23 +40,66 @@ public sealed class TpeTuner : ITuner
         _random = new Random(_options.Seed);
     }
 
+    /// <summary>Whether running trials count as the worst observations (<see cref="TpeOptions.ConstantLiar"/>).</summary>
+    internal bool ConstantLiar => _options.ConstantLiar;
+
     /// <inheritdoc/>
     public Parameter Propose(TrialSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        return _searchSpace.SampleFromFeatureSpace(ProposePoint());
+        double[] point = ProposePoint();
+        if (_options.ConstantLiar)
+        {
+            _proposed[settings.TrialId] = point;
+        }
+
+        return _searchSpace.SampleFromFeatureSpace(point);
     }
 
     /// <inheritdoc/>
     public void Update(TrialResult result)
     {
-        _history.Add(TrialObservation.From(_searchSpace, result));
+        var observation = TrialObservation.From(_searchSpace, result);
+        _history.Add(observation);
+        _proposed.Remove(observation.TrialId);
+        _elsewhere.Remove(observation.TrialId);
+    }
+
+    /// <summary>
+    /// With <see cref="TpeOptions.ConstantLiar"/>: the trials other workers are running now (replacing the previous set);
+    /// trials this tuner proposed itself or already has a result for are skipped.
+    /// </summary>
+    internal void ObserveRunning(IEnumerable<(int TrialId, Parameter Parameter)> running)
+    {
+        _elsewhere.Clear();
+        var finished = _history.Select(o => o.TrialId).ToHashSet();
+        foreach (var (id, parameter) in running)
+        {
+            if (!_proposed.ContainsKey(id) && !finished.Contains(id))
+            {
+                _elsewhere[id] = _searchSpace.MappingToFeatureSpace(parameter);
+            }
+        }
+    }
+
+    /// <summary>The split the next proposal uses: the finished trials and, with the constant liar, the running ones.</summary>
+    internal TpeSplit CurrentSplit()
+    {
+        if (!_options.ConstantLiar)
+        {
+            return TpeSplit.Compute(_history, _options.Gamma);
+        }
+
+        var running = _proposed.Concat(_elsewhere)
+            .Select(p => new TrialObservation(p.Key, p.Value, TrialState.Running, double.NaN, double.NaN, 0, []))
+            .ToList();
+        return TpeSplit.Compute(_history, _options.Gamma, running);
     }
 
     /// <summary>The next point in feature coordinates (NaN for inactive dimensions).</summary>
     internal double[] ProposePoint()
     {
-        TpeSplit split = TpeSplit.Compute(_history, _options.Gamma);
+        TpeSplit split = CurrentSplit();
         if (split.Count < _options.NumberOfStartupTrials || split.Count == 0)
         {
             return ConditionalFeatures.SampleUniform(_dimensions, _random);

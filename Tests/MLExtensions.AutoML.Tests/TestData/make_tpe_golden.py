@@ -145,6 +145,30 @@ for name, n_trials, prune_rate in [("complete_and_pruned", 14, 0.35), ("many", 4
     below, above = tpe_sampler._split_observation_pairs(scores, tpe_sampler.default_gamma(n), violations)
     out["split"].append({"name": name, "trials": trials, "below": below.tolist(), "above": above.tolist()})
 
+# The same split with running trials and constant_liar=True (TPESampler(constant_liar=True)): n counts only the finished
+# trials, as sample_independent does, and the running ones are ranked after all of them.
+out["split_constant_liar"] = []
+for name, n_trials, prune_rate, running_rate in [("liar_few", 16, 0.3, 0.3), ("liar_many", 45, 0.3, 0.2)]:
+    study = optuna.create_study()
+    trials = []
+    for i in range(n_trials):
+        x = float(rng.uniform(0, 1))
+        r = rng.rand()
+        state = TrialState.RUNNING if r < running_rate else (TrialState.PRUNED if r < running_rate + prune_rate else TrialState.COMPLETE)
+        inter, value = {}, None
+        if state == TrialState.COMPLETE:
+            value = float(np.round(rng.uniform(0, 1), 3))
+        elif state == TrialState.PRUNED:
+            last = int(rng.randint(0, 4))
+            inter = {s: float(np.round(rng.uniform(0, 1), 3)) for s in range(last + 1)}
+        study.add_trial(create_trial(state=state, value=value, params={"x": x},
+                                     distributions={"x": distributions.FloatDistribution(0, 1)}, intermediate_values=inter))
+        trials.append({"state": state.name, "value": value, "intermediate": [[s, v] for s, v in sorted(inter.items())]})
+    values, scores, violations = tpe_sampler._get_observation_pairs(study, ["x"], True, False)
+    n = sum(s < float("inf") for s, v in scores)
+    below, above = tpe_sampler._split_observation_pairs(scores, tpe_sampler.default_gamma(n), violations)
+    out["split_constant_liar"].append({"name": name, "n": int(n), "trials": trials, "below": below.tolist(), "above": above.tolist()})
+
 path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "tpe_golden.json")
 with open(path, "w") as f:
     json.dump(out, f, indent=1)

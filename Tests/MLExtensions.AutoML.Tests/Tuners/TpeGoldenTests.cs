@@ -92,22 +92,36 @@ public sealed class TpeGoldenTests
     }
 
     [TestMethod]
-    public void SplitOfCompleteAndPrunedTrialsMatchesOptuna()
+    public void SplitOfCompleteAndPrunedTrialsMatchesOptuna() => AssertSplits("split");
+
+    [TestMethod]
+    public void SplitWithRunningTrialsMatchesOptunasConstantLiar() => AssertSplits("split_constant_liar");
+
+    private static void AssertSplits(string key)
     {
-        foreach (JsonElement c in Golden.GetProperty("split").EnumerateArray())
+        foreach (JsonElement c in Golden.GetProperty(key).EnumerateArray())
         {
             string name = c.GetProperty("name").GetString()!;
             var history = new List<TrialObservation>();
+            var running = new List<TrialObservation>();
             int id = 0;
             foreach (JsonElement t in c.GetProperty("trials").EnumerateArray())
             {
-                bool complete = t.GetProperty("state").GetString() == "COMPLETE";
-                double value = complete ? t.GetProperty("value").GetDouble() : double.NaN;
+                var state = t.GetProperty("state").GetString() switch
+                {
+                    "COMPLETE" => TrialState.Complete,
+                    "PRUNED" => TrialState.Pruned,
+                    "RUNNING" => TrialState.Running,
+                    var other => throw new AssertFailedException($"{name}: unexpected state {other}"),
+                };
+                double value = state == TrialState.Complete ? t.GetProperty("value").GetDouble() : double.NaN;
                 var inter = t.GetProperty("intermediate").EnumerateArray().Select(s => (s[0].GetInt32(), s[1].GetDouble())).ToList();
-                history.Add(new TrialObservation(id++, [0.5], complete ? TrialState.Complete : TrialState.Pruned, value, value, 1, inter));
+                (state == TrialState.Running ? running : history).Add(new TrialObservation(id++, [0.5], state, value, value, 1, inter));
             }
 
-            TpeSplit split = TpeSplit.Compute(history, TpeOptions.DefaultGamma);
+            TpeSplit split = TpeSplit.Compute(history, TpeOptions.DefaultGamma, running);
+            if (c.TryGetProperty("n", out var n))
+                Assert.AreEqual(n.GetInt32(), split.Count, name + " n");
             CollectionAssert.AreEqual(c.GetProperty("below").EnumerateArray().Select(v => v.GetInt32()).ToArray(), split.Below.Select(o => o.TrialId).ToArray(), name + " below");
             CollectionAssert.AreEqual(c.GetProperty("above").EnumerateArray().Select(v => v.GetInt32()).ToArray(), split.Above.Select(o => o.TrialId).ToArray(), name + " above");
         }
