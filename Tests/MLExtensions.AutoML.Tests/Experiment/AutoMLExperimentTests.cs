@@ -216,6 +216,26 @@ public sealed class AutoMLExperimentTests
     }
 
     [TestMethod]
+    public async Task ParallelWorkersWithTpesConstantLiar_SeeEachOthersRunningTrials()
+    {
+        // Trials 0-5 run two at a time (pairs meet at a barrier), so every proposal after the first is made while another
+        // trial runs: the experiment hands those running trials, read back from the storage, to TPE before proposing.
+        using var barrier = new Barrier(2);
+        var result = await Experiments.Create((id, x, _, _) =>
+        {
+            if (id < 6 && !barrier.SignalAndWait(TimeSpan.FromSeconds(20), CancellationToken.None))
+            {
+                throw new TimeoutException("two trials never ran at once");
+            }
+
+            return x;
+        }).SetTuner(seed => new TpeTuner(new SearchSpace { ["x"] = new UniformDoubleOption(0, 1) }, new TpeOptions { Seed = seed, NumberOfStartupTrials = 2, ConstantLiar = true }))
+          .SetParallelism(2).SetMaxTrials(10).RunAsync();
+        CollectionAssert.AreEqual(Enumerable.Range(0, 10).ToArray(), result.Trials.Select(t => t.TrialSettings.TrialId).ToArray());
+        Assert.IsTrue(result.Trials.All(t => t.State == TrialState.Complete), result.ToLeaderboard());
+    }
+
+    [TestMethod]
     public async Task TrialsAreAvailableAsDataViewCsvAndJson()
     {
         var result = await Experiments.Create((id, x, reporter, _) =>
