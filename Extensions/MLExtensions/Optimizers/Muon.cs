@@ -115,30 +115,18 @@ public sealed class Muon : OptimizerBase<Muon.Options, Muon.State>
             throw new ArgumentException("Newton–Schulz needs a matrix or a batch of matrices (ndim >= 2).", nameof(g));
         var x = precision == NewtonSchulzPrecision.BFloat16 ? g.to(ScalarType.BFloat16) : g;
         bool tall = x.shape[^2] > x.shape[^1];
-        using var sc = new StepScalars();
-        if (g.dim() > 2)
-        {
-            if (tall)
-                x = x.transpose(-2, -1);
-            x = x / linalg.norm(x, dims: [-2, -1], keepdim: true).add(sc[1e-7], alpha: sc.One);
-            for (int i = 0; i < steps; i++)
-            {
-                var a = x.matmul(x.transpose(-2, -1));
-                var b = (a * sc[B]).add_(a.matmul(a) * sc[C], alpha: sc.One);
-                x = (x * sc[A]).add_(b.matmul(x), alpha: sc.One);
-            }
-            return tall ? x.transpose(-2, -1) : x;
-        }
         if (tall)
-            x = x.t();
-        x = x / x.norm().add(sc[1e-7], alpha: sc.One);
+            x = x.transpose(-2, -1);
+        using var sc = new StepScalars();
+        x = x / linalg.norm(x, dims: [-2, -1], keepdim: true).add(sc[1e-7], alpha: sc.One);
         for (int i = 0; i < steps; i++)
         {
-            var a = x.mm(x.t());
-            var b = (a * sc[B]).add_(a.mm(a) * sc[C], alpha: sc.One);
-            x = (x * sc[A]).add_(b.mm(x), alpha: sc.One);
+            var a = x.matmul(x.transpose(-2, -1));
+            var b = (a * sc[B]).add_(a.matmul(a) * sc[C], alpha: sc.One);
+            x = (x * sc[A]).add_(b.matmul(x), alpha: sc.One);
         }
-        return tall ? x.t() : x;
+
+        return tall ? x.transpose(-2, -1) : x;
     }
 
     /// <inheritdoc />
