@@ -23,10 +23,11 @@ public sealed class PercentilePruner : IPruner
         }
 
         options ??= new MedianPruner.Options();
-        Check(options.StartupTrials, 0, nameof(MedianPruner.Options.StartupTrials));
-        Check(options.WarmupSteps, 0, nameof(MedianPruner.Options.WarmupSteps));
-        Check(options.IntervalSteps, 1, nameof(MedianPruner.Options.IntervalSteps));
-        Check(options.MinTrials, 1, nameof(MedianPruner.Options.MinTrials));
+        const string Type = nameof(MedianPruner) + "." + nameof(MedianPruner.Options);   // the type users set, for both pruners
+        PrunerHistory.RequireAtLeast(options.StartupTrials, 0, Type, nameof(MedianPruner.Options.StartupTrials));
+        PrunerHistory.RequireAtLeast(options.WarmupSteps, 0, Type, nameof(MedianPruner.Options.WarmupSteps));
+        PrunerHistory.RequireAtLeast(options.IntervalSteps, 1, Type, nameof(MedianPruner.Options.IntervalSteps));
+        PrunerHistory.RequireAtLeast(options.MinTrials, 1, Type, nameof(MedianPruner.Options.MinTrials));
         _percentile = percentile;
         _options = new MedianPruner.Options
         {
@@ -97,13 +98,5 @@ public sealed class PercentilePruner : IPruner
         int upper = Math.Min(lower + 1, sorted.Length - 1);
         double t = rank - lower, a = sorted[lower], b = sorted[upper];
         return t >= 0.5 ? b - (b - a) * (1 - t) : a + (b - a) * t;   // numpy's lerp, the same rounding
-    }
-
-    private static void Check(int value, int min, string name)
-    {
-        if (value < min)
-        {
-            throw new ArgumentOutOfRangeException(name, value, $"{nameof(PercentilePruner)}.{nameof(MedianPruner.Options)}.{name} must be at least {min}.");
-        }
     }
 }

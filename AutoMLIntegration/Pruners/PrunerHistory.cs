@@ -39,6 +39,19 @@ internal static class PrunerHistory
     /// <summary>numpy's <c>nanmin</c>: the smallest value that is not NaN, or NaN when there is none.</summary>
     public static double NanMin(IEnumerable<double> values) => values.Where(v => !double.IsNaN(v)).DefaultIfEmpty(double.NaN).Min();
 
+    /// <summary>Throws an <see cref="ArgumentOutOfRangeException"/> naming <c>{options}.{name}</c> when <paramref name="value"/> is below <paramref name="min"/>.</summary>
+    /// <param name="value">The option's value.</param>
+    /// <param name="min">The smallest value allowed.</param>
+    /// <param name="options">The options type as users write it, e.g. <c>ThresholdPruner.Options</c>.</param>
+    /// <param name="name">The option's name.</param>
+    public static void RequireAtLeast(int value, int min, string options, string name)
+    {
+        if (value < min)
+        {
+            throw new ArgumentOutOfRangeException(name, value, $"{options}.{name} must be at least {min}.");
+        }
+    }
+
     /// <summary>Validates the arguments every pruner receives.</summary>
     public static void CheckArguments(int step, ITrialHistory history)
     {

@@ -55,15 +55,8 @@ public sealed class ThresholdPruner : IPruner
             throw new ArgumentException($"{nameof(ThresholdPruner)}.{nameof(Options)}.{nameof(Options.Lower)} ({_lower}) must not be above {nameof(Options.Upper)} ({_upper}).", nameof(options));
         }
 
-        if (options.WarmupSteps < 0)
-        {
-            throw new ArgumentOutOfRangeException(nameof(Options.WarmupSteps), options.WarmupSteps, $"{nameof(ThresholdPruner)}.{nameof(Options)}.{nameof(Options.WarmupSteps)} must be at least 0.");
-        }
-
-        if (options.IntervalSteps < 1)
-        {
-            throw new ArgumentOutOfRangeException(nameof(Options.IntervalSteps), options.IntervalSteps, $"{nameof(ThresholdPruner)}.{nameof(Options)}.{nameof(Options.IntervalSteps)} must be at least 1.");
-        }
+        PrunerHistory.RequireAtLeast(options.WarmupSteps, 0, $"{nameof(ThresholdPruner)}.{nameof(Options)}", nameof(Options.WarmupSteps));
+        PrunerHistory.RequireAtLeast(options.IntervalSteps, 1, $"{nameof(ThresholdPruner)}.{nameof(Options)}", nameof(Options.IntervalSteps));
 
         _warmupSteps = options.WarmupSteps;
         _intervalSteps = options.IntervalSteps;

@@ -34,10 +34,15 @@ internal sealed class TpeSplit
         double sign = MetricSign(ordered);
         var ranked = new List<(int Order, double Key1, double Key2, TrialObservation Trial)>();
         var bad = new List<(int Order, TrialObservation Trial)>();
+        var liars = new List<(int Order, TrialObservation Trial)>();   // running: always above, not counted in n
         for (int i = 0; i < ordered.Count; i++)
         {
             TrialObservation o = ordered[i];
-            if (o.IsBad || o.State == TrialState.Running)
+            if (o.State == TrialState.Running)
+            {
+                liars.Add((i, o));
+            }
+            else if (o.IsBad)
             {
                 bad.Add((i, o));
             }
@@ -59,11 +64,11 @@ internal sealed class TpeSplit
             }
         }
 
-        int n = ranked.Count + bad.Count(b => b.Trial.State != TrialState.Running);
+        int n = ranked.Count + bad.Count;
         int nBelow = Math.Clamp(n == 0 ? 0 : gamma(n), 0, ranked.Count);
         var sorted = ranked.OrderBy(r => r.Key1).ThenBy(r => r.Key2).ThenBy(r => r.Order).ToList();
         var below = sorted.Take(nBelow).OrderBy(r => r.Order).Select(r => r.Trial).ToList();
-        var above = sorted.Skip(nBelow).Select(r => (r.Order, r.Trial)).Concat(bad).OrderBy(r => r.Order).Select(r => r.Trial).ToList();
+        var above = sorted.Skip(nBelow).Select(r => (r.Order, r.Trial)).Concat(bad).Concat(liars).OrderBy(r => r.Order).Select(r => r.Trial).ToList();
         return new TpeSplit(below, above, n);
     }
 

@@ -84,7 +84,7 @@ public sealed class MedianPrunerTests
     [TestMethod]
     public void BadOptionsNameTheOption()
     {
-        StringAssert.Contains(Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => new MedianPruner(new() { IntervalSteps = 0 })).Message, "IntervalSteps");
+        StringAssert.Contains(Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => new MedianPruner(new() { IntervalSteps = 0 })).Message, "MedianPruner.Options.IntervalSteps");
         StringAssert.Contains(Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => new MedianPruner(new() { StartupTrials = -1 })).Message, "StartupTrials");
     }
 
