@@ -18,7 +18,8 @@ rm -rf "$out" && mkdir -p "$out/libtorchsharp-src/LibTorchSharp" "$out/fashion-m
 # TorchSharp 0.107.0: the tag when the clone has it, else TORCHSHARP_REV, else HEAD; its version file must say 0.107.
 rev=${TORCHSHARP_REV:-v0.107.0}
 git --git-dir="$git_dir" rev-parse -q --verify "$rev^{commit}" >/dev/null || rev=HEAD
-git --git-dir="$git_dir" show "$rev:build/BranchInfo.props" | grep -q '<MinorVersion>107</MinorVersion>' \
+branch_info=$(git --git-dir="$git_dir" show "$rev:build/BranchInfo.props")
+grep -q '<MinorVersion>107</MinorVersion>' <<<"$branch_info" \
     || { echo "$git_dir at $rev is not TorchSharp 0.107; set TORCHSHARP_REV to its 0.107.0 commit" >&2; exit 1; }
 for f in Stdafx.h UnixSal.h; do git --git-dir="$git_dir" show "$rev:src/Native/$f" >"$out/libtorchsharp-src/$f"; done
 git --git-dir="$git_dir" archive "$rev" src/Native/LibTorchSharp | tar -x --strip-components=3 -C "$out/libtorchsharp-src/LibTorchSharp"
