@@ -35,8 +35,20 @@ internal static class KeyValuesAnnotation
         if (TypeOf(annotations) is { } type) Generic(nameof(CopyTo), type).Invoke(null, [annotations, column, type]);
     }
 
-    private static MethodInfo Generic(string name, VectorDataViewType type) =>
-        typeof(KeyValuesAnnotation).GetMethod(name + "Core", BindingFlags.NonPublic | BindingFlags.Static)!.MakeGenericMethod(type.ItemType.RawType);
+    /// <summary>
+    /// Adds <paramref name="count"/> default key values of <paramref name="itemType"/> to a schema-definition column: a stand-in with
+    /// the annotation's kind and type, for an output shape (which never holds values).
+    /// </summary>
+    public static void AddPlaceholder(SchemaDefinition.Column column, PrimitiveDataViewType itemType, int count) =>
+        Generic(nameof(AddPlaceholder), itemType).Invoke(null, [column, new VectorDataViewType(itemType, count)]);
+
+    private static MethodInfo Generic(string name, VectorDataViewType type) => Generic(name, type.ItemType);
+
+    private static MethodInfo Generic(string name, DataViewType itemType) =>
+        typeof(KeyValuesAnnotation).GetMethod(name + "Core", BindingFlags.NonPublic | BindingFlags.Static)!.MakeGenericMethod(itemType.RawType);
+
+    private static void AddPlaceholderCore<T>(SchemaDefinition.Column column, VectorDataViewType type) =>
+        column.AddAnnotation(Kind, new VBuffer<T>(type.Size, new T[type.Size]), type);
 
     private static VBuffer<T> Read<T>(DataViewSchema.Annotations annotations)
     {

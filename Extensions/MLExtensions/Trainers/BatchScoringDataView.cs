@@ -11,7 +11,9 @@ namespace MLExtensions;
 /// A second cursor over the input, with only the feature column active, reads ahead to fill each block; the main cursor serves
 /// the input's own columns. Both are unshuffled cursors over the same data, so they see the same rows in the same order (a
 /// shorter read-ahead is reported as an error, never skipped). Shuffled cursors fall back to the row-by-row mapping, whose
-/// schema this view shares, so both paths produce the same columns and values.
+/// schema this view shares, so both paths produce the same columns and values. An input column is found through
+/// <see cref="_inputIndex"/>, not by its position: when the input already has a column of a score column's name (a feature called
+/// "Score", say), ML.NET places the new column right after the one it hides, so the input's later columns move up by one.
 /// </remarks>
 internal sealed class BatchScoringDataView : IDataView
 {
@@ -26,6 +28,8 @@ internal sealed class BatchScoringDataView : IDataView
     private readonly Action<float[], int, float[]> _forward;
     private readonly Action? _throwIfUnusable;
     private readonly Action<SparseScoringBlock, float[]>? _sparseForward;
+    /// <summary>For each column of <see cref="Schema"/>: the index of the input column it passes through, or -1 for a score column.</summary>
+    private readonly int[] _inputIndex;
 
     /// <param name="input">The data to score.</param>
     /// <param name="rowByRow">The row-by-row scoring of <paramref name="input"/>; gives the schema and serves shuffled cursors.</param>
@@ -49,6 +53,49 @@ internal sealed class BatchScoringDataView : IDataView
         _task = task;
         _outputWidth = outputs;
         _forward = forward;
+        _inputIndex = MapInputColumns(input.Schema, rowByRow.Schema, task);
+    }
+
+    /// <summary>The names of the columns the scorer adds for <paramref name="task"/>.</summary>
+    private static string[] ScoreColumnNames(PredictionTask task) => task switch
+    {
+        PredictionTask.BinaryClassification => ["Score", "Probability", "PredictedLabel"],
+        PredictionTask.MulticlassClassification => ["Score", "PredictedLabel"],
+        _ => ["Score"],
+    };
+
+    /// <summary>
+    /// Pairs each output column with the input column it passes through: the added columns are the visible ones of the score names;
+    /// every other output column is the next input column, in order.
+    /// </summary>
+    private static int[] MapInputColumns(DataViewSchema input, DataViewSchema output, PredictionTask task)
+    {
+        var added = new HashSet<int>(ScoreColumnNames(task).Select(name => output.GetColumnOrNull(name)?.Index ?? -1));
+        var map = new int[output.Count];
+        int next = 0;
+        for (int i = 0; i < output.Count; i++)
+        {
+            if (added.Contains(i))
+            {
+                map[i] = -1;
+                continue;
+            }
+
+            if (next >= input.Count || input[next].Name != output[i].Name || !input[next].Type.Equals(output[i].Type))
+            {
+                throw new InvalidOperationException(
+                    $"The scored schema's column {i} ('{output[i].Name}') does not pass through an input column in order.");
+            }
+
+            map[i] = next++;
+        }
+
+        if (next != input.Count)
+        {
+            throw new InvalidOperationException($"The scored schema passes through {next} of the input's {input.Count} columns.");
+        }
+
+        return map;
     }
 
     /// <inheritdoc />
@@ -66,8 +113,7 @@ internal sealed class BatchScoringDataView : IDataView
         ArgumentNullException.ThrowIfNull(columnsNeeded);
         _throwIfUnusable?.Invoke();
         var needed = columnsNeeded.ToArray();
-        int inputCount = _input.Schema.Count;
-        if (rand is not null || needed.All(c => c.Index < inputCount))
+        if (rand is not null || needed.All(c => _inputIndex[c.Index] >= 0))
         {
             return _rowByRow.GetRowCursor(needed, rand);
         }
@@ -87,7 +133,6 @@ internal sealed class BatchScoringDataView : IDataView
         private readonly DataViewRowCursor _ahead;
         private readonly ValueGetter<VBuffer<float>> _features;
         private readonly bool[] _active;
-        private readonly int _inputCount;
         private readonly int _featureCount;
         /// <summary>The dense block, made when the first dense block is read (a wide sparse input never needs it); reused for every
         /// block (the forward pass reads it in place).</summary>
@@ -107,14 +152,14 @@ internal sealed class BatchScoringDataView : IDataView
         public Cursor(BatchScoringDataView parent, DataViewSchema.Column[] needed)
         {
             _parent = parent;
-            _inputCount = parent._input.Schema.Count;
             _active = new bool[parent.Schema.Count];
             foreach (var column in needed)
             {
                 _active[column.Index] = true;
             }
 
-            _main = parent._input.GetRowCursor(needed.Where(c => c.Index < _inputCount).Select(c => parent._input.Schema[c.Index]));
+            _main = parent._input.GetRowCursor(needed.Where(c => parent._inputIndex[c.Index] >= 0)
+                .Select(c => parent._input.Schema[parent._inputIndex[c.Index]]));
             var featureColumn = parent._input.Schema[parent._featureColumn];
             _ahead = parent._input.GetRowCursor([featureColumn]);
             _features = _ahead.GetGetter<VBuffer<float>>(featureColumn);
@@ -154,9 +199,9 @@ internal sealed class BatchScoringDataView : IDataView
                 throw new InvalidOperationException($"Column '{column.Name}' was not requested when the cursor was created.");
             }
 
-            if (column.Index < _inputCount)
+            if (_parent._inputIndex[column.Index] is var source and >= 0)
             {
-                return _main.GetGetter<TValue>(_parent._input.Schema[column.Index]);
+                return _main.GetGetter<TValue>(_parent._input.Schema[source]);
             }
 
             Delegate getter = (_parent._task, column.Name) switch

@@ -34,7 +34,7 @@ internal static class TrainerSchema
         {
             PredictionTask.BinaryClassification => ml.Transforms.CustomMapping<NoInput, BinaryScoreRow>((_, _) => { }, null).GetOutputSchema(inputSchema),
             PredictionTask.Regression => ml.Transforms.CustomMapping<NoInput, RegressionScoreRow>((_, _) => { }, null).GetOutputSchema(inputSchema),
-            _ => MulticlassShape(ml, inputSchema),
+            _ => MulticlassShape(ml, inputSchema, label),
         };
         return shapeSource;
     }
@@ -60,11 +60,25 @@ internal static class TrainerSchema
         _ => "Single",
     };
 
-    private static SchemaShape MulticlassShape(MLContext ml, SchemaShape inputSchema)
+    /// <summary>
+    /// The multiclass output shape. As ML.NET's trainers declare it, <c>PredictedLabel</c> carries the label's <c>KeyValues</c> (so a
+    /// pipeline can end with <c>MapKeyToValue("PredictedLabel")</c>) and, for text key values, <c>Score</c> carries <c>SlotNames</c>.
+    /// A shape holds only the annotations' kinds and types, so placeholders of the label's key-value type stand in for the values.
+    /// </summary>
+    private static SchemaShape MulticlassShape(MLContext ml, SchemaShape inputSchema, SchemaShape.Column label)
     {
         var output = SchemaDefinition.Create(typeof(MulticlassScoreRow));
-        output[nameof(MulticlassScoreRow.Score)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, 2);
-        output[nameof(MulticlassScoreRow.PredictedLabel)].ColumnType = new KeyDataViewType(typeof(uint), 2);
+        var score = output[nameof(MulticlassScoreRow.Score)];
+        score.ColumnType = new VectorDataViewType(NumberDataViewType.Single, 2);
+        var predicted = output[nameof(MulticlassScoreRow.PredictedLabel)];
+        predicted.ColumnType = new KeyDataViewType(typeof(uint), 2);
+        if (TryFindColumn(label.Annotations, KeyValuesAnnotation.Kind, out var keyValues) && keyValues.ItemType is PrimitiveDataViewType itemType)
+        {
+            KeyValuesAnnotation.AddPlaceholder(predicted, itemType, 2);
+            if (itemType is TextDataViewType)
+                score.AddAnnotation("SlotNames", new VBuffer<ReadOnlyMemory<char>>(2, [default, default]), new VectorDataViewType(TextDataViewType.Instance, 2));
+        }
+
         return ml.Transforms.CustomMapping<NoInput, MulticlassScoreRow>((_, _) => { }, null, outputSchemaDefinition: output)
             .GetOutputSchema(inputSchema);
     }

@@ -52,6 +52,56 @@ public sealed class BatchScoringTests
         }
     }
 
+    /// <summary>
+    /// Input columns named like the score columns (a feature called "Score", say), followed by another input column: ML.NET puts each
+    /// new score column right after the input column it hides, so the later input columns move by one. Batched cursors must still
+    /// serve each input column's own values, and ML.NET's evaluators must read the label (they failed with "Invalid TValue").
+    /// </summary>
+    [TestMethod]
+    [DynamicData(nameof(Tasks))]
+    public void Transform_InputHasColumnsNamedLikeScores_PassesLaterInputColumnsThroughAndEvaluates(PredictionTask task)
+    {
+        var ml = new MLContext(1);
+        var (model, data) = Fit(ml, task);
+        using (model)
+        {
+            var colliding = ml.Transforms.CopyColumns("Score", "Label")
+                .Append(ml.Transforms.CopyColumns("Probability", "Label"))
+                .Append(ml.Transforms.CopyColumns("PredictedLabel", "Label"))
+                .Append(ml.Transforms.CopyColumns("Tail", "Label"))
+                .Fit(data).Transform(data);
+            var scored = model.Transform(colliding);
+            Assert.AreNotEqual(colliding.Schema["Tail"].Index, scored.Schema["Tail"].Index, "the test needs the input columns to move");
+            var scoreColumns = ScoreColumns(task);
+            var batched = Read(scored, scoreColumns, rand: null, labelColumn: "Tail");
+            var rowByRow = Read(scored, scoreColumns, rand: new Random(3), labelColumn: "Tail");
+            var plain = Read(model.Transform(data), scoreColumns, rand: null);
+            for (int i = 0; i < Rows; i++)
+            {
+                var reference = rowByRow.Single(r => r.Id.Equals(batched[i].Id));
+                Assert.AreEqual(reference.Label, batched[i].Label, $"row {i}: the input column after the hidden ones");
+                Assert.AreEqual(plain[i].Label, batched[i].Label, $"row {i}: Tail is a copy of Label");
+                CollectionAssert.AreEqual(plain[i].Values, batched[i].Values, $"row {i}: scores");
+            }
+
+            switch (task)
+            {
+                case PredictionTask.BinaryClassification:
+                    Assert.AreEqual(ml.BinaryClassification.Evaluate(model.Transform(data)).AreaUnderRocCurve,
+                                    ml.BinaryClassification.Evaluate(scored).AreaUnderRocCurve, 1e-12);
+                    break;
+                case PredictionTask.Regression:
+                    Assert.AreEqual(ml.Regression.Evaluate(model.Transform(data)).RootMeanSquaredError,
+                                    ml.Regression.Evaluate(scored).RootMeanSquaredError, 1e-12);
+                    break;
+                default:
+                    Assert.AreEqual(ml.MulticlassClassification.Evaluate(model.Transform(data)).LogLoss,
+                                    ml.MulticlassClassification.Evaluate(scored).LogLoss, 1e-12);
+                    break;
+            }
+        }
+    }
+
     [TestMethod]
     public void Transform_SparseFeatureVectors_EqualsRowByRowScoring()
     {
@@ -159,10 +209,11 @@ public sealed class BatchScoringTests
     };
 
     /// <summary>Each row's id, position, label (as text) and score values (all widened to double) read through one cursor.</summary>
-    private static List<(DataViewRowId Id, long Position, string Label, double[] Values)> Read(IDataView view, string[] columns, Random? rand)
+    private static List<(DataViewRowId Id, long Position, string Label, double[] Values)> Read(IDataView view, string[] columns, Random? rand,
+                                                                                               string labelColumn = "Label")
     {
         var schema = view.Schema;
-        var label = schema["Label"];
+        var label = schema[labelColumn];
         using var cursor = view.GetRowCursor(columns.Select(c => schema[c]).Append(label), rand);
         var id = cursor.GetIdGetter();
         var readers = columns.Select(c => Reader(cursor, schema[c])).ToArray();
