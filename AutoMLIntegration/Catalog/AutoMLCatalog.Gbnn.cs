@@ -14,7 +14,7 @@ public sealed partial class AutoMLCatalog
     /// validation loss after every boosting step to the trial's reporter, so a pruner can stop it.</summary>
     /// <param name="labelColumnName">The Boolean label column.</param>
     /// <param name="featureColumnName">The feature column.</param>
-    /// <param name="seed">The trainer seed (null: the trainer draws one, so trials are not reproducible).</param>
+    /// <param name="seed">The trainer seed (null: the next seed of the trial's <see cref="MLContext"/>, which the experiment seeds per trial).</param>
     public SweepableEstimator<GbnnOption> GradientBoostedNeuralNetworkBinary(string labelColumnName = ColumnNames.Label, string featureColumnName = ColumnNames.Features, int? seed = null) =>
         new((ctx, o) => ctx.BinaryClassification.Trainers.GradientBoostedNeuralNetwork(
                 Gbnn(new GradientBoostedNeuralNetworkBinaryTrainer.Options(), o, labelColumnName, featureColumnName, seed), TrialScope.TrainingProgress),

@@ -31,23 +31,23 @@ public sealed partial class AutoMLCatalog
     /// <summary>The neural binary classifier over <see cref="NeuralNetworkSearchSpace"/>.</summary>
     /// <param name="labelColumnName">The label column.</param>
     /// <param name="featureColumnName">The feature column.</param>
-    /// <param name="seed">The trainer seed (null: the trainer draws one, so trials are not reproducible).</param>
+    /// <param name="seed">The trainer seed (null: the next seed of the trial's <see cref="MLContext"/>, which the experiment seeds per trial).</param>
     /// <param name="expectedTotalSteps">The expected optimizer steps per trial, the scale of schedule step counts.</param>
     public SweepableEstimator NeuralNetworkBinary(string labelColumnName = ColumnNames.Label, string featureColumnName = ColumnNames.Features, int? seed = null, long expectedTotalSteps = 1000) =>
-        Neural(p => new NeuralNetworkBinaryTrainer(ApplyNeuralNetworkParameter(new NeuralNetworkBinaryTrainer.Options(), p, labelColumnName, featureColumnName, seed, expectedTotalSteps), TrialScope.TrainingProgress), "NeuralNetworkBinary", expectedTotalSteps);
+        Neural((ctx, p) => ctx.BinaryClassification.Trainers.NeuralNetwork(ApplyNeuralNetworkParameter(new NeuralNetworkBinaryTrainer.Options(), p, labelColumnName, featureColumnName, seed, expectedTotalSteps), TrialScope.TrainingProgress), "NeuralNetworkBinary", expectedTotalSteps);
 
     /// <summary>The neural multiclass classifier (key-typed label) over <see cref="NeuralNetworkSearchSpace"/>.</summary>
     /// <inheritdoc cref="NeuralNetworkBinary"/>
     public SweepableEstimator NeuralNetworkMulticlass(string labelColumnName = ColumnNames.Label, string featureColumnName = ColumnNames.Features, int? seed = null, long expectedTotalSteps = 1000) =>
-        Neural(p => new NeuralNetworkMulticlassTrainer(ApplyNeuralNetworkParameter(new NeuralNetworkMulticlassTrainer.Options(), p, labelColumnName, featureColumnName, seed, expectedTotalSteps), TrialScope.TrainingProgress), "NeuralNetworkMulticlass", expectedTotalSteps);
+        Neural((ctx, p) => ctx.MulticlassClassification.Trainers.NeuralNetwork(ApplyNeuralNetworkParameter(new NeuralNetworkMulticlassTrainer.Options(), p, labelColumnName, featureColumnName, seed, expectedTotalSteps), TrialScope.TrainingProgress), "NeuralNetworkMulticlass", expectedTotalSteps);
 
     /// <summary>The neural regressor over <see cref="NeuralNetworkSearchSpace"/>.</summary>
     /// <inheritdoc cref="NeuralNetworkBinary"/>
     public SweepableEstimator NeuralNetworkRegression(string labelColumnName = ColumnNames.Label, string featureColumnName = ColumnNames.Features, int? seed = null, long expectedTotalSteps = 1000) =>
-        Neural(p => new NeuralNetworkRegressionTrainer(ApplyNeuralNetworkParameter(new NeuralNetworkRegressionTrainer.Options(), p, labelColumnName, featureColumnName, seed, expectedTotalSteps), TrialScope.TrainingProgress), "NeuralNetworkRegression", expectedTotalSteps);
+        Neural((ctx, p) => ctx.Regression.Trainers.NeuralNetwork(ApplyNeuralNetworkParameter(new NeuralNetworkRegressionTrainer.Options(), p, labelColumnName, featureColumnName, seed, expectedTotalSteps), TrialScope.TrainingProgress), "NeuralNetworkRegression", expectedTotalSteps);
 
-    private static SweepableEstimator Neural(Func<Parameter, IEstimator<ITransformer>> build, string name, long expectedTotalSteps) =>
-        new((_, p) => build(p), NeuralNetworkSearchSpace(expectedTotalSteps), name, NeuralNetworkCostPrior);
+    private static SweepableEstimator Neural(Func<MLContext, Parameter, IEstimator<ITransformer>> build, string name, long expectedTotalSteps) =>
+        new(build, NeuralNetworkSearchSpace(expectedTotalSteps), name, NeuralNetworkCostPrior);
 
     /// <summary>Sets <paramref name="options"/> from a parameter of <see cref="NeuralNetworkSearchSpace"/> (a missing key keeps
     /// <see cref="NeuralNetworkOption"/>'s default); used by the sweepables and by the benchmark, which searches this space

@@ -14,7 +14,7 @@ public static class BinaryClassificationCatalogExtensions
     /// <param name="epochs">Passes over the data.</param>
     /// <param name="learningRate">Learning rate of the default AdamW optimizer.</param>
     /// <param name="batchSize">Rows per step.</param>
-    /// <param name="seed">Seed for reproducible training; <c>null</c> draws one.</param>
+    /// <param name="seed">Seed for reproducible training; <c>null</c> takes the next seed of the catalog's <see cref="MLContext"/>.</param>
     public static NeuralNetworkBinaryTrainer NeuralNetwork(this BinaryClassificationCatalog.BinaryClassificationTrainers catalog,
         string labelColumnName = ColumnNames.Label, string featureColumnName = ColumnNames.Features, string? exampleWeightColumnName = null,
         int[]? hiddenLayerSizes = null, int epochs = NeuralNetworkOptionsBase.Defaults.Epochs,
@@ -22,8 +22,8 @@ public static class BinaryClassificationCatalogExtensions
         int? seed = null)
     {
         ArgumentNullException.ThrowIfNull(catalog);
-        return new NeuralNetworkBinaryTrainer(NeuralNetworkOptionsBase.ForSimpleOverload<NeuralNetworkBinaryTrainer.Options>(
-            labelColumnName, featureColumnName, exampleWeightColumnName, hiddenLayerSizes, epochs, learningRate, batchSize, seed));
+        return ContextSeed.Apply(new NeuralNetworkBinaryTrainer(NeuralNetworkOptionsBase.ForSimpleOverload<NeuralNetworkBinaryTrainer.Options>(
+            labelColumnName, featureColumnName, exampleWeightColumnName, hiddenLayerSizes, epochs, learningRate, batchSize, seed)), catalog);
     }
 
     /// <summary>A TorchSharp multilayer perceptron configured by <paramref name="options"/>.</summary>
@@ -34,7 +34,7 @@ public static class BinaryClassificationCatalogExtensions
         NeuralNetworkBinaryTrainer.Options options, IProgress<TrainingProgress>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(catalog);
-        return new NeuralNetworkBinaryTrainer(options, progress);
+        return ContextSeed.Apply(new NeuralNetworkBinaryTrainer(options, progress), catalog);
     }
 
     /// <summary>
@@ -50,7 +50,7 @@ public static class BinaryClassificationCatalogExtensions
     /// <param name="unitsPerStep">Hidden units trained per step.</param>
     /// <param name="learningRate">Shrinkage of every step (default 0.1).</param>
     /// <param name="subsample">Share of rows each step trains on.</param>
-    /// <param name="seed">Seed for reproducible training; <c>null</c> draws one.</param>
+    /// <param name="seed">Seed for reproducible training; <c>null</c> takes the next seed of the catalog's <see cref="MLContext"/>.</param>
     public static GradientBoostedNeuralNetworkBinaryTrainer GradientBoostedNeuralNetwork(this BinaryClassificationCatalog.BinaryClassificationTrainers catalog,
         string labelColumnName = ColumnNames.Label, string featureColumnName = ColumnNames.Features, string? exampleWeightColumnName = null,
         int totalHiddenUnits = GradientBoostedNeuralNetworkOptionsBase.Defaults.TotalHiddenUnits,
@@ -59,8 +59,8 @@ public static class BinaryClassificationCatalogExtensions
         double subsample = GradientBoostedNeuralNetworkOptionsBase.Defaults.Subsample, int? seed = null)
     {
         ArgumentNullException.ThrowIfNull(catalog);
-        return new GradientBoostedNeuralNetworkBinaryTrainer(GradientBoostedNeuralNetworkOptionsBase.ForSimpleOverload<GradientBoostedNeuralNetworkBinaryTrainer.Options>(
-            labelColumnName, featureColumnName, exampleWeightColumnName, totalHiddenUnits, unitsPerStep, learningRate, subsample, seed));
+        return ContextSeed.Apply(new GradientBoostedNeuralNetworkBinaryTrainer(GradientBoostedNeuralNetworkOptionsBase.ForSimpleOverload<GradientBoostedNeuralNetworkBinaryTrainer.Options>(
+            labelColumnName, featureColumnName, exampleWeightColumnName, totalHiddenUnits, unitsPerStep, learningRate, subsample, seed)), catalog);
     }
 
     /// <summary>GBNN configured by <paramref name="options"/>.</summary>
@@ -71,6 +71,6 @@ public static class BinaryClassificationCatalogExtensions
         GradientBoostedNeuralNetworkBinaryTrainer.Options options, IProgress<TrainingProgress>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(catalog);
-        return new GradientBoostedNeuralNetworkBinaryTrainer(options, progress);
+        return ContextSeed.Apply(new GradientBoostedNeuralNetworkBinaryTrainer(options, progress), catalog);
     }
 }

@@ -14,7 +14,7 @@ public static class MulticlassClassificationCatalogExtensions
     /// <param name="epochs">Passes over the data.</param>
     /// <param name="learningRate">Learning rate of the default AdamW optimizer.</param>
     /// <param name="batchSize">Rows per step.</param>
-    /// <param name="seed">Seed for reproducible training; <c>null</c> draws one.</param>
+    /// <param name="seed">Seed for reproducible training; <c>null</c> takes the next seed of the catalog's <see cref="MLContext"/>.</param>
     public static NeuralNetworkMulticlassTrainer NeuralNetwork(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
         string labelColumnName = ColumnNames.Label, string featureColumnName = ColumnNames.Features, string? exampleWeightColumnName = null,
         int[]? hiddenLayerSizes = null, int epochs = NeuralNetworkOptionsBase.Defaults.Epochs,
@@ -22,8 +22,8 @@ public static class MulticlassClassificationCatalogExtensions
         int? seed = null)
     {
         ArgumentNullException.ThrowIfNull(catalog);
-        return new NeuralNetworkMulticlassTrainer(NeuralNetworkOptionsBase.ForSimpleOverload<NeuralNetworkMulticlassTrainer.Options>(
-            labelColumnName, featureColumnName, exampleWeightColumnName, hiddenLayerSizes, epochs, learningRate, batchSize, seed));
+        return ContextSeed.Apply(new NeuralNetworkMulticlassTrainer(NeuralNetworkOptionsBase.ForSimpleOverload<NeuralNetworkMulticlassTrainer.Options>(
+            labelColumnName, featureColumnName, exampleWeightColumnName, hiddenLayerSizes, epochs, learningRate, batchSize, seed)), catalog);
     }
 
     /// <summary>A TorchSharp multilayer perceptron configured by <paramref name="options"/>.</summary>
@@ -34,7 +34,7 @@ public static class MulticlassClassificationCatalogExtensions
         NeuralNetworkMulticlassTrainer.Options options, IProgress<TrainingProgress>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(catalog);
-        return new NeuralNetworkMulticlassTrainer(options, progress);
+        return ContextSeed.Apply(new NeuralNetworkMulticlassTrainer(options, progress), catalog);
     }
 
     /// <summary>
@@ -50,7 +50,7 @@ public static class MulticlassClassificationCatalogExtensions
     /// <param name="unitsPerStep">Hidden units trained per step.</param>
     /// <param name="learningRate">Shrinkage of every step (default 0.1).</param>
     /// <param name="subsample">Share of rows each step trains on.</param>
-    /// <param name="seed">Seed for reproducible training; <c>null</c> draws one.</param>
+    /// <param name="seed">Seed for reproducible training; <c>null</c> takes the next seed of the catalog's <see cref="MLContext"/>.</param>
     public static GradientBoostedNeuralNetworkMulticlassTrainer GradientBoostedNeuralNetwork(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
         string labelColumnName = ColumnNames.Label, string featureColumnName = ColumnNames.Features, string? exampleWeightColumnName = null,
         int totalHiddenUnits = GradientBoostedNeuralNetworkOptionsBase.Defaults.TotalHiddenUnits,
@@ -59,8 +59,8 @@ public static class MulticlassClassificationCatalogExtensions
         double subsample = GradientBoostedNeuralNetworkOptionsBase.Defaults.Subsample, int? seed = null)
     {
         ArgumentNullException.ThrowIfNull(catalog);
-        return new GradientBoostedNeuralNetworkMulticlassTrainer(GradientBoostedNeuralNetworkOptionsBase.ForSimpleOverload<GradientBoostedNeuralNetworkMulticlassTrainer.Options>(
-            labelColumnName, featureColumnName, exampleWeightColumnName, totalHiddenUnits, unitsPerStep, learningRate, subsample, seed));
+        return ContextSeed.Apply(new GradientBoostedNeuralNetworkMulticlassTrainer(GradientBoostedNeuralNetworkOptionsBase.ForSimpleOverload<GradientBoostedNeuralNetworkMulticlassTrainer.Options>(
+            labelColumnName, featureColumnName, exampleWeightColumnName, totalHiddenUnits, unitsPerStep, learningRate, subsample, seed)), catalog);
     }
 
     /// <summary>GBNN configured by <paramref name="options"/>.</summary>
@@ -71,6 +71,6 @@ public static class MulticlassClassificationCatalogExtensions
         GradientBoostedNeuralNetworkMulticlassTrainer.Options options, IProgress<TrainingProgress>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(catalog);
-        return new GradientBoostedNeuralNetworkMulticlassTrainer(options, progress);
+        return ContextSeed.Apply(new GradientBoostedNeuralNetworkMulticlassTrainer(options, progress), catalog);
     }
 }

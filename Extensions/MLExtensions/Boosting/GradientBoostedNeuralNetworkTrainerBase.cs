@@ -3,7 +3,7 @@ using Microsoft.ML;
 namespace MLExtensions;
 
 /// <summary>What the regression, binary and multiclass GBNN trainers share: schema checks, packing, boosting, assembly.</summary>
-public abstract class GradientBoostedNeuralNetworkTrainerBase : IEstimator<GradientBoostedNeuralNetworkPredictionTransformer>
+public abstract class GradientBoostedNeuralNetworkTrainerBase : IEstimator<GradientBoostedNeuralNetworkPredictionTransformer>, IContextSeeded
 {
     private readonly GradientBoostedNeuralNetworkOptionsBase _options;
     private readonly IProgress<TrainingProgress>? _progress;
@@ -16,6 +16,8 @@ public abstract class GradientBoostedNeuralNetworkTrainerBase : IEstimator<Gradi
         Task = task;
         _progress = progress;
     }
+
+    void IContextSeeded.UseSeedIfUnset(int seed) => _options.Seed ??= seed;
 
     /// <summary>The task this trainer serves.</summary>
     public PredictionTask Task { get; }

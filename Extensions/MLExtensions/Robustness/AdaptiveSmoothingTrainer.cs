@@ -17,7 +17,7 @@ namespace MLExtensions;
 /// copies attacked by PGD through the whole composite, α included (target α = 1). With <see cref="Options.ConstantAlpha"/> no mixing
 /// network is trained: α is that constant everywhere (the baseline the paper compares against).
 /// </remarks>
-public sealed class AdaptiveSmoothingTrainer : IEstimator<AdaptiveSmoothingPredictionTransformer>
+public sealed class AdaptiveSmoothingTrainer : IEstimator<AdaptiveSmoothingPredictionTransformer>, IContextSeeded
 {
     /// <summary>Options of <see cref="AdaptiveSmoothingTrainer"/>; defaults are documented on each member.</summary>
     public sealed class Options
@@ -177,7 +177,8 @@ public sealed class AdaptiveSmoothingTrainer : IEstimator<AdaptiveSmoothingPredi
         public int? NumberOfThreads { get; set; }
 
         /// <summary>Seed of the mixing network's initialization, batch order and the training adversary.</summary>
-        /// <value>Default <c>null</c>: drawn at random.</value>
+        /// <value>Default <c>null</c>: from a catalog, the next seed of its <see cref="MLContext"/> (which also seeds <see cref="StandardTrainer"/> and
+        /// <see cref="RobustTrainer"/> options that leave theirs unset); constructed otherwise, drawn at random.</value>
         public int? Seed { get; set; }
 
         /// <summary>A copy whose later edits do not affect this instance (the base models and trainer options are shared, the attack options copied).</summary>
@@ -269,6 +270,17 @@ public sealed class AdaptiveSmoothingTrainer : IEstimator<AdaptiveSmoothingPredi
 
     /// <summary>Binary or multiclass classification.</summary>
     public PredictionTask Task { get; }
+
+    /// <summary>The composite's seed, and seeds drawn from it for base-model trainer options that leave theirs unset (the shared
+    /// options are copied first).</summary>
+    void IContextSeeded.UseSeedIfUnset(int seed)
+    {
+        _options.Seed ??= seed;
+        var draws = new Random(seed);
+        int standardSeed = draws.Next(), robustSeed = draws.Next();
+        if (_options.StandardTrainer is { Seed: null } standard) _options.StandardTrainer = standard.CloneWithSeed(standardSeed);
+        if (_options.RobustTrainer is { Seed: null } robust) _options.RobustTrainer = robust.CloneWithSeed(robustSeed);
+    }
 
     /// <summary>Trains the missing base models and the mixing network on <paramref name="input"/>.</summary>
     /// <exception cref="ArgumentException">A column is missing or mistyped, the data is empty or holds NaN/∞, the base models read other

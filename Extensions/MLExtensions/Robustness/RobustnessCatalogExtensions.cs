@@ -15,13 +15,13 @@ public static class RobustnessCatalogExtensions
     /// <param name="robustModel">The robust (adversarially trained) model, trained on the same label and features.</param>
     /// <param name="epsilon">The nominal attack radius ε₀ of the training adversary.</param>
     /// <param name="labelColumnName">The label column (a key).</param>
-    /// <param name="seed">Seed of the mixing network's training; <c>null</c> draws one.</param>
+    /// <param name="seed">Seed of the mixing network's training; <c>null</c> takes the next seed of the catalog's <see cref="MLContext"/>.</param>
     public static AdaptiveSmoothingTrainer AdaptiveSmoothing(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
         NeuralNetworkPredictionTransformer standardModel, NeuralNetworkPredictionTransformer robustModel, double epsilon,
         string labelColumnName = ColumnNames.Label, int? seed = null)
     {
         ArgumentNullException.ThrowIfNull(catalog);
-        return new AdaptiveSmoothingTrainer(Simple(standardModel, robustModel, epsilon, labelColumnName, seed), PredictionTask.MulticlassClassification);
+        return ContextSeed.Apply(new AdaptiveSmoothingTrainer(Simple(standardModel, robustModel, epsilon, labelColumnName, seed), PredictionTask.MulticlassClassification), catalog);
     }
 
     /// <summary>Adaptive smoothing of two multiclass neural classifiers configured by <paramref name="options"/>.</summary>
@@ -31,7 +31,7 @@ public static class RobustnessCatalogExtensions
         AdaptiveSmoothingTrainer.Options options)
     {
         ArgumentNullException.ThrowIfNull(catalog);
-        return new AdaptiveSmoothingTrainer(options, PredictionTask.MulticlassClassification);
+        return ContextSeed.Apply(new AdaptiveSmoothingTrainer(options, PredictionTask.MulticlassClassification), catalog);
     }
 
     /// <summary>
@@ -42,13 +42,13 @@ public static class RobustnessCatalogExtensions
     /// <param name="robustModel">The robust (adversarially trained) model.</param>
     /// <param name="epsilon">The nominal attack radius ε₀ of the training adversary.</param>
     /// <param name="labelColumnName">The label column (Boolean).</param>
-    /// <param name="seed">Seed of the mixing network's training; <c>null</c> draws one.</param>
+    /// <param name="seed">Seed of the mixing network's training; <c>null</c> takes the next seed of the catalog's <see cref="MLContext"/>.</param>
     public static AdaptiveSmoothingTrainer AdaptiveSmoothing(this BinaryClassificationCatalog.BinaryClassificationTrainers catalog,
         NeuralNetworkPredictionTransformer standardModel, NeuralNetworkPredictionTransformer robustModel, double epsilon,
         string labelColumnName = ColumnNames.Label, int? seed = null)
     {
         ArgumentNullException.ThrowIfNull(catalog);
-        return new AdaptiveSmoothingTrainer(Simple(standardModel, robustModel, epsilon, labelColumnName, seed), PredictionTask.BinaryClassification);
+        return ContextSeed.Apply(new AdaptiveSmoothingTrainer(Simple(standardModel, robustModel, epsilon, labelColumnName, seed), PredictionTask.BinaryClassification), catalog);
     }
 
     /// <summary>Adaptive smoothing of two binary neural classifiers configured by <paramref name="options"/>.</summary>
@@ -58,7 +58,7 @@ public static class RobustnessCatalogExtensions
         AdaptiveSmoothingTrainer.Options options)
     {
         ArgumentNullException.ThrowIfNull(catalog);
-        return new AdaptiveSmoothingTrainer(options, PredictionTask.BinaryClassification);
+        return ContextSeed.Apply(new AdaptiveSmoothingTrainer(options, PredictionTask.BinaryClassification), catalog);
     }
 
     private static AdaptiveSmoothingTrainer.Options Simple(NeuralNetworkPredictionTransformer standardModel, NeuralNetworkPredictionTransformer robustModel,

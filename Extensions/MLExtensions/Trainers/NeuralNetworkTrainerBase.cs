@@ -7,7 +7,7 @@ namespace MLExtensions;
 /// What the binary, multiclass and regression neural-network trainers share: schema checks, packing, the validation split,
 /// the training loop and the prediction transformer.
 /// </summary>
-public abstract class NeuralNetworkTrainerBase : IEstimator<NeuralNetworkPredictionTransformer>
+public abstract class NeuralNetworkTrainerBase : IEstimator<NeuralNetworkPredictionTransformer>, IContextSeeded
 {
     private readonly NeuralNetworkOptionsBase _options;
     private readonly IProgress<TrainingProgress>? _progress;
@@ -22,6 +22,8 @@ public abstract class NeuralNetworkTrainerBase : IEstimator<NeuralNetworkPredict
         Task = task;
         _progress = progress;
     }
+
+    void IContextSeeded.UseSeedIfUnset(int seed) => _options.Seed ??= seed;
 
     /// <summary>The task this trainer serves.</summary>
     public PredictionTask Task { get; }

@@ -281,6 +281,14 @@ public abstract class NeuralNetworkOptionsBase : TrainerOptionsBase
         Seed = seed,
     };
 
+    /// <summary>A copy (as <see cref="CloneBase"/>) with <see cref="TrainerOptionsBase.Seed"/> set to <paramref name="seed"/>.</summary>
+    internal NeuralNetworkOptionsBase CloneWithSeed(int seed)
+    {
+        var copy = CloneBase();
+        copy.Seed = seed;
+        return copy;
+    }
+
     /// <summary>A member-wise copy; the hidden sizes are copied too, specs are immutable.</summary>
     protected NeuralNetworkOptionsBase CloneBase()
     {

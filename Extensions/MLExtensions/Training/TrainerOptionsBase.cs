@@ -34,7 +34,9 @@ public abstract class TrainerOptionsBase
     /// <summary>Seed of every random draw of a fit (initialization, shuffling or subsampling, dropout, the validation split). Each fit
     /// draws from its own generators seeded with this value, never a process-wide one, so fits running side by side give the same models
     /// as when run one after the other.</summary>
-    /// <value>Default <c>null</c>: a seed is drawn and reported on the model for replay.</value>
+    /// <value>Default <c>null</c>: a trainer made from an ML.NET catalog takes the next seed of that catalog's <see cref="MLContext"/> when it
+    /// is made, as ML.NET's own trainers do (so <c>new MLContext(seed: 1)</c> reproduces a script, <c>new MLContext()</c> does not); a
+    /// trainer constructed directly draws one at each fit. Either way the seed is reported on the model for replay.</value>
     public int? Seed { get; set; }
 
     /// <summary>Checks every option; throws <see cref="ArgumentOutOfRangeException"/> or <see cref="ArgumentException"/> whose
