@@ -120,6 +120,9 @@ public sealed class StackingEnsembleEstimator : IEstimator<StackingTransformer>
     {
         ArgumentNullException.ThrowIfNull(input);
         var ml = new MLContext(_options.Seed);
+        // The labels first, over the whole input: a bad one is reported by its input row, before any base model is fitted.
+        StackingScoring.CheckFinite(StackingScoring.ReadLabel(input, _options.LabelColumnName, _options.Task), _options.LabelColumnName, "label",
+            "the training data");
         var splits = _options.FoldColumnName is null
             ? ml.Data.CrossValidationSplit(input, _options.Folds, seed: _options.Seed).Select(s => (Train: s.TrainSet, Test: s.TestSet)).ToArray()
             : UserSplits(ml, input, _options.FoldColumnName);
@@ -130,14 +133,13 @@ public sealed class StackingEnsembleEstimator : IEstimator<StackingTransformer>
         {
             var split = splits[f];
             var y = StackingScoring.ReadLabel(split.Test, _options.LabelColumnName, _options.Task);
-            StackingScoring.CheckFinite(y, _options.LabelColumnName, "label");
             label.AddRange(y);
             folds.AddRange(Enumerable.Repeat(f, y.Length));
             for (int i = 0; i < _baseEstimators.Length; i++)
             {
                 var model = _baseEstimators[i].Fit(split.Train);
                 var predictions = StackingScoring.ReadNumeric(model.Transform(split.Test), BaseOutput, $"base model '{_names[i]}' output");
-                StackingScoring.CheckFinite(predictions, BaseOutput, $"base model '{_names[i]}' output");
+                StackingScoring.CheckFinite(predictions, BaseOutput, $"base model '{_names[i]}' output", $"fold {f + 1}'s held-out rows");
                 columns[i].AddRange(predictions);
             }
         }

@@ -92,13 +92,14 @@ internal static class StackingScoring
     public static double[] ReadLabel(IDataView data, string column, StackingTask task) =>
         task == StackingTask.Regression ? ReadNumeric(data, column, "label") : ReadBoolean(data, column);
 
-    public static void CheckFinite(double[] values, string column, string role)
+    /// <summary>Throws naming the column, the value and its row (counted in <paramref name="rows"/>) at the first non-finite value.</summary>
+    public static void CheckFinite(double[] values, string column, string role, string rows = "the input")
     {
         for (int i = 0; i < values.Length; i++)
         {
             if (!double.IsFinite(values[i]))
             {
-                throw new ArgumentException($"The {role} column '{column}' has a non-finite value ({values[i]}) at row {i}.");
+                throw new ArgumentException($"The {role} column '{column}' has a non-finite value ({values[i]}) at row {i} of {rows}.");
             }
         }
     }

@@ -155,6 +155,21 @@ public sealed class EstimatorTests
     }
 
     [TestMethod]
+    public void StackingEnsemble_NaNLabel_ThrowsNamingTheInputRowBeforeFitting()
+    {
+        var ml = new MLContext(seed: 1);
+        var random = new Random(4);
+        var rows = Enumerable.Range(0, 100).Select(i => new FeatureRow
+        {
+            Features = [(float)random.NextDouble(), (float)random.NextDouble(), (float)random.NextDouble()],
+            Label = i == 50 ? float.NaN : i % 7,
+        }).ToList();
+        var ex = Assert.ThrowsExactly<ArgumentException>(() =>
+            ml.Regression.Trainers.StackingEnsemble([ml.Regression.Trainers.Sdca()]).Fit(ml.Data.LoadFromEnumerable(rows)));
+        StringAssert.Contains(ex.Message, "label column 'Label' has a non-finite value (NaN) at row 50 of the training data");
+    }
+
+    [TestMethod]
     public void StackingEnsemble_OneFold_ThrowsNamingOption()
     {
         var ml = new MLContext(seed: 1);
