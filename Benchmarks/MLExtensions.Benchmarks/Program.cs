@@ -51,7 +51,7 @@ switch (benchmark)
         Console.WriteLine("  automl-propose [--trials N] [--repeat N]");
         Console.WriteLine("  fashion-mnist [--data DIR] [--epochs N] [--seeds N] [--threads 2] [--python CMD | env MLEXT_PYTHON] [--no-reference] [--no-baselines]");
         Console.WriteLine("  fit-overhead [--data DIR] [--epochs 2] [--repeat 1]");
-        Console.WriteLine("  scale --case onehot-sparse|onehot-dense|memory|streamed|write-idv [--rows N] [--width N] [--chunk N] [--epochs 1] [--data DIR] [--idv FILE]");
+        Console.WriteLine("  scale --case onehot-sparse|onehot-dense|memory|streamed|write-idv|gbnn-onehot [--rows N] [--width N] [--units N] [--chunk N] [--epochs 1] [--data DIR] [--idv FILE]");
         Console.WriteLine("  fit-dispose-memory [--data DIR] [--rows N] [--cycles N] [--gc]");
         Console.WriteLine("  loop-profile [--data DIR] [--epochs 2] [--threads 2] [--seed 1]");
         Console.WriteLine("  gbnn [--data DIR] [--seed N] [--only diamonds,ames,spam,churn-5%,satellite] [--with-networks] [--no-baselines] [--variants eta:J:units,...]");

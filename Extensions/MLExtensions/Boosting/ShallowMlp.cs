@@ -76,7 +76,10 @@ internal sealed class ShallowMlp
     /// columns of the transposed features and targets, so every product runs over a block's rows at once (the reference's matrix
     /// products, without per-row loops whose cost grew with J), and a block's features are read for the forward and the backward
     /// pass while they are still in cache: Z = W1·Xᵀ + b1, A = act(Z), O = W2·A + b2, dO = w⊙(O − T)/(Σw·K), ∇W2 = dO·Aᵀ,
-    /// Δ = (W2ᵀ·dO)⊙act′(A), ∇W1 = Δ·X, each summed over the blocks.
+    /// Δ = (W2ᵀ·dO)⊙act′(A), ∇W1 = Δ·X, each summed over the blocks. A feature column that is all zero in a block is skipped, and
+    /// one with few non-zeros there (one-hot or text features) is read as a list of them (<see cref="BlockColumns"/>): the forward
+    /// pass adds the same products in the same order as the dense loop (the skipped ones are exact zeros), and the backward pass sums
+    /// the same non-zero products in row order instead of the vectorized dot product's order.
     /// </summary>
     private double Objective(Buffers buffers, double alpha, ReadOnlySpan<double> theta, Span<double> gradient)
     {
@@ -86,9 +89,10 @@ internal sealed class ShallowMlp
         var hidden = buffers.Hidden;
         double scale = 1.0 / (buffers.WeightTotal * k), loss = 0;
         gradient.Clear();
-        for (int start = 0; start < n; start += BlockRows)
+        for (int start = 0, block = 0; start < n; start += BlockRows, block++)
         {
             int m = Math.Min(BlockRows, n - start);
+            var columns = buffers.Columns[block];
 
             // Forward: the block's hidden pre-activations, a feature column at a time for all units, then the activation in place.
             for (int u = 0; u < j; u++)
@@ -96,13 +100,28 @@ internal sealed class ShallowMlp
                 hidden.Slice(u * m, m).Fill(theta[b1 + u]);
             }
 
-            for (int i = 0; i < d; i++)
+            foreach (int i in columns.Active)
             {
-                var column = xt.AsSpan(i * n + start, m);
-                for (int u = 0; u < j; u++)
+                if (columns.IsDense(i))
                 {
-                    var z = hidden.Slice(u * m, m);
-                    TensorPrimitives.MultiplyAdd(column, theta[w1 + u * d + i], z, z);
+                    var column = xt.AsSpan(i * n + start, m);
+                    for (int u = 0; u < j; u++)
+                    {
+                        var z = hidden.Slice(u * m, m);
+                        TensorPrimitives.MultiplyAdd(column, theta[w1 + u * d + i], z, z);
+                    }
+                }
+                else
+                {
+                    var rows = columns.NonZeroRows(i);
+                    var values = columns.NonZeroValues(i);
+                    for (int p = 0; p < rows.Length; p++)
+                    {
+                        for (int u = 0; u < j; u++)
+                        {
+                            hidden[u * m + rows[p]] += values[p] * theta[w1 + u * d + i];
+                        }
+                    }
                 }
             }
 
@@ -153,12 +172,31 @@ internal sealed class ShallowMlp
                 gradient[b1 + u] += TensorPrimitives.Sum<double>(du);
             }
 
-            for (int i = 0; i < d; i++)
+            foreach (int i in columns.Active)
             {
-                var column = xt.AsSpan(i * n + start, m);
-                for (int u = 0; u < j; u++)
+                if (columns.IsDense(i))
                 {
-                    gradient[w1 + u * d + i] += TensorPrimitives.Dot<double>(delta.AsSpan(u * m, m), column);
+                    var column = xt.AsSpan(i * n + start, m);
+                    for (int u = 0; u < j; u++)
+                    {
+                        gradient[w1 + u * d + i] += TensorPrimitives.Dot<double>(delta.AsSpan(u * m, m), column);
+                    }
+                }
+                else
+                {
+                    var rows = columns.NonZeroRows(i);
+                    var values = columns.NonZeroValues(i);
+                    for (int u = 0; u < j; u++)
+                    {
+                        double sum = 0;
+                        var du = delta.AsSpan(u * m, m);
+                        for (int p = 0; p < rows.Length; p++)
+                        {
+                            sum += du[rows[p]] * values[p];
+                        }
+
+                        gradient[w1 + u * d + i] += sum;
+                    }
                 }
             }
         }
@@ -291,6 +329,7 @@ internal sealed class ShallowMlp
                 : null;
             Rows = kept?.Length ?? rows;
             FeaturesByColumn = Transpose(x, kept, Rows, inputs);
+            Columns = BlockColumns.Of(FeaturesByColumn, Rows, inputs, BlockRows);
             TargetsByColumn = Transpose(targets, kept, Rows, outputs);
             Weights = weights is null ? null : kept is null ? weights.AsSpan(0, rows).ToArray() : Array.ConvertAll(kept, i => weights[i]);
             WeightTotal = Weights is null ? rows : Weights.Sum();
@@ -305,6 +344,9 @@ internal sealed class ShallowMlp
         public int Rows { get; }
 
         public double[] FeaturesByColumn { get; }
+
+        /// <summary>Per block of <see cref="BlockRows"/> rows: which feature columns are dense there, and the others' non-zeros.</summary>
+        public BlockColumns[] Columns { get; }
 
         public double[] TargetsByColumn { get; }
 

@@ -107,6 +107,64 @@ public sealed class ShallowMlpBlockedObjectiveTests
         }
     }
 
+    /// <summary>
+    /// Columns of every density the blocked objective tells apart: dense, all zero, one-hot-like (a non-zero in about one row of 20),
+    /// sparse in the first block and dense in the second, and exactly at the density limit in a block (read as a list) or one above
+    /// it (read densely). The value and gradient equal the per-row loops'.
+    /// </summary>
+    [TestMethod]
+    [DataRow(ActivationKind.Sigmoid, 3, 1, false)]
+    [DataRow(ActivationKind.Tanh, 2, 3, true)]
+    [DataRow(ActivationKind.ReLU, 4, 2, false)]
+    public void Objective_SparseAndZeroColumns_EqualPerRowLoops(ActivationKind activation, int units, int outputs, bool weighted)
+    {
+        int block = ShallowMlp.BlockRows, rows = block * 2 + 37, d = 7;
+        var (x, t, w) = Problem(rows, d, outputs, 21);
+        var random = new Random(5);
+        int limit = block / BlockColumns.SparseDensity;
+        for (int r = 0; r < rows; r++)
+        {
+            int inBlock = r % block;
+            x[r * d + 1] = 0;
+            x[r * d + 2] = random.Next(20) == 0 ? 1 : 0;
+            x[r * d + 3] = r < block ? (random.Next(50) == 0 ? x[r * d + 3] : 0) : x[r * d + 3];
+            x[r * d + 4] = r < block && inBlock < limit ? -2.5 : 0;       // exactly the limit in the first block: a list
+            x[r * d + 5] = r < block && inBlock <= limit ? 0.75 : 0;      // one above it: dense
+        }
+
+        var mlp = new ShallowMlp(d, units, outputs, activation, new Random(6));
+        var theta = mlp.Parameters.Select(v => v * 3).ToArray();
+        var gradient = new double[theta.Length];
+        var expected = new double[theta.Length];
+        var weights = weighted ? w : null;
+        double value = mlp.Objective(x, t, weights, rows, 0.7, theta, gradient);
+        double reference = PerRowObjective(x, t, weights, rows, d, units, outputs, activation, 0.7, theta, expected);
+        Assert.AreEqual(reference, value, 1e-12 * Math.Abs(reference), "objective");
+        double largest = expected.Max(Math.Abs);
+        for (int i = 0; i < theta.Length; i++)
+        {
+            Assert.AreEqual(expected[i], gradient[i], 1e-12 * largest, $"gradient {i}");
+        }
+
+        var layout = BlockColumns.Of(Transposed(x, rows, d), rows, d, block);
+        Assert.IsTrue(layout[0].IsDense(0) && !layout[0].IsDense(1) && !layout[0].IsDense(2) && !layout[0].IsDense(3) && layout[1].IsDense(3));
+        Assert.IsFalse(layout[0].IsDense(4), "at the limit: a list");
+        Assert.IsTrue(layout[0].IsDense(5), "above the limit: dense");
+        Assert.AreEqual(0, layout[0].NonZeroRows(1).Length);
+        Assert.AreEqual(limit, layout[0].NonZeroRows(4).Length);
+    }
+
+    private static double[] Transposed(double[] x, int rows, int d)
+    {
+        var result = new double[x.Length];
+        for (int r = 0; r < rows; r++)
+        {
+            for (int c = 0; c < d; c++) result[c * rows + r] = x[r * d + c];
+        }
+
+        return result;
+    }
+
     [TestMethod]
     public void Objective_ZeroWeightRows_EqualDroppingThem()
     {
