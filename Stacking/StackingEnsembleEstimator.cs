@@ -121,8 +121,13 @@ public sealed class StackingEnsembleEstimator : IEstimator<StackingTransformer>
         ArgumentNullException.ThrowIfNull(input);
         var ml = new MLContext(_options.Seed);
         // The labels first, over the whole input: a bad one is reported by its input row, before any base model is fitted.
-        StackingScoring.CheckFinite(StackingScoring.ReadLabel(input, _options.LabelColumnName, _options.Task), _options.LabelColumnName, "label",
-            "the training data");
+        var labels = StackingScoring.ReadLabel(input, _options.LabelColumnName, _options.Task);
+        if (labels.Length == 0) throw new ArgumentException("The training data has no rows.", nameof(input));
+        if (_options.FoldColumnName is null && labels.Length < _options.Folds)
+            throw new ArgumentException(
+                $"The training data has {labels.Length} rows, fewer than Folds ({_options.Folds}): every fold needs a held-out row. Lower Folds or add rows.",
+                nameof(Options.Folds));
+        StackingScoring.CheckFinite(labels, _options.LabelColumnName, "label", "the training data");
         var splits = _options.FoldColumnName is null
             ? ml.Data.CrossValidationSplit(input, _options.Folds, seed: _options.Seed).Select(s => (Train: s.TrainSet, Test: s.TestSet)).ToArray()
             : UserSplits(ml, input, _options.FoldColumnName);

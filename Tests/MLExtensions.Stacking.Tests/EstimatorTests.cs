@@ -170,6 +170,20 @@ public sealed class EstimatorTests
     }
 
     [TestMethod]
+    public void StackingEnsemble_NoRowsOrFewerRowsThanFolds_ThrowsBeforeFitting()
+    {
+        var ml = new MLContext(seed: 1);
+        List<FeatureRow> Rows(int n) => Enumerable.Range(0, n).Select(i => new FeatureRow { Features = [i, 1, 2], Label = i }).ToList();
+        var empty = Assert.ThrowsExactly<ArgumentException>(() =>
+            ml.Regression.Trainers.StackingEnsemble([ml.Regression.Trainers.Sdca()]).Fit(ml.Data.LoadFromEnumerable(Rows(0))));
+        StringAssert.StartsWith(empty.Message, "The training data has no rows.");
+        var few = Assert.ThrowsExactly<ArgumentException>(() =>
+            ml.Regression.Trainers.StackingEnsemble([ml.Regression.Trainers.Sdca()], folds: 5).Fit(ml.Data.LoadFromEnumerable(Rows(3))));
+        Assert.AreEqual("Folds", few.ParamName);
+        StringAssert.Contains(few.Message, "3 rows, fewer than Folds (5)");
+    }
+
+    [TestMethod]
     public void StackingEnsemble_OneFold_ThrowsNamingOption()
     {
         var ml = new MLContext(seed: 1);

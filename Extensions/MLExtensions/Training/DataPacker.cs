@@ -95,8 +95,9 @@ internal static class DataPacker
         }
 
         if (features != train.FeatureCount || classes != classCount)
-            throw new ArgumentException(
-                $"{option} has {features} features and {classes} classes; the training data has {train.FeatureCount} and {classCount}.", option);
+            throw new ArgumentException(task == PredictionTask.MulticlassClassification
+                ? $"{option} has {features} features and {classes} classes; the training data has {train.FeatureCount} and {classCount}."
+                : $"{option} has {features} features; the training data has {train.FeatureCount}.", option);
         return Pack(data, task, featureColumn, labelColumn, weightColumn, option, sparse, cancellationToken);
     }
 

@@ -88,6 +88,24 @@ public sealed class FitWithValidationDataTests
         StringAssert.StartsWith(ex.Message, "validationData:");
     }
 
+    public sealed class WideRegressionRow
+    {
+        [Microsoft.ML.Data.VectorType(SyntheticData.FeatureCount + 1)] public float[] Features { get; set; } = [];
+        public float Label { get; set; }
+    }
+
+    [TestMethod]
+    public void RegressionFit_ValidationDataOfOtherWidth_NamesTheFeatureCountsOnly()
+    {
+        var ml = new MLContext(1);
+        var train = ml.Data.LoadFromEnumerable(SyntheticData.Regression(60, 1));
+        var wide = ml.Data.LoadFromEnumerable(SyntheticData.Regression(20, 2)
+            .Select(r => new WideRegressionRow { Features = [.. r.Features, 0f], Label = r.Label }).ToList());
+        var ex = Assert.ThrowsExactly<ArgumentException>(() => ml.Regression.Trainers.NeuralNetwork(
+            new NeuralNetworkRegressionTrainer.Options { HiddenLayerSizes = [4], Epochs = 1 }).Fit(train, wide));
+        Assert.AreEqual($"validationData has {SyntheticData.FeatureCount + 1} features; the training data has {SyntheticData.FeatureCount}. (Parameter 'validationData')", ex.Message);
+    }
+
     [TestMethod]
     public void GbnnFit_ValidationDataArgument_EqualsOptionsValidationData()
     {
