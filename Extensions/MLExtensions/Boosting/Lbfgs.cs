@@ -1,3 +1,5 @@
+using System.Numerics.Tensors;
+
 namespace MLExtensions;
 
 /// <summary>
@@ -57,10 +59,7 @@ internal static class Lbfgs
                 scale = Dot(s[last], y[last]) / Dot(y[last], y[last]);
             }
 
-            for (int i = 0; i < p; i++)
-            {
-                direction[i] *= -scale;
-            }
+            TensorPrimitives.Multiply(direction, -scale, direction);
 
             for (int m = stored - 1; m >= 0; m--)
             {
@@ -74,10 +73,7 @@ internal static class Lbfgs
             {
                 // Not a descent direction (numerical trouble): restart from steepest descent.
                 stored = 0;
-                for (int i = 0; i < p; i++)
-                {
-                    direction[i] = -g[i];
-                }
+                TensorPrimitives.Negate(g, direction);
 
                 slope = -Dot(g, g);
             }
@@ -93,11 +89,8 @@ internal static class Lbfgs
 
             var sNew = s[next] ??= new double[p];
             var yNew = y[next] ??= new double[p];
-            for (int i = 0; i < p; i++)
-            {
-                sNew[i] = candidate[i] - x[i];
-                yNew[i] = candidateGradient[i] - g[i];
-            }
+            TensorPrimitives.Subtract(candidate, x, sNew);
+            TensorPrimitives.Subtract(candidateGradient, g, yNew);
 
             double sy = Dot(sNew, yNew);
             if (sy > 1e-10 * Math.Sqrt(Dot(sNew, sNew) * Dot(yNew, yNew)))
@@ -215,10 +208,7 @@ internal static class Lbfgs
 
         private (double Value, double Slope) Evaluate(double step)
         {
-            for (int i = 0; i < x.Length; i++)
-            {
-                candidate[i] = x[i] + step * direction[i];
-            }
+            TensorPrimitives.MultiplyAdd(direction, step, x, candidate);
 
             Evaluations++;
             double f = objective(candidate, candidateGradient);
@@ -226,24 +216,9 @@ internal static class Lbfgs
         }
     }
 
-    private static double Dot(double[] a, double[] b)
-    {
-        double sum = 0;
-        for (int i = 0; i < a.Length; i++)
-        {
-            sum += a[i] * b[i];
-        }
+    private static double Dot(double[] a, double[] b) => TensorPrimitives.Dot<double>(a, b);
 
-        return sum;
-    }
-
-    private static void Axpy(double a, double[] x, double[] y)
-    {
-        for (int i = 0; i < x.Length; i++)
-        {
-            y[i] += a * x[i];
-        }
-    }
+    private static void Axpy(double a, double[] x, double[] y) => TensorPrimitives.MultiplyAdd(x, a, y, y);
 
     private static double MaxAbs(double[] v)
     {
