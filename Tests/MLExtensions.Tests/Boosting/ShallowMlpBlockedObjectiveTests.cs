@@ -99,12 +99,7 @@ public sealed class ShallowMlpBlockedObjectiveTests
         var expected = new double[theta.Length];
         double value = mlp.Objective(x, t, weights, rows, 0.7, theta, gradient);
         double reference = PerRowObjective(x, t, weights, rows, d, units, outputs, activation, 0.7, theta, expected);
-        Assert.AreEqual(reference, value, 1e-12 * Math.Abs(reference), "objective");
-        double largest = expected.Max(Math.Abs);
-        for (int i = 0; i < theta.Length; i++)
-        {
-            Assert.AreEqual(expected[i], gradient[i], 1e-12 * largest, $"gradient {i}");
-        }
+        AssertSameObjective(reference, expected, value, gradient);
     }
 
     /// <summary>
@@ -139,12 +134,7 @@ public sealed class ShallowMlpBlockedObjectiveTests
         var weights = weighted ? w : null;
         double value = mlp.Objective(x, t, weights, rows, 0.7, theta, gradient);
         double reference = PerRowObjective(x, t, weights, rows, d, units, outputs, activation, 0.7, theta, expected);
-        Assert.AreEqual(reference, value, 1e-12 * Math.Abs(reference), "objective");
-        double largest = expected.Max(Math.Abs);
-        for (int i = 0; i < theta.Length; i++)
-        {
-            Assert.AreEqual(expected[i], gradient[i], 1e-12 * largest, $"gradient {i}");
-        }
+        AssertSameObjective(reference, expected, value, gradient);
 
         var layout = BlockColumns.Of(Transposed(x, rows, d), rows, d, block);
         Assert.IsTrue(layout[0].IsDense(0) && !layout[0].IsDense(1) && !layout[0].IsDense(2) && !layout[0].IsDense(3) && layout[1].IsDense(3));
@@ -152,6 +142,17 @@ public sealed class ShallowMlpBlockedObjectiveTests
         Assert.IsTrue(layout[0].IsDense(5), "above the limit: dense");
         Assert.AreEqual(0, layout[0].NonZeroRows(1).Length);
         Assert.AreEqual(limit, layout[0].NonZeroRows(4).Length);
+    }
+
+    /// <summary>The value within 1e-12 relative, and every gradient entry within 1e-12 of the largest expected one.</summary>
+    private static void AssertSameObjective(double expectedValue, double[] expectedGradient, double value, double[] gradient)
+    {
+        Assert.AreEqual(expectedValue, value, 1e-12 * Math.Abs(expectedValue), "objective");
+        double largest = expectedGradient.Max(Math.Abs);
+        for (int i = 0; i < gradient.Length; i++)
+        {
+            Assert.AreEqual(expectedGradient[i], gradient[i], 1e-12 * largest, $"gradient {i}");
+        }
     }
 
     private static double[] Transposed(double[] x, int rows, int d)
@@ -181,12 +182,7 @@ public sealed class ShallowMlpBlockedObjectiveTests
         var expected = new double[theta.Length];
         double value = mlp.Objective(x, t, weights, rows, 0.5, theta, gradient);
         double dropped = mlp.Objective(keptX, keptT, kept.Length, 0.5, theta, expected);
-        Assert.AreEqual(dropped, value, 1e-12 * Math.Abs(dropped), "objective");
-        double largest = expected.Max(Math.Abs);
-        for (int i = 0; i < theta.Length; i++)
-        {
-            Assert.AreEqual(expected[i], gradient[i], 1e-12 * largest, $"gradient {i}");
-        }
+        AssertSameObjective(dropped, expected, value, gradient);
     }
 
     [TestMethod]
