@@ -123,6 +123,18 @@ def hp_muon(rng):
                 momentum=rng.uniform(0.5, 0.99))
 
 
+def hp_muon_with_aux_adam(rng):
+    """The two groups' settings; a key left out is filled in by the reference's defaults (recorded as it fills them)."""
+    muon = {"use_muon": True}
+    if rng.random() < 0.8:
+        muon.update(hp_muon(rng))
+    adam = {"use_muon": False}
+    if rng.random() < 0.8:
+        adam.update(lr=log_uniform(rng, 1e-4, 1e-2), betas=(rng.uniform(0.5, 0.95), rng.uniform(0.9, 0.9999)),
+                    eps=log_uniform(rng, 1e-12, 1e-6), weight_decay=maybe(rng, 0.6, log_uniform(rng, 1e-4, 0.2), 0.0))
+    return {"groups": [muon, adam]}
+
+
 # ---------------------------------------------------------------- problems
 TENSOR_SHAPES = [[1], [5], [3, 4], [4, 3], [2, 3, 2], [1, 6], [6, 1]]
 MATRIX_SHAPES = [[3, 4], [4, 3], [5, 5], [2, 7], [7, 2], [1, 6], [6, 1]]
@@ -149,6 +161,11 @@ def random_gradient(rng, shape):
 
 
 def shapes_for(optimizer, rng):
+    if optimizer == "muon_with_aux_adam":
+        # the Muon group's tensors first (a matrix and a batch of matrices or a convolution weight), then the Adam group's
+        # (vectors, matrices and 3-D tensors alike: the group decides, not the shape)
+        return [rng.choice(MATRIX_SHAPES), rng.choice(BATCH_SHAPES + CONV_SHAPES)] + \
+               [rng.choice(TENSOR_SHAPES) for _ in range(rng.randint(1, 3))]
     if optimizer == "muon":
         # a matrix, a batch of matrices and a convolution weight (square kernel or not) in every draw
         return [rng.choice(MATRIX_SHAPES), rng.choice(BATCH_SHAPES), rng.choice(CONV_SHAPES)]
@@ -181,33 +198,48 @@ def loss_fn(problem, params, data):
 
 # ---------------------------------------------------------------- references
 def references(refs):
+    """Each optimizer's constructor factory (imported when first called, so --only needs only its own reference), sampler, origin."""
     sys.path.insert(0, refs)
     import torch.optim.lr_scheduler as sched
     if not hasattr(sched, "LRScheduler"):  # pytorch_optimizer's type module names the 2.x class
         sched.LRScheduler = sched._LRScheduler
-    m = {name: importlib.import_module(f"{name}_ref") for name in
-         ["adabelief", "diffgrad", "adan", "adamp", "sgdp", "lion", "lamb", "lars", "sgd_sai"]}
-    # Muon's float64 variant: the reference with its bfloat16 cast of G replaced by a copy, and nothing else changed.
-    source = open(f"{refs}/muon_ref.py").read()
-    assert source.count("X = G.bfloat16()") == 1
-    muon = {}
-    exec(compile(source.replace("X = G.bfloat16()", "X = G.clone()"), "muon_ref_float64", "exec"), muon)
+
+    def ref(name, cls):
+        return lambda: getattr(importlib.import_module(f"{name}_ref"), cls)
+
+    def muon(cls):
+        def load():
+            # Muon's float64 variant: the reference with its bfloat16 cast of G replaced by a copy, and nothing else changed.
+            source = open(f"{refs}/muon_ref.py").read()
+            assert source.count("X = G.bfloat16()") == 1
+            module = {}
+            exec(compile(source.replace("X = G.bfloat16()", "X = G.clone()"), "muon_ref_float64", "exec"), module)
+            return module[cls]
+        return load
+
     return {
-        "sgd": (torch.optim.SGD, hp_sgd, ("pytorch/pytorch", "torch/optim/sgd.py", "SGD")),
-        "adam": (torch.optim.Adam, hp_adam, ("pytorch/pytorch", "torch/optim/adam.py", "Adam")),
-        "adamw": (torch.optim.AdamW, lambda r: hp_adam(r, True), ("pytorch/pytorch", "torch/optim/adamw.py", "AdamW")),
-        "adagrad": (torch.optim.Adagrad, hp_adagrad, ("pytorch/pytorch", "torch/optim/adagrad.py", "Adagrad")),
-        "adabelief": (m["adabelief"].AdaBelief, hp_adabelief, ("juntang-zhuang/Adabelief-Optimizer", "AdaBelief.py", "AdaBelief")),
-        "diffgrad": (m["diffgrad"].diffgrad, hp_diffgrad, ("shivram1987/diffGrad", "diffGrad_v2.py", "diffgrad")),
-        "adan": (m["adan"].Adan, hp_adan, ("sail-sg/Adan", "adan.py", "Adan")),
-        "adamp": (m["adamp"].AdamP, hp_adamp, ("clovaai/AdamP", "adamp/adamp.py", "AdamP")),
-        "sgdp": (m["sgdp"].SGDP, hp_sgdp, ("clovaai/AdamP", "adamp/sgdp.py", "SGDP")),
-        "lion": (m["lion"].Lion, hp_lion, ("google/automl", "lion/lion_pytorch.py", "Lion")),
-        "lamb": (m["lamb"].Lamb, hp_lamb, ("cybertronai/pytorch-lamb", "pytorch_lamb/lamb.py", "Lamb")),
-        "lars": (m["lars"].LARS, hp_lars, ("kozistr/pytorch_optimizer", "pytorch_optimizer/optimizer/lars.py", "LARS")),
-        "sgd_sai": (m["sgd_sai"].SGD_sai, hp_sgd_sai, ("AnonymousAlethiometer/SGD_SaI", "sgd_sai/sgd_sai.py", "SGD_sai")),
-        "muon": (muon["SingleDeviceMuon"], hp_muon, ("KellerJordan/Muon", "muon.py", "SingleDeviceMuon")),
+        "sgd": (lambda: torch.optim.SGD, hp_sgd, ("pytorch/pytorch", "torch/optim/sgd.py", "SGD")),
+        "adam": (lambda: torch.optim.Adam, hp_adam, ("pytorch/pytorch", "torch/optim/adam.py", "Adam")),
+        "adamw": (lambda: torch.optim.AdamW, lambda r: hp_adam(r, True), ("pytorch/pytorch", "torch/optim/adamw.py", "AdamW")),
+        "adagrad": (lambda: torch.optim.Adagrad, hp_adagrad, ("pytorch/pytorch", "torch/optim/adagrad.py", "Adagrad")),
+        "adabelief": (ref("adabelief", "AdaBelief"), hp_adabelief, ("juntang-zhuang/Adabelief-Optimizer", "AdaBelief.py", "AdaBelief")),
+        "diffgrad": (ref("diffgrad", "diffgrad"), hp_diffgrad, ("shivram1987/diffGrad", "diffGrad_v2.py", "diffgrad")),
+        "adan": (ref("adan", "Adan"), hp_adan, ("sail-sg/Adan", "adan.py", "Adan")),
+        "adamp": (ref("adamp", "AdamP"), hp_adamp, ("clovaai/AdamP", "adamp/adamp.py", "AdamP")),
+        "sgdp": (ref("sgdp", "SGDP"), hp_sgdp, ("clovaai/AdamP", "adamp/sgdp.py", "SGDP")),
+        "lion": (ref("lion", "Lion"), hp_lion, ("google/automl", "lion/lion_pytorch.py", "Lion")),
+        "lamb": (ref("lamb", "Lamb"), hp_lamb, ("cybertronai/pytorch-lamb", "pytorch_lamb/lamb.py", "Lamb")),
+        "lars": (ref("lars", "LARS"), hp_lars, ("kozistr/pytorch_optimizer", "pytorch_optimizer/optimizer/lars.py", "LARS")),
+        "sgd_sai": (ref("sgd_sai", "SGD_sai"), hp_sgd_sai, ("AnonymousAlethiometer/SGD_SaI", "sgd_sai/sgd_sai.py", "SGD_sai")),
+        "muon": (muon("SingleDeviceMuon"), hp_muon, ("KellerJordan/Muon", "muon.py", "SingleDeviceMuon")),
+        # Added later, with a random stream of its own (see main), so that adding it left the files above unchanged.
+        "muon_with_aux_adam": (muon("SingleDeviceMuonWithAuxAdam"), hp_muon_with_aux_adam,
+                               ("KellerJordan/Muon", "muon.py", "SingleDeviceMuonWithAuxAdam")),
     }
+
+
+# Optimizers drawn from a stream of their own (seeded by --seed and their name), not the shared one: --only may pick them.
+OWN_STREAM = {"muon_with_aux_adam"}
 
 
 def jsonable(hp):
@@ -224,8 +256,19 @@ def run_case(optimizer, ctor, hp, problem, rng, steps):
         data, shapes = scale_invariant_data(rng)
     init = [initial(rng, s) for s in shapes]
     params = [torch.nn.Parameter(t.clone()) for t in init]
-    # Muon sorts its parameters by size; hand it a list and keep our order for the file.
-    opt = ctor(list(params), **hp)
+    if optimizer == "muon_with_aux_adam":
+        # least-squares: W to Muon, b to Adam; fixed-gradients: the first two tensors to Muon, the rest to Adam
+        muon_count = 1 if problem == "least-squares" else 2
+        members = [list(range(muon_count)), list(range(muon_count, len(params)))]
+        groups = [dict(g, params=[params[i] for i in idx]) for g, idx in zip(hp["groups"], members)]
+        opt = ctor(groups)
+        # the effective settings, the reference's defaults filled in, as the file records them
+        hp.clear()
+        hp["param_groups"] = [dict({k: (list(v) if isinstance(v, tuple) else v) for k, v in g.items() if k != "params"}, params=idx)
+                              for g, idx in zip(opt.param_groups, members)]
+    else:
+        # Muon sorts its parameters by size; hand it a list and keep our order for the file.
+        opt = ctor(list(params), **hp)
     restart_after = rng.randint(steps // 3, 2 * steps // 3) if optimizer == "adan" and rng.random() < 0.4 else None
     grads, traj, losses = [], [], []
     for t in range(steps):
@@ -258,16 +301,26 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--refs", required=True)
     parser.add_argument("--seed", type=int, default=20261202)
+    parser.add_argument("--only", nargs="*", default=None,
+                        help="rewrite only these optimizers' files (each must draw from its own stream) and keep index.json's other entries")
     args = parser.parse_args()
     refs = references(args.refs)
-    rng = random.Random(args.seed)
+    if args.only is not None and not set(args.only) <= OWN_STREAM:
+        parser.error(f"--only takes optimizers with a stream of their own: {sorted(OWN_STREAM)}")
+    shared = random.Random(args.seed)
     entries = []
-    for optimizer, (ctor, sample, (repo, path, cls)) in refs.items():
+    for optimizer, (factory, sample, (repo, path, cls)) in refs.items():
+        if args.only is not None and optimizer not in args.only:
+            continue
+        ctor = factory()
+        rng = random.Random(f"{args.seed}:{optimizer}") if optimizer in OWN_STREAM else shared
         problems = ["fixed-gradients"] * 4 + ["least-squares"] * 2
         if optimizer in ("adamp", "sgdp"):
             problems = ["fixed-gradients"] * 3 + ["least-squares", "scale-invariant", "scale-invariant"]
         if optimizer == "muon":
             problems = ["fixed-gradients"] * CASES_PER_OPTIMIZER
+        if optimizer == "muon_with_aux_adam":
+            problems = ["fixed-gradients"] * 4 + ["least-squares"] * 2
         for k, problem in enumerate(problems[:CASES_PER_OPTIMIZER]):
             case = None
             while case is None:  # redraw a setting that diverges (rare; recorded draws stay finite)
@@ -284,12 +337,12 @@ def main():
                             "torch_default_dtype": "float64"},
                 "hyperparameters": jsonable(hp),
                 "notes": ["Random draw of make_fuzz_golden.py; see README.md." +
-                          (" Muon's Newton-Schulz in float64 (the reference's bfloat16 cast replaced by a copy)." if optimizer == "muon" else "")],
+                          (" Muon's Newton-Schulz in float64 (the reference's bfloat16 cast replaced by a copy)." if optimizer.startswith("muon") else "")],
                 "steps": steps,
                 "protocol": "as ../optimizers/README.md: for t in 0..steps-1: set or compute gradients, step(), record params.",
                 "tolerance": TOL,
             }
-            if optimizer == "muon":
+            if optimizer.startswith("muon"):
                 doc["newton_schulz_dtype"] = "float64"
             if problem == "least-squares":
                 doc["loss_definition"] = "f(W, b) = mean((X @ W + b - Y)^2)"
@@ -301,6 +354,10 @@ def main():
                 json.dump(doc, f)
                 f.write("\n")
             entries.append({"file": name, "optimizer": optimizer, "setting": setting, "problem": problem, "tolerance": TOL})
+    if args.only is not None:
+        with open("index.json") as f:
+            kept = [e for e in json.load(f)["files"] if e["optimizer"] not in args.only]
+        entries = kept + entries
     with open("index.json", "w") as f:
         json.dump({"schema_version": 1, "files": entries}, f, indent=1)
         f.write("\n")
