@@ -19,6 +19,11 @@ public abstract class GradientBoostedNeuralNetworkTrainerBase : IEstimator<Gradi
 
     void IContextSeeded.UseSeedIfUnset(int seed) => _options.Seed ??= seed;
 
+    void IContextSeeded.UseLog(Microsoft.ML.Runtime.IHostEnvironment environment) => _log = environment;
+
+    /// <summary>The context whose log receives warnings, when this trainer was made from a catalog.</summary>
+    private Microsoft.ML.Runtime.IHostEnvironment? _log;
+
     /// <summary>The task this trainer serves.</summary>
     public PredictionTask Task { get; }
 
@@ -67,6 +72,7 @@ public abstract class GradientBoostedNeuralNetworkTrainerBase : IEstimator<Gradi
         var (_, classCount) = DataPacker.CheckSchema(input.Schema, Task, o.FeatureColumnName, o.LabelColumnName, o.ExampleWeightColumnName);
         var all = DataPacker.Pack(input, Task, o.FeatureColumnName, o.LabelColumnName, o.ExampleWeightColumnName, cancellationToken: cancellationToken);
         TrainerSchema.CheckLabelVariety(all, Task, classCount, o.LabelColumnName);
+        FeatureScaleWarning.Report(_log, GetType().Name, all, o.FeatureColumnName);
         int outputs = Task == PredictionTask.MulticlassClassification ? classCount : 1;
         int seed = o.Seed ?? Random.Shared.Next();
 

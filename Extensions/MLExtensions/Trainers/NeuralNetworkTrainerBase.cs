@@ -25,6 +25,11 @@ public abstract class NeuralNetworkTrainerBase : IEstimator<NeuralNetworkPredict
 
     void IContextSeeded.UseSeedIfUnset(int seed) => _options.Seed ??= seed;
 
+    void IContextSeeded.UseLog(Microsoft.ML.Runtime.IHostEnvironment environment) => _log = environment;
+
+    /// <summary>The context whose log receives warnings, when this trainer was made from a catalog.</summary>
+    private Microsoft.ML.Runtime.IHostEnvironment? _log;
+
     /// <summary>The task this trainer serves.</summary>
     public PredictionTask Task { get; }
 
@@ -77,6 +82,7 @@ public abstract class NeuralNetworkTrainerBase : IEstimator<NeuralNetworkPredict
         var (train, validation, seed) = all is null
             ? PrepareStreamed(input, validationView, validationName, featureCount, classCount, sparse, budget, cancellationToken)
             : PreparePacked(all, validationView, validationName, classCount, sparse, cancellationToken);
+        if (all is not null) FeatureScaleWarning.Report(_log, GetType().Name, all, o.FeatureColumnName);
 
         var result = new NeuralTrainingLoop(o, Task, classCount).Run(train, validation, seed, _progress, cancellationToken);
         try

@@ -4,11 +4,14 @@ using Microsoft.ML.Runtime;
 
 namespace MLExtensions;
 
-/// <summary>A trainer whose unset seed can be filled in once, before its first fit.</summary>
+/// <summary>A trainer made from a catalog: its unset seed can be filled in once, before its first fit, and it can write to the context's log.</summary>
 internal interface IContextSeeded
 {
     /// <summary>Sets the trainer's own copy of <c>Seed</c> to <paramref name="seed"/> if that copy leaves it unset.</summary>
     void UseSeedIfUnset(int seed);
+
+    /// <summary>The context whose log receives the trainer's warnings (<see cref="FeatureScaleWarning"/>).</summary>
+    void UseLog(IHostEnvironment environment);
 }
 
 /// <summary>
@@ -26,18 +29,26 @@ internal static class ContextSeed
 
     /// <summary>The next seed of the catalog's context for a component named <paramref name="componentName"/>, or <c>null</c>
     /// when the context cannot be reached.</summary>
-    public static int? Draw(TrainCatalogBase.CatalogInstantiatorBase catalog, string componentName)
+    public static int? Draw(TrainCatalogBase.CatalogInstantiatorBase catalog, string componentName) =>
+        Environment(catalog)?.Register(componentName).Rand.Next();
+
+    /// <summary>The catalog's context, or <c>null</c> when it cannot be reached.</summary>
+    public static IHostEnvironment? Environment(TrainCatalogBase.CatalogInstantiatorBase catalog)
     {
         ArgumentNullException.ThrowIfNull(catalog);
-        if (s_owner?.GetValue(catalog) is TrainCatalogBase owner && s_environment?.GetValue(owner) is IHostEnvironment environment)
-            return environment.Register(componentName).Rand.Next();
-        return null;
+        return s_owner?.GetValue(catalog) is TrainCatalogBase owner ? s_environment?.GetValue(owner) as IHostEnvironment : null;
     }
 
-    /// <summary>Gives <paramref name="trainer"/> the context's next seed if its options leave the seed unset; returns the trainer.</summary>
+    /// <summary>Gives <paramref name="trainer"/> the context's next seed if its options leave the seed unset, and the context's log;
+    /// returns the trainer.</summary>
     public static T Apply<T>(T trainer, TrainCatalogBase.CatalogInstantiatorBase catalog) where T : IContextSeeded
     {
-        if (Draw(catalog, typeof(T).Name) is { } seed) trainer.UseSeedIfUnset(seed);
+        if (Environment(catalog) is { } environment)
+        {
+            trainer.UseSeedIfUnset(environment.Register(typeof(T).Name).Rand.Next());
+            trainer.UseLog(environment);
+        }
+
         return trainer;
     }
 }
