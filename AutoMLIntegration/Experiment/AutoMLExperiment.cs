@@ -34,6 +34,8 @@ public sealed class AutoMLExperiment
     private IMetricManager? _metric;
     private ITuner? _tuner;
     private Func<int, ITuner>? _tunerFactory;
+    /// <summary>The sweepable pipeline given to <see cref="SetPipeline(SweepablePipeline)"/>, for the default tuner's cost priors.</summary>
+    private SweepablePipeline? _sweepablePipeline;
     private IPruner? _pruner;
     private IMonitor? _monitor;
     private ITrialStorage? _storage;
@@ -69,21 +71,27 @@ public sealed class AutoMLExperiment
     /// <summary>
     /// Sets the pipeline as a builder from a trial's parameter (what a sweepable pipeline's <c>BuildFromOption</c> does). The
     /// builder runs once per trial and fold, in the trial's own <see cref="MLContext"/>. <paramref name="searchSpace"/> is the
-    /// space the parameters come from (what the <c>Set…Tuner</c> helpers search).
+    /// space the parameters come from: what the <c>Set…Tuner</c> helpers search, and, when no tuner is set, ECI-CFO (a space with
+    /// one top-level one-of) or CFO (any other).
     /// </summary>
     public AutoMLExperiment SetPipeline(Func<MLContext, Parameter, IEstimator<ITransformer>> buildFromParameter, SearchSpace? searchSpace = null)
     {
         _pipeline = buildFromParameter ?? throw new ArgumentNullException(nameof(buildFromParameter));
         _searchSpace = searchSpace;
+        _sweepablePipeline = null;
         _runnerFactory = null;
         return this;
     }
 
-    /// <summary>Sets a sweepable pipeline: its <c>BuildFromOption</c> per trial, its search space for the tuner helpers.</summary>
+    /// <summary>Sets a sweepable pipeline: its <c>BuildFromOption</c> per trial, its search space for the tuner helpers. Without a
+    /// <c>SetTuner</c> or <c>Set…Tuner</c> call, ECI-CFO with the estimators' cost priors searches that space, the default of
+    /// Microsoft.ML.AutoML's <c>SetPipeline</c>.</summary>
     public AutoMLExperiment SetPipeline(SweepablePipeline pipeline)
     {
         ArgumentNullException.ThrowIfNull(pipeline);
-        return SetPipeline(pipeline.BuildFromOption, pipeline.SearchSpace);
+        SetPipeline(pipeline.BuildFromOption, pipeline.SearchSpace);
+        _sweepablePipeline = pipeline;
+        return this;
     }
 
     /// <summary>Sets one sweepable estimator as the pipeline (its <c>BuildFromOption</c> and search space).</summary>
@@ -101,6 +109,7 @@ public sealed class AutoMLExperiment
     {
         _runnerFactory = factory ?? throw new ArgumentNullException(nameof(factory));
         _pipeline = null;
+        _sweepablePipeline = null;
         return this;
     }
 
@@ -278,6 +287,20 @@ public sealed class AutoMLExperiment
     public AutoMLExperiment SetEciCostFrugalTuner(EciCostFrugalTunerOptions? options = null) =>
         SetTuner(s => new EciCostFrugalTuner(RequireSearchSpace(nameof(SetEciCostFrugalTuner)), options ?? new EciCostFrugalTunerOptions { Seed = s }));
 
+    /// <summary>
+    /// The tuner of an experiment given none, seeded with the experiment's seed. As Microsoft.ML.AutoML's <c>SetPipeline</c> sets it:
+    /// ECI-CFO over a sweepable pipeline, with its estimators' cost priors; ECI-CFO over a search space with one top-level one-of
+    /// (the model families); CFO over any other space.
+    /// </summary>
+    private ITuner DefaultTuner(int seed)
+    {
+        if (_sweepablePipeline is { } pipeline) return new EciCostFrugalTuner(pipeline, new EciCostFrugalTunerOptions { Seed = seed });
+        var space = RequireSearchSpace("The default tuner");
+        return space.Count(kv => kv.Value is OneOfOption) == 1
+            ? new EciCostFrugalTuner(space, new EciCostFrugalTunerOptions { Seed = seed })
+            : new CostFrugalTuner(space, new CostFrugalTunerOptions { Seed = seed });
+    }
+
     private SearchSpace RequireSearchSpace(string helper) => _searchSpace
         ?? throw new InvalidOperationException($"{helper} needs the search space: pass it to SetPipeline(build, searchSpace), or use SetTuner with your own tuner.");
 
@@ -384,9 +407,10 @@ public sealed class AutoMLExperiment
             throw new InvalidOperationException("Call SetBinaryClassificationMetric, SetMulticlassClassificationMetric, SetRegressionMetric or SetMetricManager first.");
         }
 
-        if (_tuner is null && _tunerFactory is null)
+        if (_tuner is null && _tunerFactory is null && _searchSpace is null)
         {
-            throw new InvalidOperationException("Call SetTuner (or a Set…Tuner helper) first.");
+            throw new InvalidOperationException(
+                "No tuner and no search space: give the search space to SetPipeline (the default tuner, ECI-CFO, searches it) or call SetTuner.");
         }
 
         if (_trainingTime is null && _maxTrials is null && !cancellationToken.CanBeCanceled)
@@ -428,7 +452,7 @@ public sealed class AutoMLExperiment
             _e = experiment;
             _userToken = userToken;
             _metric = experiment._metric!;
-            _tuner = experiment._tuner ?? experiment._tunerFactory!(experiment._seed);
+            _tuner = experiment._tuner ?? (experiment._tunerFactory ?? experiment.DefaultTuner)(experiment._seed);
             _ownsStorage = experiment._storage is null;
             _storage = experiment._storage ?? new InMemoryTrialStorage();
         }
