@@ -5,22 +5,24 @@ namespace MLExtensions.AutoML.Tests;
 
 /// <summary>
 /// An experiment given no tuner searches with the default Microsoft.ML.AutoML's <c>SetPipeline</c> sets: ECI-CFO over a sweepable
-/// pipeline (with its cost priors) or a space with one top-level one-of, CFO over any other space; it proposes exactly what the
-/// explicitly set tuner proposes. Without a tuner or a search space the error names both fixes.
+/// pipeline (with its cost priors) or a space with one top-level one-of, CFO over any other space; it proposes what the explicitly set
+/// tuner proposes (ECI-CFO's later choices follow measured trial times, so only its first proposal is compared). Without a tuner or a
+/// search space the error names both fixes.
 /// </summary>
 [TestClass]
 public sealed class DefaultTunerTests
 {
+    /// <summary>GBNN first, SDCA second: with the pipeline's cost priors (20 and 1) ECI-CFO proposes SDCA first.</summary>
     private static SweepablePipeline Families(MLContext context)
     {
         var auto = context.AutoML();
-        return auto.CreateSweepablePipeline().Append(auto.SdcaLogisticRegressionBinary(), auto.LbfgsLogisticRegressionBinary());
+        return auto.CreateSweepablePipeline().Append(auto.GradientBoostedNeuralNetworkBinary(), auto.SdcaLogisticRegressionBinary());
     }
 
-    private static string[] Proposals(AutoMLExperiment experiment, MLContext context) => experiment
+    private static string FirstProposal(AutoMLExperiment experiment, MLContext context) => experiment
         .SetDataset(SweepableTestData.Create(context, 80, 1), SweepableTestData.Create(context, 40, 2))
-        .SetBinaryClassificationMetric().SetMaxTrials(5).SetRefit(false).SetSeed(3).Run()
-        .Trials.OrderBy(t => t.TrialSettings.TrialId).Select(t => t.TrialSettings.Parameter.ToJson()).ToArray();
+        .SetBinaryClassificationMetric().SetMaxTrials(1).SetRefit(false).SetSeed(3).Run()
+        .Trials.Single().TrialSettings.Parameter.ToJson();
 
     [TestMethod]
     [Timeout(120_000, CooperativeCancellation = true)]
@@ -28,12 +30,12 @@ public sealed class DefaultTunerTests
     {
         var context = new MLContext(1);
         var pipeline = Families(context);
-        var byDefault = Proposals(new AutoMLExperiment(context).SetPipeline(pipeline), context);
-        var explicitly = Proposals(new AutoMLExperiment(context).SetPipeline(pipeline)
+        var byDefault = FirstProposal(new AutoMLExperiment(context).SetPipeline(pipeline), context);
+        var explicitly = FirstProposal(new AutoMLExperiment(context).SetPipeline(pipeline)
             .SetTuner(new EciCostFrugalTuner(pipeline, new EciCostFrugalTunerOptions { Seed = 3 })), context);
 
-        Assert.HasCount(5, byDefault);
-        CollectionAssert.AreEqual(explicitly, byDefault);
+        Assert.AreEqual(explicitly, byDefault);
+        Assert.AreEqual("SdcaLogisticRegressionBinary", pipeline.ToString(Parameter.FromJson(byDefault)), "the cheap family first");
     }
 
     [TestMethod]
