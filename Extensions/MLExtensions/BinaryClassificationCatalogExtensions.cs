@@ -22,7 +22,7 @@ public static class BinaryClassificationCatalogExtensions
         int? seed = null)
     {
         ArgumentNullException.ThrowIfNull(catalog);
-        return ContextSeed.Apply(new NeuralNetworkBinaryTrainer(NeuralNetworkOptionsBase.ForSimpleOverload<NeuralNetworkBinaryTrainer.Options>(
+        return CatalogContext.Apply(new NeuralNetworkBinaryTrainer(NeuralNetworkOptionsBase.ForSimpleOverload<NeuralNetworkBinaryTrainer.Options>(
             labelColumnName, featureColumnName, exampleWeightColumnName, hiddenLayerSizes, epochs, learningRate, batchSize, seed)), catalog);
     }
 
@@ -34,7 +34,7 @@ public static class BinaryClassificationCatalogExtensions
         NeuralNetworkBinaryTrainer.Options options, IProgress<TrainingProgress>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(catalog);
-        return ContextSeed.Apply(new NeuralNetworkBinaryTrainer(options, progress), catalog);
+        return CatalogContext.Apply(new NeuralNetworkBinaryTrainer(options, progress), catalog);
     }
 
     /// <summary>
@@ -59,7 +59,7 @@ public static class BinaryClassificationCatalogExtensions
         double subsample = GradientBoostedNeuralNetworkOptionsBase.Defaults.Subsample, int? seed = null)
     {
         ArgumentNullException.ThrowIfNull(catalog);
-        return ContextSeed.Apply(new GradientBoostedNeuralNetworkBinaryTrainer(GradientBoostedNeuralNetworkOptionsBase.ForSimpleOverload<GradientBoostedNeuralNetworkBinaryTrainer.Options>(
+        return CatalogContext.Apply(new GradientBoostedNeuralNetworkBinaryTrainer(GradientBoostedNeuralNetworkOptionsBase.ForSimpleOverload<GradientBoostedNeuralNetworkBinaryTrainer.Options>(
             labelColumnName, featureColumnName, exampleWeightColumnName, totalHiddenUnits, unitsPerStep, learningRate, subsample, seed)), catalog);
     }
 
@@ -71,6 +71,6 @@ public static class BinaryClassificationCatalogExtensions
         GradientBoostedNeuralNetworkBinaryTrainer.Options options, IProgress<TrainingProgress>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(catalog);
-        return ContextSeed.Apply(new GradientBoostedNeuralNetworkBinaryTrainer(options, progress), catalog);
+        return CatalogContext.Apply(new GradientBoostedNeuralNetworkBinaryTrainer(options, progress), catalog);
     }
 }

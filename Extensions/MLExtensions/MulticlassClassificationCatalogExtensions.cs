@@ -22,7 +22,7 @@ public static class MulticlassClassificationCatalogExtensions
         int? seed = null)
     {
         ArgumentNullException.ThrowIfNull(catalog);
-        return ContextSeed.Apply(new NeuralNetworkMulticlassTrainer(NeuralNetworkOptionsBase.ForSimpleOverload<NeuralNetworkMulticlassTrainer.Options>(
+        return CatalogContext.Apply(new NeuralNetworkMulticlassTrainer(NeuralNetworkOptionsBase.ForSimpleOverload<NeuralNetworkMulticlassTrainer.Options>(
             labelColumnName, featureColumnName, exampleWeightColumnName, hiddenLayerSizes, epochs, learningRate, batchSize, seed)), catalog);
     }
 
@@ -34,7 +34,7 @@ public static class MulticlassClassificationCatalogExtensions
         NeuralNetworkMulticlassTrainer.Options options, IProgress<TrainingProgress>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(catalog);
-        return ContextSeed.Apply(new NeuralNetworkMulticlassTrainer(options, progress), catalog);
+        return CatalogContext.Apply(new NeuralNetworkMulticlassTrainer(options, progress), catalog);
     }
 
     /// <summary>
@@ -59,7 +59,7 @@ public static class MulticlassClassificationCatalogExtensions
         double subsample = GradientBoostedNeuralNetworkOptionsBase.Defaults.Subsample, int? seed = null)
     {
         ArgumentNullException.ThrowIfNull(catalog);
-        return ContextSeed.Apply(new GradientBoostedNeuralNetworkMulticlassTrainer(GradientBoostedNeuralNetworkOptionsBase.ForSimpleOverload<GradientBoostedNeuralNetworkMulticlassTrainer.Options>(
+        return CatalogContext.Apply(new GradientBoostedNeuralNetworkMulticlassTrainer(GradientBoostedNeuralNetworkOptionsBase.ForSimpleOverload<GradientBoostedNeuralNetworkMulticlassTrainer.Options>(
             labelColumnName, featureColumnName, exampleWeightColumnName, totalHiddenUnits, unitsPerStep, learningRate, subsample, seed)), catalog);
     }
 
@@ -71,6 +71,6 @@ public static class MulticlassClassificationCatalogExtensions
         GradientBoostedNeuralNetworkMulticlassTrainer.Options options, IProgress<TrainingProgress>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(catalog);
-        return ContextSeed.Apply(new GradientBoostedNeuralNetworkMulticlassTrainer(options, progress), catalog);
+        return CatalogContext.Apply(new GradientBoostedNeuralNetworkMulticlassTrainer(options, progress), catalog);
     }
 }

@@ -22,7 +22,7 @@ public static class RegressionCatalogExtensions
         int? seed = null)
     {
         ArgumentNullException.ThrowIfNull(catalog);
-        return ContextSeed.Apply(new NeuralNetworkRegressionTrainer(NeuralNetworkOptionsBase.ForSimpleOverload<NeuralNetworkRegressionTrainer.Options>(
+        return CatalogContext.Apply(new NeuralNetworkRegressionTrainer(NeuralNetworkOptionsBase.ForSimpleOverload<NeuralNetworkRegressionTrainer.Options>(
             labelColumnName, featureColumnName, exampleWeightColumnName, hiddenLayerSizes, epochs, learningRate, batchSize, seed)), catalog);
     }
 
@@ -34,7 +34,7 @@ public static class RegressionCatalogExtensions
         NeuralNetworkRegressionTrainer.Options options, IProgress<TrainingProgress>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(catalog);
-        return ContextSeed.Apply(new NeuralNetworkRegressionTrainer(options, progress), catalog);
+        return CatalogContext.Apply(new NeuralNetworkRegressionTrainer(options, progress), catalog);
     }
 
     /// <summary>
@@ -59,7 +59,7 @@ public static class RegressionCatalogExtensions
         double subsample = GradientBoostedNeuralNetworkOptionsBase.Defaults.Subsample, int? seed = null)
     {
         ArgumentNullException.ThrowIfNull(catalog);
-        return ContextSeed.Apply(new GradientBoostedNeuralNetworkRegressionTrainer(GradientBoostedNeuralNetworkOptionsBase.ForSimpleOverload<GradientBoostedNeuralNetworkRegressionTrainer.Options>(
+        return CatalogContext.Apply(new GradientBoostedNeuralNetworkRegressionTrainer(GradientBoostedNeuralNetworkOptionsBase.ForSimpleOverload<GradientBoostedNeuralNetworkRegressionTrainer.Options>(
             labelColumnName, featureColumnName, exampleWeightColumnName, totalHiddenUnits, unitsPerStep, learningRate, subsample, seed)), catalog);
     }
 
@@ -71,6 +71,6 @@ public static class RegressionCatalogExtensions
         GradientBoostedNeuralNetworkRegressionTrainer.Options options, IProgress<TrainingProgress>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(catalog);
-        return ContextSeed.Apply(new GradientBoostedNeuralNetworkRegressionTrainer(options, progress), catalog);
+        return CatalogContext.Apply(new GradientBoostedNeuralNetworkRegressionTrainer(options, progress), catalog);
     }
 }

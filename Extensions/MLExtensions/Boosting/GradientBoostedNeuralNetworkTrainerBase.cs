@@ -3,7 +3,7 @@ using Microsoft.ML;
 namespace MLExtensions;
 
 /// <summary>What the regression, binary and multiclass GBNN trainers share: schema checks, packing, boosting, assembly.</summary>
-public abstract class GradientBoostedNeuralNetworkTrainerBase : IEstimator<GradientBoostedNeuralNetworkPredictionTransformer>, IContextSeeded
+public abstract class GradientBoostedNeuralNetworkTrainerBase : IEstimator<GradientBoostedNeuralNetworkPredictionTransformer>, IContextSeeded, IContextLogged
 {
     private readonly GradientBoostedNeuralNetworkOptionsBase _options;
     private readonly IProgress<TrainingProgress>? _progress;
@@ -19,7 +19,7 @@ public abstract class GradientBoostedNeuralNetworkTrainerBase : IEstimator<Gradi
 
     void IContextSeeded.UseSeedIfUnset(int seed) => _options.Seed ??= seed;
 
-    void IContextSeeded.UseLog(Microsoft.ML.Runtime.IHostEnvironment environment) => _log = environment;
+    void IContextLogged.UseLog(Microsoft.ML.Runtime.IHostEnvironment environment) => _log = environment;
 
     /// <summary>The context whose log receives warnings, when this trainer was made from a catalog.</summary>
     private Microsoft.ML.Runtime.IHostEnvironment? _log;

@@ -273,11 +273,6 @@ public sealed class AdaptiveSmoothingTrainer : IEstimator<AdaptiveSmoothingPredi
 
     /// <summary>The composite's seed, and seeds drawn from it for base-model trainer options that leave theirs unset (the shared
     /// options are copied first).</summary>
-    /// <summary>The base-model trainers it makes write no warnings of their own (they see the same features).</summary>
-    void IContextSeeded.UseLog(Microsoft.ML.Runtime.IHostEnvironment environment)
-    {
-    }
-
     void IContextSeeded.UseSeedIfUnset(int seed)
     {
         _options.Seed ??= seed;

@@ -21,7 +21,7 @@ public static class RobustnessCatalogExtensions
         string labelColumnName = ColumnNames.Label, int? seed = null)
     {
         ArgumentNullException.ThrowIfNull(catalog);
-        return ContextSeed.Apply(new AdaptiveSmoothingTrainer(Simple(standardModel, robustModel, epsilon, labelColumnName, seed), PredictionTask.MulticlassClassification), catalog);
+        return CatalogContext.Apply(new AdaptiveSmoothingTrainer(Simple(standardModel, robustModel, epsilon, labelColumnName, seed), PredictionTask.MulticlassClassification), catalog);
     }
 
     /// <summary>Adaptive smoothing of two multiclass neural classifiers configured by <paramref name="options"/>.</summary>
@@ -31,7 +31,7 @@ public static class RobustnessCatalogExtensions
         AdaptiveSmoothingTrainer.Options options)
     {
         ArgumentNullException.ThrowIfNull(catalog);
-        return ContextSeed.Apply(new AdaptiveSmoothingTrainer(options, PredictionTask.MulticlassClassification), catalog);
+        return CatalogContext.Apply(new AdaptiveSmoothingTrainer(options, PredictionTask.MulticlassClassification), catalog);
     }
 
     /// <summary>
@@ -48,7 +48,7 @@ public static class RobustnessCatalogExtensions
         string labelColumnName = ColumnNames.Label, int? seed = null)
     {
         ArgumentNullException.ThrowIfNull(catalog);
-        return ContextSeed.Apply(new AdaptiveSmoothingTrainer(Simple(standardModel, robustModel, epsilon, labelColumnName, seed), PredictionTask.BinaryClassification), catalog);
+        return CatalogContext.Apply(new AdaptiveSmoothingTrainer(Simple(standardModel, robustModel, epsilon, labelColumnName, seed), PredictionTask.BinaryClassification), catalog);
     }
 
     /// <summary>Adaptive smoothing of two binary neural classifiers configured by <paramref name="options"/>.</summary>
@@ -58,7 +58,7 @@ public static class RobustnessCatalogExtensions
         AdaptiveSmoothingTrainer.Options options)
     {
         ArgumentNullException.ThrowIfNull(catalog);
-        return ContextSeed.Apply(new AdaptiveSmoothingTrainer(options, PredictionTask.BinaryClassification), catalog);
+        return CatalogContext.Apply(new AdaptiveSmoothingTrainer(options, PredictionTask.BinaryClassification), catalog);
     }
 
     private static AdaptiveSmoothingTrainer.Options Simple(NeuralNetworkPredictionTransformer standardModel, NeuralNetworkPredictionTransformer robustModel,

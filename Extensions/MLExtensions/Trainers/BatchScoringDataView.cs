@@ -59,9 +59,9 @@ internal sealed class BatchScoringDataView : IDataView
     /// <summary>The names of the columns the scorer adds for <paramref name="task"/>.</summary>
     private static string[] ScoreColumnNames(PredictionTask task) => task switch
     {
-        PredictionTask.BinaryClassification => ["Score", "Probability", "PredictedLabel"],
-        PredictionTask.MulticlassClassification => ["Score", "PredictedLabel"],
-        _ => ["Score"],
+        PredictionTask.BinaryClassification => [ColumnNames.Score, ColumnNames.Probability, ColumnNames.PredictedLabel],
+        PredictionTask.MulticlassClassification => [ColumnNames.Score, ColumnNames.PredictedLabel],
+        _ => [ColumnNames.Score],
     };
 
     /// <summary>

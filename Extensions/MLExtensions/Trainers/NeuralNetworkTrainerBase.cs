@@ -7,7 +7,7 @@ namespace MLExtensions;
 /// What the binary, multiclass and regression neural-network trainers share: schema checks, packing, the validation split,
 /// the training loop and the prediction transformer.
 /// </summary>
-public abstract class NeuralNetworkTrainerBase : IEstimator<NeuralNetworkPredictionTransformer>, IContextSeeded
+public abstract class NeuralNetworkTrainerBase : IEstimator<NeuralNetworkPredictionTransformer>, IContextSeeded, IContextLogged
 {
     private readonly NeuralNetworkOptionsBase _options;
     private readonly IProgress<TrainingProgress>? _progress;
@@ -25,7 +25,7 @@ public abstract class NeuralNetworkTrainerBase : IEstimator<NeuralNetworkPredict
 
     void IContextSeeded.UseSeedIfUnset(int seed) => _options.Seed ??= seed;
 
-    void IContextSeeded.UseLog(Microsoft.ML.Runtime.IHostEnvironment environment) => _log = environment;
+    void IContextLogged.UseLog(Microsoft.ML.Runtime.IHostEnvironment environment) => _log = environment;
 
     /// <summary>The context whose log receives warnings, when this trainer was made from a catalog.</summary>
     private Microsoft.ML.Runtime.IHostEnvironment? _log;
