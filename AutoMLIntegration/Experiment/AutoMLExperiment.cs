@@ -120,15 +120,24 @@ public sealed class AutoMLExperiment
         return this;
     }
 
+    /// <summary>Trains on the split's <c>TrainSet</c> and evaluates on its <c>TestSet</c>, as <c>SetDataset(split.TrainSet, split.TestSet)</c>.</summary>
+    /// <param name="trainValidationSplit">A split, e.g. from <c>mlContext.Data.TrainTestSplit</c>.</param>
+    public AutoMLExperiment SetDataset(DataOperationsCatalog.TrainTestData trainValidationSplit)
+        => SetDataset(trainValidationSplit.TrainSet, trainValidationSplit.TestSet);
+
     /// <summary>
-    /// Cross-validates each trial on <paramref name="folds"/> folds of <paramref name="data"/> (the pipeline rebuilt per
+    /// Cross-validates each trial on <paramref name="fold"/> folds of <paramref name="data"/> (the pipeline rebuilt per
     /// fold; the metric is the mean; the trial's model is the first fold's); the refit uses all of <paramref name="data"/>.
+    /// The parameter names are Microsoft.ML.AutoML's; its default is 10 folds, ours 5.
     /// </summary>
+    /// <param name="data">The rows to split into folds.</param>
+    /// <param name="fold">The number of folds (at least 2). Default 5.</param>
+    /// <param name="samplingKeyColumnName">Rows with the same value of this column stay in one fold (null: none).</param>
     /// <exception cref="ArgumentOutOfRangeException">Fewer than 2 folds.</exception>
     /// <exception cref="ArgumentException">The sampling key column is missing.</exception>
-    public AutoMLExperiment SetDataset(IDataView data, int folds = 5, string? samplingKeyColumnName = null)
+    public AutoMLExperiment SetDataset(IDataView data, int fold = 5, string? samplingKeyColumnName = null)
     {
-        _dataset = ExperimentDataset.FromFolds(data, folds, samplingKeyColumnName);
+        _dataset = ExperimentDataset.FromFolds(data, fold, samplingKeyColumnName);
         return this;
     }
 

@@ -33,7 +33,7 @@ internal sealed class ExperimentDataset
         ArgumentNullException.ThrowIfNull(data);
         if (folds < 2)
         {
-            throw new ArgumentOutOfRangeException(nameof(folds), folds, "Cross-validation needs at least 2 folds.");
+            throw new ArgumentOutOfRangeException("fold", folds, "Cross-validation needs at least 2 folds.");
         }
 
         if (samplingKeyColumnName is not null && data.Schema.GetColumnOrNull(samplingKeyColumnName) is null)

@@ -58,13 +58,20 @@ public sealed class SweepablePipeline
 
     /// <summary>Appends a fixed estimator without hyperparameters (e.g. a featurizer).</summary>
     /// <param name="estimator">The estimator.</param>
-    /// <param name="name">The display name; null: the estimator's type name.</param>
+    /// <param name="name">The display name; null: the estimator's type name (without a generic arity suffix).</param>
     /// <param name="costPrior">Its relative cost (SDCA = 1). Default 0: negligible beside the trainers, as a featurizer
     /// usually is; null: unknown.</param>
     public SweepablePipeline Append(IEstimator<ITransformer> estimator, string? name = null, double? costPrior = 0)
     {
         ArgumentNullException.ThrowIfNull(estimator);
-        return Append(new SweepableEstimator((_, _) => estimator, null, name ?? estimator.GetType().Name, costPrior));
+        return Append(new SweepableEstimator((_, _) => estimator, null, name ?? DisplayName(estimator.GetType()), costPrior));
+    }
+
+    /// <summary>A type's name without the generic arity suffix (<c>EstimatorChain</c>, not <c>EstimatorChain`1</c>).</summary>
+    private static string DisplayName(Type type)
+    {
+        var tick = type.Name.IndexOf('`', StringComparison.Ordinal);
+        return tick < 0 ? type.Name : type.Name[..tick];
     }
 
     /// <summary>The conditional space: a one-of over <see cref="Schemas"/>, each branch holding its estimators' spaces.</summary>

@@ -12,6 +12,7 @@ internal sealed class BinaryMetricManager(BinaryClassificationMetric metric, str
     public double Evaluate(MLContext context, IDataView scored)
     {
         string predicted = predictedColumnName ?? "PredictedLabel";
+        ScoredColumns.Require(scored, labelColumnName, "labelColumn", "SetBinaryClassificationMetric");
         var m = scored.Schema.GetColumnOrNull("Probability") is null
             ? context.BinaryClassification.EvaluateNonCalibrated(scored, labelColumnName, predictedLabelColumnName: predicted)
             : context.BinaryClassification.Evaluate(scored, labelColumnName, predictedLabelColumnName: predicted);

@@ -11,6 +11,7 @@ internal sealed class MulticlassMetricManager(MulticlassClassificationMetric met
 
     public double Evaluate(MLContext context, IDataView scored)
     {
+        ScoredColumns.Require(scored, labelColumnName, "labelColumn", "SetMulticlassClassificationMetric");
         var m = context.MulticlassClassification.Evaluate(scored, labelColumnName, predictedLabelColumnName: predictedColumnName ?? "PredictedLabel");
         return metric switch
         {

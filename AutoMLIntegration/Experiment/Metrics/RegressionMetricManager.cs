@@ -11,6 +11,8 @@ internal sealed class RegressionMetricManager(RegressionMetric metric, string la
 
     public double Evaluate(MLContext context, IDataView scored)
     {
+        ScoredColumns.Require(scored, labelColumnName, "labelColumn", "SetRegressionMetric");
+        ScoredColumns.Require(scored, scoreColumnName ?? "Score", "scoreColumn", "SetRegressionMetric");
         var m = context.Regression.Evaluate(scored, labelColumnName, scoreColumnName ?? "Score");
         return metric switch
         {

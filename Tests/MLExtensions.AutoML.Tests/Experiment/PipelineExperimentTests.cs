@@ -65,6 +65,51 @@ public sealed class PipelineExperimentTests
     }
 
     [TestMethod]
+    public async Task ATrainTestSplitIsTheSameDatasetAsItsTwoHalves()
+    {
+        async Task<string> Run(Func<AutoMLExperiment, IDataView, AutoMLExperiment> setDataset)
+        {
+            var context = new MLContext(1);
+            var result = await setDataset(new AutoMLExperiment(context), Data(context, 240, 1))
+                .SetPipeline((c, p) => Build(c, p, epochs: 2), Space)
+                .SetBinaryClassificationMetric()
+                .SetTuner(seed => new FeatureSpaceTestTuner(Space, seed))
+                .SetMaxTrials(2).SetSeed(3).RunAsync();
+            return string.Join(";", result.Trials.Select(t => $"{t.State}:{t.Metric:R}"));
+        }
+
+        var halves = await Run((e, d) =>
+        {
+            var split = new MLContext(7).Data.TrainTestSplit(d, 0.25, seed: 7);
+            return e.SetDataset(split.TrainSet, split.TestSet);
+        });
+        var asSplit = await Run((e, d) => e.SetDataset(new MLContext(7).Data.TrainTestSplit(d, 0.25, seed: 7)));
+        Assert.AreEqual(halves, asSplit);
+        StringAssert.Contains(halves, "Complete");
+    }
+
+    [TestMethod]
+    public async Task AMetricColumnTheScoredDataLacksFailsTheTrialNamingTheColumnAndTheSetter()
+    {
+        var context = new MLContext(1);
+        AutoMLExperiment Experiment() => new AutoMLExperiment(context)
+            .SetPipeline((c, p) => Build(c, p, epochs: 1), Space)
+            .SetDataset(Data(context, 120, 1), Data(context, 60, 2))
+            .SetTuner(seed => new FeatureSpaceTestTuner(Space, seed))
+            .SetMaxTrials(1);
+
+        var binary = await Experiment().SetBinaryClassificationMetric(labelColumn: "Churned").RunAsync();
+        var error = binary.Trials.Single().Exception;
+        Assert.AreEqual(TrialState.Failed, binary.Trials.Single().State);
+        Assert.IsInstanceOfType<ArgumentException>(error);
+        StringAssert.Contains(error!.Message, "'Churned' (labelColumn of SetBinaryClassificationMetric)");
+        StringAssert.Contains(error.Message, "Columns: Features, Label, Score, Probability, PredictedLabel");
+
+        var regression = await Experiment().SetRegressionMetric(RegressionMetric.MeanAbsoluteError, labelColumn: "Label", scoreColumn: "Prediction").RunAsync();
+        StringAssert.Contains(regression.Trials.Single().Exception!.Message, "'Prediction' (scoreColumn of SetRegressionMetric)");
+    }
+
+    [TestMethod]
     public async Task ThePrunerStopsOurTrainerThroughItsProgress()
     {
         var context = new MLContext(1);
@@ -93,7 +138,7 @@ public sealed class PipelineExperimentTests
                 Interlocked.Increment(ref builds);
                 return Build(c, p, epochs: 3);
             }, Space)
-            .SetDataset(Data(context, 240, 1), folds: 3)
+            .SetDataset(Data(context, 240, 1), fold: 3)
             .SetBinaryClassificationMetric(BinaryClassificationMetric.Accuracy)
             .SetTuner(seed => new FeatureSpaceTestTuner(Space, seed))
             .SetMaxTrials(2).RunAsync();

@@ -23,7 +23,7 @@ public sealed class TrialThreadsTests
                     NumberOfThreads = TrialScope.NumberOfThreads ?? 1,
                 }, TrialScope.TrainingProgress);
             }, Space)
-            .SetDataset(PipelineExperimentTests.Data(context, 80, 1), folds: 2)
+            .SetDataset(PipelineExperimentTests.Data(context, 80, 1), fold: 2)
             .SetBinaryClassificationMetric(BinaryClassificationMetric.Accuracy)
             .SetRandomSearchTuner(seed: 1)
             .SetParallelism(parallelism).SetMaxTrials(4).SetSeed(2).RunAsync();

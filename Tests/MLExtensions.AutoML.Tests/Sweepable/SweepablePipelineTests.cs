@@ -41,6 +41,25 @@ public sealed class SweepablePipelineTests
     }
 
     [TestMethod]
+    public void AppendingSweepablesToAnEstimatorStartsAPipelineAsInMicrosoftMLAutoML()
+    {
+        var context = new MLContext(1);
+        var featurizer = context.Transforms.Concatenate("F", "Features").Append(context.Transforms.NormalizeMinMax("F"));
+        var pipeline = featurizer.Append(Named("B", new SearchSpace { ["b"] = new UniformIntOption(1, 9) }, 2), Named("C", null, 5));
+        CollectionAssert.AreEqual(new[] { "e0 * e1", "e0 * e2" }, pipeline.Schemas.ToArray());
+        Assert.AreEqual("EstimatorChain", pipeline.Estimators["e0"].Name, "the generic arity suffix is not part of the name");
+        Assert.AreEqual(0.0, pipeline.Estimators["e0"].CostPrior, "a fixed stage costs nothing");
+        Assert.AreEqual(5.0, pipeline.CostPriorOf("e0 * e2"));
+
+        var fromSweepable = Named("A", null).Append(Named("B", null), Named("C", null));
+        CollectionAssert.AreEqual(new[] { "e0 * e1", "e0 * e2" }, fromSweepable.Schemas.ToArray());
+        var withFixedTail = Named("A", null).Append(context.Transforms.CopyColumns("G", "Features"));
+        CollectionAssert.AreEqual(new[] { "e0 * e1" }, withFixedTail.Schemas.ToArray());
+        Assert.AreEqual("A=>ColumnCopyingEstimator", withFixedTail.ToString(withFixedTail.SearchSpace.SampleFromFeatureSpace(withFixedTail.SearchSpace.Default)));
+        Assert.ThrowsExactly<ArgumentException>(() => featurizer.Append(Array.Empty<SweepableEstimator>()));
+    }
+
+    [TestMethod]
     public void BadPipelineParametersNameTheProblem()
     {
         var pipeline = ThreeStages();
