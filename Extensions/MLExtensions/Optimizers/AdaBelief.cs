@@ -13,7 +13,7 @@ namespace MLExtensions;
 /// As in the reference, <c>eps</c> is added to the second-moment state on every step (so it accumulates), and with
 /// <c>rectify</c> the AMSGrad maximum is maintained but not used.
 /// </remarks>
-public sealed class AdaBelief : OptimizerBase<AdaBelief.Options, AdaBelief.State>
+public sealed class AdaBelief : OptimizerBase<AdaBelief.Options, AdaBelief.State>, torch.optim.IBetas
 {
     /// <summary>Creates AdaBelief over one group of parameters; the defaults are those of adabelief-pytorch 0.2.1.</summary>
     /// <param name="parameters">The parameters to optimize.</param>
@@ -179,7 +179,7 @@ public sealed class AdaBelief : OptimizerBase<AdaBelief.Options, AdaBelief.State
     }
 
     /// <summary>A group of parameters with its own AdaBelief options.</summary>
-    public sealed class ParamGroup : ParamGroup<Options>
+    public sealed class ParamGroup : ParamGroup<Options>, torch.optim.IBetas
     {
         /// <summary>Creates an empty group.</summary>
         public ParamGroup() { }
@@ -188,5 +188,29 @@ public sealed class AdaBelief : OptimizerBase<AdaBelief.Options, AdaBelief.State
         /// <param name="parameters">The group's parameters.</param>
         /// <param name="options">The group's options, or <see langword="null"/> for the defaults.</param>
         public ParamGroup(IEnumerable<Parameter> parameters, Options? options = null) : base(parameters, options!) { }
+
+        /// <summary>This group's (β1, β2), which TorchSharp's <c>OneCycleLR</c> cycles (β1) with <c>cycle_momentum</c>; validated like the options.</summary>
+        public (double, double) Betas
+        {
+            get => (Options.Beta1.GetValueOrDefault(), Options.Beta2.GetValueOrDefault());
+            set
+            {
+                var previous = (Options.Beta1, Options.Beta2);
+                (Options.Beta1, Options.Beta2) = value;
+                Options.ValidateExternalChange(() => (Options.Beta1, Options.Beta2) = previous);
+            }
+        }
+    }
+
+    /// <summary>The default (β1, β2), inherited by groups added later (TorchSharp's <c>IBetas</c>, as its Adam).</summary>
+    public (double, double) Betas
+    {
+        get => (Defaults.Beta1.GetValueOrDefault(), Defaults.Beta2.GetValueOrDefault());
+        set
+        {
+            var previous = (Defaults.Beta1, Defaults.Beta2);
+            (Defaults.Beta1, Defaults.Beta2) = value;
+            Defaults.ValidateExternalChange(() => (Defaults.Beta1, Defaults.Beta2) = previous);
+        }
     }
 }

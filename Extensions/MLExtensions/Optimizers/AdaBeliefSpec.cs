@@ -22,7 +22,7 @@ public sealed record AdaBeliefSpec(double LearningRate = 1e-3, double Beta1 = 0.
     public override void Validate() => ToOptions().Validate();
 
     /// <inheritdoc />
-    public override torch.optim.Optimizer Create(IEnumerable<Parameter> parameters)
+    public override OptimizerHelper Create(IEnumerable<Parameter> parameters)
     {
         Validate();
         return new AdaBelief(parameters, LearningRate, Beta1, Beta2, Epsilon, WeightDecay, WeightDecouple, FixedDecay, Rectify, DegeneratedToSgd, AmsGrad);

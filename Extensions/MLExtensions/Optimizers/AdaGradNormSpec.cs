@@ -19,7 +19,7 @@ public sealed record AdaGradNormSpec(double LearningRate = 1.0, double LrDecay =
     }.Validate();
 
     /// <inheritdoc />
-    public override torch.optim.Optimizer Create(IEnumerable<Parameter> parameters)
+    public override OptimizerHelper Create(IEnumerable<Parameter> parameters)
     {
         Validate();
         return new AdaGradNorm(parameters, LearningRate, LrDecay, WeightDecay, InitialAccumulatorValue, Epsilon);

@@ -19,7 +19,7 @@ public sealed record AdaGradSpec(double LearningRate = 0.01, double LrDecay = 0,
     }.Validate();
 
     /// <inheritdoc />
-    public override torch.optim.Optimizer Create(IEnumerable<Parameter> parameters)
+    public override OptimizerHelper Create(IEnumerable<Parameter> parameters)
     {
         Validate();
         return new AdaGrad(parameters, LearningRate, LrDecay, WeightDecay, InitialAccumulatorValue, Epsilon);

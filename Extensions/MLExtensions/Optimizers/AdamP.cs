@@ -8,7 +8,7 @@ namespace MLExtensions;
 /// AdamP (Heo et al. 2021, arXiv 2006.08217), as in clovaai/AdamP 0.3.0: Adam that removes the radial part of the update of
 /// scale-invariant weights (and then shrinks their weight decay by <c>wd_ratio</c>), with optional Nesterov momentum.
 /// </summary>
-public sealed class AdamP : OptimizerBase<AdamP.Options, AdamP.State>
+public sealed class AdamP : OptimizerBase<AdamP.Options, AdamP.State>, torch.optim.IBetas
 {
     /// <summary>Creates AdamP over one group of parameters.</summary>
     /// <param name="parameters">The parameters to optimize.</param>
@@ -140,7 +140,7 @@ public sealed class AdamP : OptimizerBase<AdamP.Options, AdamP.State>
     }
 
     /// <summary>A group of parameters with its own AdamP options.</summary>
-    public sealed class ParamGroup : ParamGroup<Options>
+    public sealed class ParamGroup : ParamGroup<Options>, torch.optim.IBetas
     {
         /// <summary>Creates an empty group.</summary>
         public ParamGroup() { }
@@ -149,5 +149,29 @@ public sealed class AdamP : OptimizerBase<AdamP.Options, AdamP.State>
         /// <param name="parameters">The group's parameters.</param>
         /// <param name="options">The group's options, or <see langword="null"/> for the defaults.</param>
         public ParamGroup(IEnumerable<Parameter> parameters, Options? options = null) : base(parameters, options!) { }
+
+        /// <summary>This group's (β1, β2), which TorchSharp's <c>OneCycleLR</c> cycles (β1) with <c>cycle_momentum</c>; validated like the options.</summary>
+        public (double, double) Betas
+        {
+            get => (Options.Beta1.GetValueOrDefault(), Options.Beta2.GetValueOrDefault());
+            set
+            {
+                var previous = (Options.Beta1, Options.Beta2);
+                (Options.Beta1, Options.Beta2) = value;
+                Options.ValidateExternalChange(() => (Options.Beta1, Options.Beta2) = previous);
+            }
+        }
+    }
+
+    /// <summary>The default (β1, β2), inherited by groups added later (TorchSharp's <c>IBetas</c>, as its Adam).</summary>
+    public (double, double) Betas
+    {
+        get => (Defaults.Beta1.GetValueOrDefault(), Defaults.Beta2.GetValueOrDefault());
+        set
+        {
+            var previous = (Defaults.Beta1, Defaults.Beta2);
+            (Defaults.Beta1, Defaults.Beta2) = value;
+            Defaults.ValidateExternalChange(() => (Defaults.Beta1, Defaults.Beta2) = previous);
+        }
     }
 }

@@ -20,7 +20,7 @@ public sealed record AdamPSpec(double LearningRate = 1e-3, double Beta1 = 0.9, d
     public override void Validate() => ToOptions().Validate();
 
     /// <inheritdoc />
-    public override torch.optim.Optimizer Create(IEnumerable<Parameter> parameters)
+    public override OptimizerHelper Create(IEnumerable<Parameter> parameters)
     {
         Validate();
         return new AdamP(parameters, LearningRate, Beta1, Beta2, Epsilon, WeightDecay, Delta, WdRatio, Nesterov);

@@ -17,7 +17,7 @@ public sealed record AdamSpec(double LearningRate = 1e-3, double Beta1 = 0.9, do
     public override void Validate() => OptimizerChecks.AdamFamily(LearningRate, Beta1, Beta2, Epsilon, WeightDecay);
 
     /// <inheritdoc />
-    public override torch.optim.Optimizer Create(IEnumerable<Parameter> parameters)
+    public override OptimizerHelper Create(IEnumerable<Parameter> parameters)
     {
         Validate();
         return new Adam(parameters, LearningRate, Beta1, Beta2, Epsilon, WeightDecay, AmsGrad);

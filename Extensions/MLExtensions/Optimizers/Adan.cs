@@ -10,7 +10,7 @@ namespace MLExtensions;
 /// weight decay, optional global gradient clipping and <see cref="Restart"/>.
 /// </summary>
 /// <remarks>The betas are decay factors (1 minus the paper's β). Clipping uses the optimizer-wide <c>MaxGradNorm</c> and <c>Epsilon</c>.</remarks>
-public sealed class Adan : OptimizerBase<Adan.Options, Adan.State>
+public sealed class Adan : OptimizerBase<Adan.Options, Adan.State>, torch.optim.IBetas
 {
     /// <summary>Creates Adan over one group of parameters.</summary>
     /// <param name="parameters">The parameters to optimize.</param>
@@ -194,7 +194,7 @@ public sealed class Adan : OptimizerBase<Adan.Options, Adan.State>
     }
 
     /// <summary>A group of parameters with its own Adan options.</summary>
-    public sealed class ParamGroup : ParamGroup<Options>
+    public sealed class ParamGroup : ParamGroup<Options>, torch.optim.IBetas
     {
         /// <summary>Creates an empty group.</summary>
         public ParamGroup() { }
@@ -203,5 +203,29 @@ public sealed class Adan : OptimizerBase<Adan.Options, Adan.State>
         /// <param name="parameters">The group's parameters.</param>
         /// <param name="options">The group's options, or <see langword="null"/> for the defaults.</param>
         public ParamGroup(IEnumerable<Parameter> parameters, Options? options = null) : base(parameters, options!) { }
+
+        /// <summary>This group's (β1, β2), which TorchSharp's <c>OneCycleLR</c> cycles (β1) with <c>cycle_momentum</c>; validated like the options (Adan's β3 is kept).</summary>
+        public (double, double) Betas
+        {
+            get => (Options.Beta1.GetValueOrDefault(), Options.Beta2.GetValueOrDefault());
+            set
+            {
+                var previous = (Options.Beta1, Options.Beta2);
+                (Options.Beta1, Options.Beta2) = value;
+                Options.ValidateExternalChange(() => (Options.Beta1, Options.Beta2) = previous);
+            }
+        }
+    }
+
+    /// <summary>The default (β1, β2), inherited by groups added later (TorchSharp's <c>IBetas</c>, as its Adam).</summary>
+    public (double, double) Betas
+    {
+        get => (Defaults.Beta1.GetValueOrDefault(), Defaults.Beta2.GetValueOrDefault());
+        set
+        {
+            var previous = (Defaults.Beta1, Defaults.Beta2);
+            (Defaults.Beta1, Defaults.Beta2) = value;
+            Defaults.ValidateExternalChange(() => (Defaults.Beta1, Defaults.Beta2) = previous);
+        }
     }
 }

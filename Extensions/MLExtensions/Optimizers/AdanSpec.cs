@@ -20,7 +20,7 @@ public sealed record AdanSpec(double LearningRate = 1e-3, double Beta1 = 0.98, d
     public override void Validate() => ToOptions().Validate();
 
     /// <inheritdoc />
-    public override torch.optim.Optimizer Create(IEnumerable<Parameter> parameters)
+    public override OptimizerHelper Create(IEnumerable<Parameter> parameters)
     {
         Validate();
         return new Adan(parameters, LearningRate, Beta1, Beta2, Beta3, Epsilon, WeightDecay, MaxGradNorm, NoProx);

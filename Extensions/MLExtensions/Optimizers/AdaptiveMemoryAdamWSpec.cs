@@ -21,7 +21,7 @@ public sealed record AdaptiveMemoryAdamWSpec(double LearningRate = 1e-3, double 
         }.Validate();
 
     /// <inheritdoc />
-    public override torch.optim.Optimizer Create(IEnumerable<Parameter> parameters)
+    public override OptimizerHelper Create(IEnumerable<Parameter> parameters)
     {
         Validate();
         return new AdaptiveMemoryAdamW(parameters, LearningRate, Lambda, BetaMax, Beta2, Epsilon, WeightDecay);

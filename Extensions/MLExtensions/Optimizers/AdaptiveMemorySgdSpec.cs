@@ -15,7 +15,7 @@ public sealed record AdaptiveMemorySgdSpec(double LearningRate = 0.01, double La
         new AdaptiveMemorySgd.Options { LearningRate = LearningRate, Lambda = Lambda, BetaMax = BetaMax, WeightDecay = WeightDecay }.Validate();
 
     /// <inheritdoc />
-    public override torch.optim.Optimizer Create(IEnumerable<Parameter> parameters)
+    public override OptimizerHelper Create(IEnumerable<Parameter> parameters)
     {
         Validate();
         return new AdaptiveMemorySgd(parameters, LearningRate, Lambda, BetaMax, WeightDecay);

@@ -42,7 +42,7 @@ public sealed record AroSpec(double LearningRate = 0.01, double Momentum = 0.95,
     }
 
     /// <inheritdoc />
-    public override torch.optim.Optimizer Create(IEnumerable<Parameter> parameters)
+    public override OptimizerHelper Create(IEnumerable<Parameter> parameters)
     {
         Validate();
         return Aro.WithAdamW(parameters, LearningRate, Momentum, WeightDecay, AdamLearningRate, AdamBeta1, AdamBeta2, AdamEpsilon, AdamWeightDecay,

@@ -41,15 +41,9 @@ public sealed record CoordinateClippingSpec(OptimizerSpec? Inner = null, double 
     }
 
     /// <inheritdoc />
-    public override torch.optim.Optimizer Create(IEnumerable<Parameter> parameters)
+    public override OptimizerHelper Create(IEnumerable<Parameter> parameters)
     {
         Validate();
-        var inner = EffectiveInner.Create(parameters);
-        if (inner is not OptimizerHelper helper)
-        {
-            inner.Dispose();
-            throw new ArgumentException($"Coordinate clipping needs an optimizer derived from OptimizerHelper; {inner.GetType().Name} is not.", nameof(Inner));
-        }
-        return new CoordinateClipping(helper, Fraction, ThresholdScale, Global, Target);
+        return new CoordinateClipping(EffectiveInner.Create(parameters), Fraction, ThresholdScale, Global, Target);
     }
 }

@@ -9,7 +9,7 @@ namespace MLExtensions;
 /// <c>1/(1+exp(-|g_prev - g|))</c>, as in shivram1987/diffGrad <c>diffGrad_v2.py</c>.
 /// </summary>
 /// <remarks>Weight decay is L2 (added to the gradient, and the decayed gradient is the one remembered); eps is not bias-corrected.</remarks>
-public sealed class DiffGrad : OptimizerBase<DiffGrad.Options, DiffGrad.State>
+public sealed class DiffGrad : OptimizerBase<DiffGrad.Options, DiffGrad.State>, torch.optim.IBetas
 {
     /// <summary>Creates diffGrad over one group of parameters.</summary>
     /// <param name="parameters">The parameters to optimize.</param>
@@ -109,7 +109,7 @@ public sealed class DiffGrad : OptimizerBase<DiffGrad.Options, DiffGrad.State>
     }
 
     /// <summary>A group of parameters with its own diffGrad options.</summary>
-    public sealed class ParamGroup : ParamGroup<Options>
+    public sealed class ParamGroup : ParamGroup<Options>, torch.optim.IBetas
     {
         /// <summary>Creates an empty group.</summary>
         public ParamGroup() { }
@@ -118,5 +118,29 @@ public sealed class DiffGrad : OptimizerBase<DiffGrad.Options, DiffGrad.State>
         /// <param name="parameters">The group's parameters.</param>
         /// <param name="options">The group's options, or <see langword="null"/> for the defaults.</param>
         public ParamGroup(IEnumerable<Parameter> parameters, Options? options = null) : base(parameters, options!) { }
+
+        /// <summary>This group's (β1, β2), which TorchSharp's <c>OneCycleLR</c> cycles (β1) with <c>cycle_momentum</c>; validated like the options.</summary>
+        public (double, double) Betas
+        {
+            get => (Options.Beta1.GetValueOrDefault(), Options.Beta2.GetValueOrDefault());
+            set
+            {
+                var previous = (Options.Beta1, Options.Beta2);
+                (Options.Beta1, Options.Beta2) = value;
+                Options.ValidateExternalChange(() => (Options.Beta1, Options.Beta2) = previous);
+            }
+        }
+    }
+
+    /// <summary>The default (β1, β2), inherited by groups added later (TorchSharp's <c>IBetas</c>, as its Adam).</summary>
+    public (double, double) Betas
+    {
+        get => (Defaults.Beta1.GetValueOrDefault(), Defaults.Beta2.GetValueOrDefault());
+        set
+        {
+            var previous = (Defaults.Beta1, Defaults.Beta2);
+            (Defaults.Beta1, Defaults.Beta2) = value;
+            Defaults.ValidateExternalChange(() => (Defaults.Beta1, Defaults.Beta2) = previous);
+        }
     }
 }

@@ -17,7 +17,7 @@ public sealed record DiffGradSpec(double LearningRate = 1e-3, double Beta1 = 0.9
     public override void Validate() => ToOptions().Validate();
 
     /// <inheritdoc />
-    public override torch.optim.Optimizer Create(IEnumerable<Parameter> parameters)
+    public override OptimizerHelper Create(IEnumerable<Parameter> parameters)
     {
         Validate();
         return new DiffGrad(parameters, LearningRate, Beta1, Beta2, Epsilon, WeightDecay);

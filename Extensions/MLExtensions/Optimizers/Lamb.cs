@@ -8,7 +8,7 @@ namespace MLExtensions;
 /// LAMB, layer-wise adaptive moments (You et al. 2019, arXiv 1904.00962 v3), as in cybertronai/pytorch-lamb 1.0.0: an Adam
 /// direction plus weight decay, rescaled per tensor by the trust ratio <c>min(‖p‖, 10)/‖step‖</c>. No bias correction.
 /// </summary>
-public sealed class Lamb : OptimizerBase<Lamb.Options, Lamb.State>
+public sealed class Lamb : OptimizerBase<Lamb.Options, Lamb.State>, torch.optim.IBetas
 {
     /// <summary>Creates LAMB over one group of parameters.</summary>
     /// <param name="parameters">The parameters to optimize.</param>
@@ -118,7 +118,7 @@ public sealed class Lamb : OptimizerBase<Lamb.Options, Lamb.State>
     }
 
     /// <summary>A group of parameters with its own LAMB options.</summary>
-    public sealed class ParamGroup : ParamGroup<Options>
+    public sealed class ParamGroup : ParamGroup<Options>, torch.optim.IBetas
     {
         /// <summary>Creates an empty group.</summary>
         public ParamGroup() { }
@@ -127,5 +127,29 @@ public sealed class Lamb : OptimizerBase<Lamb.Options, Lamb.State>
         /// <param name="parameters">The group's parameters.</param>
         /// <param name="options">The group's options, or <see langword="null"/> for the defaults.</param>
         public ParamGroup(IEnumerable<Parameter> parameters, Options? options = null) : base(parameters, options!) { }
+
+        /// <summary>This group's (β1, β2), which TorchSharp's <c>OneCycleLR</c> cycles (β1) with <c>cycle_momentum</c>; validated like the options.</summary>
+        public (double, double) Betas
+        {
+            get => (Options.Beta1.GetValueOrDefault(), Options.Beta2.GetValueOrDefault());
+            set
+            {
+                var previous = (Options.Beta1, Options.Beta2);
+                (Options.Beta1, Options.Beta2) = value;
+                Options.ValidateExternalChange(() => (Options.Beta1, Options.Beta2) = previous);
+            }
+        }
+    }
+
+    /// <summary>The default (β1, β2), inherited by groups added later (TorchSharp's <c>IBetas</c>, as its Adam).</summary>
+    public (double, double) Betas
+    {
+        get => (Defaults.Beta1.GetValueOrDefault(), Defaults.Beta2.GetValueOrDefault());
+        set
+        {
+            var previous = (Defaults.Beta1, Defaults.Beta2);
+            (Defaults.Beta1, Defaults.Beta2) = value;
+            Defaults.ValidateExternalChange(() => (Defaults.Beta1, Defaults.Beta2) = previous);
+        }
     }
 }

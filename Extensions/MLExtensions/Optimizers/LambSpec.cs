@@ -18,7 +18,7 @@ public sealed record LambSpec(double LearningRate = 1e-3, double Beta1 = 0.9, do
     public override void Validate() => ToOptions().Validate();
 
     /// <inheritdoc />
-    public override torch.optim.Optimizer Create(IEnumerable<Parameter> parameters)
+    public override OptimizerHelper Create(IEnumerable<Parameter> parameters)
     {
         Validate();
         return new Lamb(parameters, LearningRate, Beta1, Beta2, Epsilon, WeightDecay, AdamMode);

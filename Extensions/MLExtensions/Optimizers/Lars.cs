@@ -10,7 +10,7 @@ namespace MLExtensions;
 /// <c>trust_coefficient·‖p‖/‖g‖</c>; vectors and scalars get plain momentum SGD with no decay.
 /// </summary>
 /// <remarks>As in the reference, the momentum buffer starts as a copy of the raw (unscaled) first gradient.</remarks>
-public sealed class Lars : OptimizerBase<Lars.Options, Lars.State>
+public sealed class Lars : OptimizerBase<Lars.Options, Lars.State>, torch.optim.IMomentum
 {
     /// <summary>Creates LARS over one group of parameters.</summary>
     /// <param name="parameters">The parameters to optimize.</param>
@@ -123,7 +123,7 @@ public sealed class Lars : OptimizerBase<Lars.Options, Lars.State>
     }
 
     /// <summary>A group of parameters with its own LARS options.</summary>
-    public sealed class ParamGroup : ParamGroup<Options>
+    public sealed class ParamGroup : ParamGroup<Options>, torch.optim.IMomentum
     {
         /// <summary>Creates an empty group.</summary>
         public ParamGroup() { }
@@ -132,5 +132,29 @@ public sealed class Lars : OptimizerBase<Lars.Options, Lars.State>
         /// <param name="parameters">The group's parameters.</param>
         /// <param name="options">The group's options, or <see langword="null"/> for the defaults.</param>
         public ParamGroup(IEnumerable<Parameter> parameters, Options? options = null) : base(parameters, options!) { }
+
+        /// <summary>This group's momentum, which TorchSharp's <c>OneCycleLR</c> and <c>CyclicLR</c> cycle with <c>cycle_momentum</c>; validated like the option.</summary>
+        public double Momentum
+        {
+            get => Options.Momentum.GetValueOrDefault();
+            set
+            {
+                var previous = Options.Momentum;
+                Options.Momentum = value;
+                Options.ValidateExternalChange(() => Options.Momentum = previous);
+            }
+        }
+    }
+
+    /// <summary>The default momentum, inherited by groups added later (TorchSharp's <c>IMomentum</c>, as its SGD).</summary>
+    public double Momentum
+    {
+        get => Defaults.Momentum.GetValueOrDefault();
+        set
+        {
+            var previous = Defaults.Momentum;
+            Defaults.Momentum = value;
+            Defaults.ValidateExternalChange(() => Defaults.Momentum = previous);
+        }
     }
 }

@@ -18,7 +18,7 @@ public sealed record LarsSpec(double LearningRate = 1e-3, double Momentum = 0.9,
     public override void Validate() => ToOptions().Validate();
 
     /// <inheritdoc />
-    public override torch.optim.Optimizer Create(IEnumerable<Parameter> parameters)
+    public override OptimizerHelper Create(IEnumerable<Parameter> parameters)
     {
         Validate();
         return new Lars(parameters, LearningRate, Momentum, Dampening, WeightDecay, TrustCoefficient, Nesterov);

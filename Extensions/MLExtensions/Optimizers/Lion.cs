@@ -8,7 +8,7 @@ namespace MLExtensions;
 /// Lion, "EvoLved Sign Momentum" (Chen et al. 2023, arXiv 2302.06675), as in google/automl <c>lion/lion_pytorch.py</c>:
 /// <c>p *= 1 - lr·wd; p -= lr·sign(β1·m + (1-β1)·g); m = β2·m + (1-β2)·g</c>.
 /// </summary>
-public sealed class Lion : OptimizerBase<Lion.Options, Lion.State>
+public sealed class Lion : OptimizerBase<Lion.Options, Lion.State>, torch.optim.IBetas
 {
     /// <summary>Creates Lion over one group of parameters.</summary>
     /// <param name="parameters">The parameters to optimize.</param>
@@ -91,7 +91,7 @@ public sealed class Lion : OptimizerBase<Lion.Options, Lion.State>
     }
 
     /// <summary>A group of parameters with its own Lion options.</summary>
-    public sealed class ParamGroup : ParamGroup<Options>
+    public sealed class ParamGroup : ParamGroup<Options>, torch.optim.IBetas
     {
         /// <summary>Creates an empty group.</summary>
         public ParamGroup() { }
@@ -100,5 +100,29 @@ public sealed class Lion : OptimizerBase<Lion.Options, Lion.State>
         /// <param name="parameters">The group's parameters.</param>
         /// <param name="options">The group's options, or <see langword="null"/> for the defaults.</param>
         public ParamGroup(IEnumerable<Parameter> parameters, Options? options = null) : base(parameters, options!) { }
+
+        /// <summary>This group's (β1, β2), which TorchSharp's <c>OneCycleLR</c> cycles (β1) with <c>cycle_momentum</c>; validated like the options.</summary>
+        public (double, double) Betas
+        {
+            get => (Options.Beta1.GetValueOrDefault(), Options.Beta2.GetValueOrDefault());
+            set
+            {
+                var previous = (Options.Beta1, Options.Beta2);
+                (Options.Beta1, Options.Beta2) = value;
+                Options.ValidateExternalChange(() => (Options.Beta1, Options.Beta2) = previous);
+            }
+        }
+    }
+
+    /// <summary>The default (β1, β2), inherited by groups added later (TorchSharp's <c>IBetas</c>, as its Adam).</summary>
+    public (double, double) Betas
+    {
+        get => (Defaults.Beta1.GetValueOrDefault(), Defaults.Beta2.GetValueOrDefault());
+        set
+        {
+            var previous = (Defaults.Beta1, Defaults.Beta2);
+            (Defaults.Beta1, Defaults.Beta2) = value;
+            Defaults.ValidateExternalChange(() => (Defaults.Beta1, Defaults.Beta2) = previous);
+        }
     }
 }

@@ -16,7 +16,7 @@ public sealed record LionSpec(double LearningRate = 1e-4, double Beta1 = 0.9, do
     public override void Validate() => ToOptions().Validate();
 
     /// <inheritdoc />
-    public override torch.optim.Optimizer Create(IEnumerable<Parameter> parameters)
+    public override OptimizerHelper Create(IEnumerable<Parameter> parameters)
     {
         Validate();
         return new Lion(parameters, LearningRate, Beta1, Beta2, WeightDecay);

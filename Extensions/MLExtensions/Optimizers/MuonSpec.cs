@@ -39,7 +39,7 @@ public sealed record MuonSpec(double LearningRate = 0.02, double Momentum = 0.95
     }
 
     /// <inheritdoc />
-    public override torch.optim.Optimizer Create(IEnumerable<Parameter> parameters)
+    public override OptimizerHelper Create(IEnumerable<Parameter> parameters)
     {
         Validate();
         return Muon.WithAuxAdam(parameters, LearningRate, Momentum, WeightDecay, AdamLearningRate, AdamBeta1, AdamBeta2, AdamEpsilon,

@@ -39,6 +39,30 @@ public abstract class OptimizerOptionsBase : OptimizerOptions
     protected static T Required<T>(T? value, string name) where T : struct =>
         value ?? throw new InvalidOperationException($"Option '{name}' is not set; add the group through the optimizer so it inherits the defaults.");
 
+    /// <summary>
+    /// Validates after TorchSharp's <c>IBetas</c>/<c>IMomentum</c> changed a hyperparameter (as its schedulers do with
+    /// <c>cycle_momentum</c>); an invalid value is undone by <paramref name="undo"/> and reported. Options of a group not yet
+    /// added (values still unset) are checked when the group is added.
+    /// </summary>
+    /// <param name="undo">Restores the previous values.</param>
+    /// <exception cref="ArgumentOutOfRangeException">The new value is invalid; <c>ParamName</c> is the option.</exception>
+    internal void ValidateExternalChange(Action undo)
+    {
+        if (LearningRate is null || Hyperparameters.Any(p => p.GetValue(this) is null)) return;
+        try
+        {
+            Validate();
+        }
+        catch (ArgumentOutOfRangeException e)
+        {
+            undo();
+            var reason = e.Message.Split(" (Parameter", 2)[0];
+            throw new ArgumentOutOfRangeException(e.ParamName, e.ActualValue,
+                $"{reason} The value was set through TorchSharp's IBetas/IMomentum, as its schedulers do with cycle_momentum; the previous value is kept. " +
+                "TorchSharp 0.107's CyclicLR moves the momentum above max_momentum: use MLExtensions' CyclicSchedule (it matches PyTorch) or cycle_momentum: false.");
+        }
+    }
+
     /// <inheritdoc />
     public override void SaveStateDict(BinaryWriter writer)
     {

@@ -43,5 +43,5 @@ public abstract record OptimizerSpec
 
     /// <summary>Validates, then creates the optimizer over <paramref name="parameters"/>.</summary>
     /// <param name="parameters">The parameters to optimize (e.g. <c>module.parameters()</c>).</param>
-    public abstract torch.optim.Optimizer Create(IEnumerable<Parameter> parameters);
+    public abstract OptimizerHelper Create(IEnumerable<Parameter> parameters);
 }

@@ -10,7 +10,7 @@ namespace MLExtensions;
 /// <c>d = g + μ·b</c> (Nesterov) or <c>b</c>; <c>p -= lr·d</c>. Use it instead of TorchSharp's <c>torch.optim.SGD</c>, whose step
 /// passes temporary scalars to LibTorch that a concurrent garbage collection can free mid-call (see the Optimizers README).
 /// </summary>
-public sealed class Sgd : OptimizerBase<Sgd.Options, Sgd.State>
+public sealed class Sgd : OptimizerBase<Sgd.Options, Sgd.State>, torch.optim.IMomentum
 {
     /// <summary>Creates SGD over one group of parameters.</summary>
     /// <param name="parameters">The parameters to optimize.</param>
@@ -117,7 +117,7 @@ public sealed class Sgd : OptimizerBase<Sgd.Options, Sgd.State>
     }
 
     /// <summary>A group of parameters with its own SGD options.</summary>
-    public sealed class ParamGroup : ParamGroup<Options>
+    public sealed class ParamGroup : ParamGroup<Options>, torch.optim.IMomentum
     {
         /// <summary>Creates an empty group.</summary>
         public ParamGroup() { }
@@ -126,5 +126,29 @@ public sealed class Sgd : OptimizerBase<Sgd.Options, Sgd.State>
         /// <param name="parameters">The group's parameters.</param>
         /// <param name="options">The group's options, or <see langword="null"/> for the defaults.</param>
         public ParamGroup(IEnumerable<Parameter> parameters, Options? options = null) : base(parameters, options!) { }
+
+        /// <summary>This group's momentum, which TorchSharp's <c>OneCycleLR</c> and <c>CyclicLR</c> cycle with <c>cycle_momentum</c>; validated like the option.</summary>
+        public double Momentum
+        {
+            get => Options.Momentum.GetValueOrDefault();
+            set
+            {
+                var previous = Options.Momentum;
+                Options.Momentum = value;
+                Options.ValidateExternalChange(() => Options.Momentum = previous);
+            }
+        }
+    }
+
+    /// <summary>The default momentum, inherited by groups added later (TorchSharp's <c>IMomentum</c>, as its SGD).</summary>
+    public double Momentum
+    {
+        get => Defaults.Momentum.GetValueOrDefault();
+        set
+        {
+            var previous = Defaults.Momentum;
+            Defaults.Momentum = value;
+            Defaults.ValidateExternalChange(() => Defaults.Momentum = previous);
+        }
     }
 }

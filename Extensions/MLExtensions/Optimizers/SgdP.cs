@@ -8,7 +8,7 @@ namespace MLExtensions;
 /// SGDP (Heo et al. 2021, arXiv 2006.08217), as in clovaai/AdamP 0.3.0: SGD with momentum that removes the radial part of
 /// the update of scale-invariant weights. Without Nesterov the projection also rewrites the stored momentum, as in the reference.
 /// </summary>
-public sealed class SgdP : OptimizerBase<SgdP.Options, SgdP.State>
+public sealed class SgdP : OptimizerBase<SgdP.Options, SgdP.State>, torch.optim.IMomentum
 {
     /// <summary>Creates SGDP over one group of parameters.</summary>
     /// <param name="parameters">The parameters to optimize.</param>
@@ -127,7 +127,7 @@ public sealed class SgdP : OptimizerBase<SgdP.Options, SgdP.State>
     }
 
     /// <summary>A group of parameters with its own SGDP options.</summary>
-    public sealed class ParamGroup : ParamGroup<Options>
+    public sealed class ParamGroup : ParamGroup<Options>, torch.optim.IMomentum
     {
         /// <summary>Creates an empty group.</summary>
         public ParamGroup() { }
@@ -136,5 +136,29 @@ public sealed class SgdP : OptimizerBase<SgdP.Options, SgdP.State>
         /// <param name="parameters">The group's parameters.</param>
         /// <param name="options">The group's options, or <see langword="null"/> for the defaults.</param>
         public ParamGroup(IEnumerable<Parameter> parameters, Options? options = null) : base(parameters, options!) { }
+
+        /// <summary>This group's momentum, which TorchSharp's <c>OneCycleLR</c> and <c>CyclicLR</c> cycle with <c>cycle_momentum</c>; validated like the option.</summary>
+        public double Momentum
+        {
+            get => Options.Momentum.GetValueOrDefault();
+            set
+            {
+                var previous = Options.Momentum;
+                Options.Momentum = value;
+                Options.ValidateExternalChange(() => Options.Momentum = previous);
+            }
+        }
+    }
+
+    /// <summary>The default momentum, inherited by groups added later (TorchSharp's <c>IMomentum</c>, as its SGD).</summary>
+    public double Momentum
+    {
+        get => Defaults.Momentum.GetValueOrDefault();
+        set
+        {
+            var previous = Defaults.Momentum;
+            Defaults.Momentum = value;
+            Defaults.ValidateExternalChange(() => Defaults.Momentum = previous);
+        }
     }
 }

@@ -20,7 +20,7 @@ public sealed record SgdPSpec(double LearningRate = 0.1, double Momentum = 0.9, 
     public override void Validate() => ToOptions().Validate();
 
     /// <inheritdoc />
-    public override torch.optim.Optimizer Create(IEnumerable<Parameter> parameters)
+    public override OptimizerHelper Create(IEnumerable<Parameter> parameters)
     {
         Validate();
         return new SgdP(parameters, LearningRate, Momentum, Dampening, WeightDecay, Nesterov, Epsilon, Delta, WdRatio);

@@ -14,7 +14,7 @@ namespace MLExtensions;
 /// zero gets scale 0 and never moves (both as in the reference). A tensor without a gradient at its first step gets its
 /// scale at the first step where it has one.
 /// </remarks>
-public sealed class SgdSai : OptimizerBase<SgdSai.Options, SgdSai.State>
+public sealed class SgdSai : OptimizerBase<SgdSai.Options, SgdSai.State>, torch.optim.IMomentum
 {
     /// <summary>Creates SGD-SaI over one group of parameters.</summary>
     /// <param name="parameters">The parameters to optimize.</param>
@@ -112,7 +112,7 @@ public sealed class SgdSai : OptimizerBase<SgdSai.Options, SgdSai.State>
     }
 
     /// <summary>A group of parameters with its own SGD-SaI options.</summary>
-    public sealed class ParamGroup : ParamGroup<Options>
+    public sealed class ParamGroup : ParamGroup<Options>, torch.optim.IMomentum
     {
         /// <summary>Creates an empty group.</summary>
         public ParamGroup() { }
@@ -121,5 +121,29 @@ public sealed class SgdSai : OptimizerBase<SgdSai.Options, SgdSai.State>
         /// <param name="parameters">The group's parameters.</param>
         /// <param name="options">The group's options, or <see langword="null"/> for the defaults.</param>
         public ParamGroup(IEnumerable<Parameter> parameters, Options? options = null) : base(parameters, options!) { }
+
+        /// <summary>This group's momentum, which TorchSharp's <c>OneCycleLR</c> and <c>CyclicLR</c> cycle with <c>cycle_momentum</c>; validated like the option.</summary>
+        public double Momentum
+        {
+            get => Options.Momentum.GetValueOrDefault();
+            set
+            {
+                var previous = Options.Momentum;
+                Options.Momentum = value;
+                Options.ValidateExternalChange(() => Options.Momentum = previous);
+            }
+        }
+    }
+
+    /// <summary>The default momentum, inherited by groups added later (TorchSharp's <c>IMomentum</c>, as its SGD).</summary>
+    public double Momentum
+    {
+        get => Defaults.Momentum.GetValueOrDefault();
+        set
+        {
+            var previous = Defaults.Momentum;
+            Defaults.Momentum = value;
+            Defaults.ValidateExternalChange(() => Defaults.Momentum = previous);
+        }
     }
 }

@@ -16,7 +16,7 @@ public sealed record SgdSaiSpec(double LearningRate = 1e-2, double Momentum = 0.
     public override void Validate() => ToOptions().Validate();
 
     /// <inheritdoc />
-    public override torch.optim.Optimizer Create(IEnumerable<Parameter> parameters)
+    public override OptimizerHelper Create(IEnumerable<Parameter> parameters)
     {
         Validate();
         return new SgdSai(parameters, LearningRate, Momentum, Epsilon, WeightDecay);

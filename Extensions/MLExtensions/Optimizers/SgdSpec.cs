@@ -24,7 +24,7 @@ public sealed record SgdSpec(double LearningRate = 0.01, double Momentum = 0.9, 
     }
 
     /// <inheritdoc />
-    public override torch.optim.Optimizer Create(IEnumerable<Parameter> parameters)
+    public override OptimizerHelper Create(IEnumerable<Parameter> parameters)
     {
         Validate();
         return new Sgd(parameters, LearningRate, Momentum, Dampening, WeightDecay, Nesterov);

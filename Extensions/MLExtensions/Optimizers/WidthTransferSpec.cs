@@ -55,7 +55,7 @@ public sealed record WidthTransferSpec(int BaseWidth)
     /// <param name="parameters">The model's parameters.</param>
     /// <param name="width">The model's width; at least 1.</param>
     /// <exception cref="ArgumentOutOfRangeException"><see cref="BaseWidth"/> or <paramref name="width"/> is below 1, or the spec is invalid.</exception>
-    public torch.optim.Optimizer CreateOptimizer(OptimizerSpec optimizer, IEnumerable<Parameter> parameters, int width)
+    public OptimizerHelper CreateOptimizer(OptimizerSpec optimizer, IEnumerable<Parameter> parameters, int width)
     {
         ArgumentNullException.ThrowIfNull(optimizer);
         ArgumentNullException.ThrowIfNull(parameters);
