@@ -103,6 +103,47 @@ public sealed class MomentumCyclingTests
     }
 
     [TestMethod]
+    public void TorchSharpsOwnOptimizers_AreCycledThroughTheirIBetasAndIMomentum_LikeOurs()
+    {
+        // PyTorch's OneCycleLR cycles betas[0] of Adam-like optimizers and the momentum of SGD and RMSprop; a plain TorchSharp
+        // loop with TorchSharp's optimizers gets the same from our schedules (it was silently not cycled).
+        using var scope = torch.NewDisposeScope();
+        var p = () => new TorchSharp.Modules.Parameter(torch.zeros(3));
+        const int steps = 30;
+        var schedule = new OneCycleSchedule(BaseMomentum: 0.8, MaxMomentum: 0.97);
+        using var oursAdam = new Adam([p()], lr: 0.1);
+        using var oursSgd = new Sgd([p()], lr: 0.1, momentum: 0.9);
+        var optimizers = new (torch.optim.Optimizer Optimizer, Func<double> Momentum)[]
+        {
+            (oursAdam, () => ((TorchSharp.torch.optim.IBetas)oursAdam.ParamGroups.Single()).Betas.Item1),
+            (oursSgd, () => ((TorchSharp.torch.optim.IMomentum)oursSgd.ParamGroups.Single()).Momentum),
+        }.ToList();
+        foreach (var o in new torch.optim.Optimizer[] { torch.optim.Adam([p()], 0.1), torch.optim.AdamW([p()], 0.1), torch.optim.NAdam([p()], 0.1) })
+            optimizers.Add((o, () => ((TorchSharp.torch.optim.IBetas)o.ParamGroups.Single()).Betas.Item1));
+        foreach (var o in new torch.optim.Optimizer[] { torch.optim.SGD([p()], 0.1, momentum: 0.9), torch.optim.RMSProp([p()], 0.1, momentum: 0.5) })
+            optimizers.Add((o, () => ((TorchSharp.torch.optim.IMomentum)o.ParamGroups.Single()).Momentum));
+        var controllers = optimizers.Select(o => schedule.CreateController(o.Optimizer)).ToArray();
+        Assert.IsTrue(controllers.All(c => ((FactorScheduleController)c).CyclesMomentum));
+        var seen = new HashSet<double>();
+        for (long i = 0; i < steps; i++)
+        {
+            var context = new TrainingStepContext(i, steps, i, 1, i, steps, 1);
+            foreach (var c in controllers) c.BeforeStep(context);
+            double expected = optimizers[0].Momentum();
+            seen.Add(expected);
+            foreach (var (optimizer, momentum) in optimizers)
+            {
+                Assert.AreEqual(expected, momentum(), 0.0, $"{optimizer.GetType().Name}, step {i}");
+                Assert.AreEqual(optimizers[0].Optimizer.ParamGroups.Single().LearningRate, optimizer.ParamGroups.Single().LearningRate, 0.0);
+            }
+        }
+
+        Assert.IsTrue(seen.Max() == 0.97 && seen.Min() < 0.81, string.Join(", ", seen));
+        foreach (var c in controllers) c.Dispose();
+        foreach (var (o, _) in optimizers.Skip(2)) o.Dispose();
+    }
+
+    [TestMethod]
     public void MomentumRange_IsValidated()
     {
         var e = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => new OneCycleSchedule(BaseMomentum: 0.96).Validate());
