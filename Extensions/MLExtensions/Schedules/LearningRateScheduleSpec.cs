@@ -25,6 +25,7 @@ namespace MLExtensions;
 [JsonDerivedType(typeof(RefinedSchedule), "refined")]
 [JsonDerivedType(typeof(HypergradientSchedule), "hypergradient")]
 [JsonDerivedType(typeof(LantonSchedule), "lanton")]
+[JsonDerivedType(typeof(ReduceOnPlateauSchedule), "plateau")]
 public abstract record LearningRateScheduleSpec
 {
     /// <summary>The multiplier of the base learning rate for optimizer step <paramref name="step"/> (0-based) of <paramref name="totalSteps"/>.</summary>

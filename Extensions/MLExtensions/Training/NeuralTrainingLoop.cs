@@ -283,6 +283,8 @@ internal sealed class NeuralTrainingLoop
             });
             progress?.Report(new TrainingProgress(epoch, _options.Epochs, trainingLoss, validationLoss, learningRate, meanGradNorm,
                                                   clock.Elapsed.TotalSeconds) { BatchCount = batchesPerEpoch, ElapsedSeconds = fitClock.Elapsed.TotalSeconds });
+            // Metric-driven schedules (reduce on plateau) see each epoch's validation loss, or the training loss without validation data.
+            if (controller is IMetricFeedbackController feedback) feedback.ObserveMetric(validationLoss ?? trainingLoss);
             profile?.Lap(TrainingLoopPhase.EpochEnd, ref epochEnd);
 
             if (validationLoss is { } current)

@@ -45,9 +45,9 @@ public sealed class LearningRateScheduleSearchSpaceTests
             }
         }
 
-        // Wrappers (warmup, and the feedback schedules hypergradient and lanton, which wrap a Base) do not nest: warm-up's
+        // Wrappers (warmup, and the feedback schedules hypergradient, lanton and plateau, which wrap a Base) do not nest: warm-up's
         // target is a one-of over every other kind.
-        string[] wrappers = ["warmup", "hypergradient", "lanton"];
+        string[] wrappers = ["warmup", "hypergradient", "lanton", "plateau"];
         var nested = (OneOfOption)space.Option.Branches.Single(b => b.Key == "warmup").Value["After"];
         CollectionAssert.AreEquivalent(space.Kinds.Except(wrappers).ToArray(), nested.BranchNames.ToArray());
         foreach (var kind in space.Kinds.Where(k => k != "warmup"))   // warm-up is recorded as "warmup>target"
@@ -59,6 +59,19 @@ public sealed class LearningRateScheduleSearchSpaceTests
         {
             Assert.IsTrue(seen.Contains("warmup>" + kind), "warmup>" + kind);
         }
+    }
+
+    [TestMethod]
+    public void ThePlateauBranchSearchesItsFactorAndPatience()
+    {
+        var plateau = new LearningRateScheduleSearchSpace().Option.Branches.Single(b => b.Key == "plateau").Value;
+        var gamma = (UniformDoubleOption)plateau["Gamma"];
+        Assert.AreEqual((0.05, 0.5, false), (gamma.Min, gamma.Max, gamma.LogBase));
+        Assert.AreEqual(0.1, plateau.SampleFromFeatureSpace(plateau.Default)["Gamma"].AsType<double>(), 1e-12);
+        var patience = (UniformIntOption)plateau["Patience"];
+        Assert.AreEqual((2.0, 20.0), (patience.Min, patience.Max));
+        Assert.AreEqual(10, plateau.SampleFromFeatureSpace(plateau.Default)["Patience"].AsType<int>());
+        Assert.IsFalse(plateau.ContainsKey("Threshold"), "other members keep the spec's defaults");
     }
 
     [TestMethod]
