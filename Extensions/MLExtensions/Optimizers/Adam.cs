@@ -74,7 +74,7 @@ public sealed class Adam : OptimizerBase<Adam.Options, Adam.State>, torch.optim.
     }
 
     /// <summary>Adam's hyperparameters for one group.</summary>
-    public sealed class Options : OptimizerOptionsBase
+    public sealed class Options : OptimizerOptionsBase, IBetaOptions
     {
         /// <summary>First-moment decay; in [0, 1).</summary>
         public double? Beta1 { get; set; }
@@ -140,27 +140,9 @@ public sealed class Adam : OptimizerBase<Adam.Options, Adam.State>, torch.optim.
         public ParamGroup(IEnumerable<Parameter> parameters, Options? options = null) : base(parameters, options!) { }
 
         /// <summary>This group's (β1, β2), which TorchSharp's <c>OneCycleLR</c> cycles (β1) with <c>cycle_momentum</c>; validated like the options.</summary>
-        public (double, double) Betas
-        {
-            get => (Options.Beta1.GetValueOrDefault(), Options.Beta2.GetValueOrDefault());
-            set
-            {
-                var previous = (Options.Beta1, Options.Beta2);
-                (Options.Beta1, Options.Beta2) = value;
-                Options.ValidateExternalChange(() => (Options.Beta1, Options.Beta2) = previous);
-            }
-        }
+        public (double, double) Betas { get => ExternalMomentum.Betas(Options); set => ExternalMomentum.SetBetas(Options, value); }
     }
 
     /// <summary>The default (β1, β2), inherited by groups added later (TorchSharp's <c>IBetas</c>, as its Adam).</summary>
-    public (double, double) Betas
-    {
-        get => (Defaults.Beta1.GetValueOrDefault(), Defaults.Beta2.GetValueOrDefault());
-        set
-        {
-            var previous = (Defaults.Beta1, Defaults.Beta2);
-            (Defaults.Beta1, Defaults.Beta2) = value;
-            Defaults.ValidateExternalChange(() => (Defaults.Beta1, Defaults.Beta2) = previous);
-        }
-    }
+    public (double, double) Betas { get => ExternalMomentum.Betas(Defaults); set => ExternalMomentum.SetBetas(Defaults, value); }
 }

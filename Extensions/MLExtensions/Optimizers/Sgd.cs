@@ -69,7 +69,7 @@ public sealed class Sgd : OptimizerBase<Sgd.Options, Sgd.State>, torch.optim.IMo
     protected override State CreateState(Parameter parameter) => new(parameter);
 
     /// <summary>SGD's hyperparameters for one group.</summary>
-    public sealed class Options : OptimizerOptionsBase
+    public sealed class Options : OptimizerOptionsBase, IMomentumOptions
     {
         /// <summary>Momentum factor; in [0, 1).</summary>
         public double? Momentum { get; set; }
@@ -128,27 +128,9 @@ public sealed class Sgd : OptimizerBase<Sgd.Options, Sgd.State>, torch.optim.IMo
         public ParamGroup(IEnumerable<Parameter> parameters, Options? options = null) : base(parameters, options!) { }
 
         /// <summary>This group's momentum, which TorchSharp's <c>OneCycleLR</c> and <c>CyclicLR</c> cycle with <c>cycle_momentum</c>; validated like the option.</summary>
-        public double Momentum
-        {
-            get => Options.Momentum.GetValueOrDefault();
-            set
-            {
-                var previous = Options.Momentum;
-                Options.Momentum = value;
-                Options.ValidateExternalChange(() => Options.Momentum = previous);
-            }
-        }
+        public double Momentum { get => ExternalMomentum.Momentum(Options); set => ExternalMomentum.SetMomentum(Options, value); }
     }
 
     /// <summary>The default momentum, inherited by groups added later (TorchSharp's <c>IMomentum</c>, as its SGD).</summary>
-    public double Momentum
-    {
-        get => Defaults.Momentum.GetValueOrDefault();
-        set
-        {
-            var previous = Defaults.Momentum;
-            Defaults.Momentum = value;
-            Defaults.ValidateExternalChange(() => Defaults.Momentum = previous);
-        }
-    }
+    public double Momentum { get => ExternalMomentum.Momentum(Defaults); set => ExternalMomentum.SetMomentum(Defaults, value); }
 }
