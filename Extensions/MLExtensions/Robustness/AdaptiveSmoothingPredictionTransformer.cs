@@ -204,7 +204,7 @@ public sealed class AdaptiveSmoothingPredictionTransformer : ISingleFeaturePredi
         {
             using var scope = NewDisposeScope();
             using var noGrad = no_grad();
-            var x = frombuffer(features, ScalarType.Float32, (long)rows * inputs).view(rows, inputs);
+            var x = AlignedTensor.CopyRows(features, rows, inputs);
             frombuffer(outputs, ScalarType.Float32, (long)rows * RawWidth).view(rows, RawWidth).copy_(_network.RawOutputs(x));
             return rows;
         });

@@ -181,13 +181,14 @@ public sealed class NeuralNetworkPredictionTransformer : ISingleFeaturePredictio
 
     /// <summary>
     /// Writes the network's outputs for the first <paramref name="rows"/> rows packed row-major in <paramref name="features"/> to the
-    /// start of <paramref name="outputs"/>; all NaN for rows with a non-finite feature. The forward pass reads
-    /// <paramref name="features"/> in place (no copy of the block).
+    /// start of <paramref name="outputs"/>; all NaN for rows with a non-finite feature. The block is copied into an aligned tensor first,
+    /// so the scores do not depend on where the managed buffer lies.
     /// </summary>
-    private void ForwardBatch(float[] features, int rows, float[] outputs)
+    internal void ForwardBatch(float[] features, int rows, float[] outputs)
     {
         int inputs = Model.Architecture.InputSize;
-        ForwardUnderReadLock(() => frombuffer(features, ScalarType.Float32, (long)rows * inputs).view(rows, inputs), rows, outputs);
+        // Copied into aligned memory (see AlignedTensor: in place, scores differed in the last bits from one Transform to the next).
+        ForwardUnderReadLock(() => AlignedTensor.CopyRows(features, rows, inputs), rows, outputs);
         ScoreMath.ApplyNonFinitePolicy(features.AsSpan(0, rows * inputs), inputs, outputs, Model.Architecture.OutputSize);
     }
 
