@@ -20,7 +20,7 @@ namespace MLExtensions;
 /// a caller without a controller gets). The first step (no previous update) keeps h = 1. Needs one copy of the parameters
 /// (two with <see cref="HypergradientSignal.ConsecutiveUpdates"/>).
 /// </remarks>
-/// <param name="Base">The schedule the multiplier rides on. Default <see langword="null"/>: constant.</param>
+/// <param name="Base">The closed-form schedule the multiplier rides on (no feedback schedule). Default <see langword="null"/>: constant.</param>
 /// <param name="Beta">Hyper-learning rate on the cosine: h changes by a factor 1 + Beta·a per step. Default 0.02; in [0, 1).</param>
 /// <param name="MinFactor">Lower bound of h. Default 0.1; in [0, 1].</param>
 /// <param name="MaxFactor">Upper bound of h. Default 10; finite, at least 1.</param>
@@ -40,8 +40,7 @@ public sealed record HypergradientSchedule(
     /// <inheritdoc />
     public override void Validate()
     {
-        if (Base is HypergradientSchedule)
-            throw new ArgumentOutOfRangeException(nameof(Base), "A hypergradient schedule cannot ride on another one.");
+        RequireClosedForm(Base, nameof(Base), "");
         Base?.Validate();
         if (!(Beta >= 0 && Beta < 1))
             throw new ArgumentOutOfRangeException(nameof(Beta), Beta, "Beta must be in [0, 1).");

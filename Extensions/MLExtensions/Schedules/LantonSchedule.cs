@@ -25,7 +25,7 @@ namespace MLExtensions;
 /// <see cref="IIndependentGradientController.ObserveIndependentGradient"/>. The optimizer's groups are split when the controller is
 /// created, so create it before the first step (and read the groups afterwards).</para>
 /// </remarks>
-/// <param name="Base">The schedule the layer rates ride on. Default <see langword="null"/>: constant.</param>
+/// <param name="Base">The closed-form schedule the layer rates ride on (no feedback schedule). Default <see langword="null"/>: constant.</param>
 /// <param name="Beta2">EMA factor of the noise estimate. Default 0.99 (not recovered from the paper); in [0, 1).</param>
 /// <param name="Rate">The layer-rate rule. Default <see cref="LantonRateForm.GroupMinimum"/> (form A, provisional).</param>
 /// <param name="Epsilon">Guard of the rule against H = 0 (see <see cref="LantonRateRule.For"/>). Default 1e-6; greater than 0.</param>
@@ -46,8 +46,7 @@ public sealed record LantonSchedule(
     /// <inheritdoc />
     public override void Validate()
     {
-        if (Base is LantonSchedule or HypergradientSchedule)
-            throw new ArgumentOutOfRangeException(nameof(Base), "LANTON rides on a schedule without feedback.");
+        RequireClosedForm(Base, nameof(Base), "");
         Base?.Validate();
         if (!(Beta2 >= 0 && Beta2 < 1))
             throw new ArgumentOutOfRangeException(nameof(Beta2), Beta2, "Beta2 must be in [0, 1).");

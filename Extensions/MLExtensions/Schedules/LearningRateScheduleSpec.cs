@@ -44,6 +44,23 @@ public abstract record LearningRateScheduleSpec
         return new FactorScheduleController(this, optimizer);
     }
 
+    /// <summary>
+    /// Throws when <paramref name="inner"/> is a feedback schedule (one whose controller reads the run: it overrides
+    /// <see cref="CreateController"/>). A schedule that takes another one uses only the other's <see cref="Factor"/>, so the feedback
+    /// would be dropped without a word.
+    /// </summary>
+    /// <param name="inner">The schedule taken (null passes).</param>
+    /// <param name="name">The member that holds it, e.g. <c>Base</c>.</param>
+    /// <param name="hint">What to write instead, appended to the message (may be empty).</param>
+    private protected static void RequireClosedForm(LearningRateScheduleSpec? inner, string name, string hint)
+    {
+        if (inner is null) return;
+        var createController = inner.GetType().GetMethod(nameof(CreateController), [typeof(torch.optim.Optimizer)]);
+        if (createController?.DeclaringType == typeof(LearningRateScheduleSpec)) return;
+        throw new ArgumentOutOfRangeException(name, inner.GetType().Name,
+            $"{name} must be a closed-form schedule; {inner.GetType().Name} is a feedback schedule, and only its factor would be used. {hint}".TrimEnd());
+    }
+
     /// <summary>Progress in [0, 1] of step <paramref name="step"/> among <paramref name="totalSteps"/>.</summary>
     protected static double Fraction(long step, long totalSteps) =>
         totalSteps <= 1 ? 0 : Math.Clamp((double)step / (totalSteps - 1), 0, 1);

@@ -37,8 +37,7 @@ public sealed record ReduceOnPlateauSchedule(
     /// <inheritdoc />
     public override void Validate()
     {
-        if (Base is ReduceOnPlateauSchedule or HypergradientSchedule or LantonSchedule or RefinedSchedule)
-            throw new ArgumentOutOfRangeException(nameof(Base), Base.GetType().Name, "The base of a plateau schedule must be a closed-form schedule, not a feedback schedule.");
+        RequireClosedForm(Base, nameof(Base), "");
         Base?.Validate();
         if (!(Gamma > 0 && Gamma < 1))
             throw new ArgumentOutOfRangeException(nameof(Gamma), Gamma, "Gamma must be in (0, 1).");

@@ -115,6 +115,26 @@ public sealed class ReduceOnPlateauScheduleTests
         Assert.AreEqual("Base", Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => new ReduceOnPlateauSchedule(Base: new ReduceOnPlateauSchedule()).Validate()).ParamName);
     }
 
+    [TestMethod]
+    public void AFeedbackScheduleInsideAnotherScheduleIsRefused_AClosedFormOneIsTaken()
+    {
+        // A schedule that holds another uses only its factor: a feedback schedule there would lose its feedback without a word.
+        LearningRateScheduleSpec[] feedback = [new ReduceOnPlateauSchedule(), new HypergradientSchedule(), new LantonSchedule()];
+        foreach (var inner in feedback)
+        {
+            var e = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => new WarmupSchedule(inner).Validate());
+            Assert.AreEqual("After", e.ParamName);
+            StringAssert.Contains(e.Message, "Base");
+            Assert.AreEqual("Base", Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => new ReduceOnPlateauSchedule(Base: inner).Validate()).ParamName);
+            Assert.AreEqual("Base", Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => new HypergradientSchedule(Base: inner).Validate()).ParamName);
+            Assert.AreEqual("Base", Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => new LantonSchedule(Base: inner).Validate()).ParamName);
+        }
+
+        new ReduceOnPlateauSchedule(Base: new RefinedSchedule([1.0, 0.5])).Validate();
+        new ReduceOnPlateauSchedule(Base: new WarmupSchedule(new CosineSchedule())).Validate();
+        new WarmupSchedule(new OneCycleSchedule()).Validate();
+    }
+
     private sealed class Row
     {
         [Microsoft.ML.Data.VectorType(2)]
