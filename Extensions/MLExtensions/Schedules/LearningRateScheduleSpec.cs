@@ -79,6 +79,13 @@ public abstract record LearningRateScheduleSpec
             throw new ArgumentOutOfRangeException(name, value, $"{name} must be in (0, 1].");
     }
 
+    /// <summary>Throws when a multiplier is not a finite number above 0.</summary>
+    private protected static void RequirePositiveFinite(double value, string name)
+    {
+        if (!(value > 0 && double.IsFinite(value)))
+            throw new ArgumentOutOfRangeException(name, value, $"{name} must be a finite number above 0.");
+    }
+
     /// <summary>Throws when a factor is outside [0, 1] or not finite.</summary>
     protected static void RequireFactor(double value, string name)
     {

@@ -4,15 +4,21 @@ namespace MLExtensions;
 /// Multiplies the learning rate by <paramref name="Gamma"/> at each milestone (PyTorch's <c>MultiStepLR</c>, stepped once per
 /// optimizer step): factor = Gamma^(number of milestones ≤ step).
 /// </summary>
-/// <param name="Milestones">Optimizer steps at which the rate decays, strictly increasing, each at least 1.</param>
-/// <param name="Gamma">Decay per milestone. Default 0.1; in (0, 1].</param>
+/// <param name="Milestones">Optimizer steps at which the rate is multiplied by <paramref name="Gamma"/>, each at least 1, in
+/// any order; a step given k times multiplies it by Gamma^k there, as in PyTorch.</param>
+/// <param name="Gamma">Factor per milestone. Default 0.1; any finite number above 0 (above 1 the rate grows, as PyTorch
+/// allows).</param>
 public sealed record MultiStepSchedule(long[] Milestones, double Gamma = 0.1) : LearningRateScheduleSpec
 {
     /// <inheritdoc />
     public override double Factor(long step, long totalSteps)
     {
         int passed = 0;
-        while (passed < Milestones.Length && Milestones[passed] <= step) passed++;
+        foreach (long milestone in Milestones)
+        {
+            if (milestone <= step) passed++;
+        }
+
         return Math.Pow(Gamma, passed);
     }
 
@@ -21,12 +27,12 @@ public sealed record MultiStepSchedule(long[] Milestones, double Gamma = 0.1) : 
     {
         if (Milestones is null || Milestones.Length == 0)
             throw new ArgumentOutOfRangeException(nameof(Milestones), "Milestones needs at least one step.");
-        for (int i = 0; i < Milestones.Length; i++)
+        foreach (long milestone in Milestones)
         {
-            if (Milestones[i] < 1 || (i > 0 && Milestones[i] <= Milestones[i - 1]))
-                throw new ArgumentOutOfRangeException(nameof(Milestones), Milestones[i], "Milestones must be strictly increasing steps of at least 1.");
+            if (milestone < 1)
+                throw new ArgumentOutOfRangeException(nameof(Milestones), milestone, "Milestones must be optimizer steps of at least 1.");
         }
 
-        RequireDecay(Gamma, nameof(Gamma));
+        RequirePositiveFinite(Gamma, nameof(Gamma));
     }
 }

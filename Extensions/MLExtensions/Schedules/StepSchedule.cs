@@ -5,7 +5,7 @@ namespace MLExtensions;
 /// <c>StepLR</c>, stepped once per optimizer step): factor = Gamma^⌊step / StepSize⌋.
 /// </summary>
 /// <param name="StepSize">Optimizer steps between decays. At least 1.</param>
-/// <param name="Gamma">Decay per period. Default 0.1; in (0, 1].</param>
+/// <param name="Gamma">Factor per period. Default 0.1; any finite number above 0 (above 1 the rate grows, as PyTorch allows).</param>
 public sealed record StepSchedule(long StepSize, double Gamma = 0.1) : LearningRateScheduleSpec
 {
     /// <inheritdoc />
@@ -15,6 +15,6 @@ public sealed record StepSchedule(long StepSize, double Gamma = 0.1) : LearningR
     public override void Validate()
     {
         RequirePositive(StepSize, nameof(StepSize));
-        RequireDecay(Gamma, nameof(Gamma));
+        RequirePositiveFinite(Gamma, nameof(Gamma));
     }
 }

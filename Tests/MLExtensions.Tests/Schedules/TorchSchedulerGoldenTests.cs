@@ -18,6 +18,12 @@ public sealed class TorchSchedulerGoldenTests
 
     public static IEnumerable<object[]> FuzzCases => ScheduleGolden.CaseNames(s_fuzz);
 
+    // Growth (gamma > 1, e.g. ExponentialLR as a learning-rate range test) and repeated or unsorted milestones
+    // (make_torch_edges.py); each case names its PyTorch class.
+    private static readonly JsonElement s_edges = ScheduleGolden.Load("torch_lr_schedulers_edges.json");
+
+    public static IEnumerable<object[]> EdgeCases => ScheduleGolden.CaseNames(s_edges);
+
     [TestMethod]
     public void Golden_HoldsTheElevenSchedules() => Assert.AreEqual(11, Cases.Count());
 
@@ -32,6 +38,21 @@ public sealed class TorchSchedulerGoldenTests
 
     [TestMethod, DynamicData(nameof(FuzzCases))]
     public void Factor_RandomArguments_MatchesPyTorchEveryStep(string name) => AssertMatches(s_fuzz, name);
+
+    [TestMethod, DynamicData(nameof(EdgeCases))]
+    public void Factor_GrowthAndRepeatedMilestones_MatchPyTorchEveryStep(string name) => AssertMatches(s_edges, name);
+
+    [TestMethod]
+    public void EdgeGolden_HoldsRepeatedUnsortedMilestonesAndGrowth()
+    {
+        var cases = s_edges.GetProperty("cases");
+        Assert.AreEqual(19, EdgeCases.Count());
+        var repeated = cases.GetProperty("multistep_repeated").GetProperty("params").GetProperty("milestones").EnumerateArray().Select(v => v.GetInt64()).ToArray();
+        Assert.AreNotEqual(repeated.Length, repeated.Distinct().Count());
+        var unsorted = cases.GetProperty("multistep_unsorted").GetProperty("params").GetProperty("milestones").EnumerateArray().Select(v => v.GetInt64()).ToArray();
+        CollectionAssert.AreNotEqual(unsorted.Order().ToArray(), unsorted);
+        Assert.IsTrue(cases.GetProperty("exponential_range_test").GetProperty("params").GetProperty("gamma").GetDouble() > 1);
+    }
 
 
     private static void AssertMatches(JsonElement golden, string name)
@@ -113,9 +134,12 @@ public sealed class TorchSchedulerGoldenTests
         [
             (new StepSchedule(0), "StepSize"),
             (new StepSchedule(5, Gamma: 0), "Gamma"),
-            (new MultiStepSchedule([5, 5]), "Milestones"),
+            (new StepSchedule(5, Gamma: double.NaN), "Gamma"),
+            (new MultiStepSchedule([5, 0]), "Milestones"),
             (new MultiStepSchedule([]), "Milestones"),
-            (new ExponentialSchedule(1.5), "Gamma"),
+            (new MultiStepSchedule([5], Gamma: -1), "Gamma"),
+            (new ExponentialSchedule(0), "Gamma"),
+            (new ExponentialSchedule(double.PositiveInfinity), "Gamma"),
             (new CosineSchedule(PeriodSteps: 0), "PeriodSteps"),
             (new CosineRestartsSchedule(0), "FirstCycleSteps"),
             (new CosineRestartsSchedule(10, CycleMultiplier: 0), "CycleMultiplier"),
