@@ -16,7 +16,7 @@ public sealed class PredictionColumnsStackingEstimator : IEstimator<StackingTran
         /// <value>Default "Label".</value>
         public string LabelColumnName { get; set; } = StackingColumnNames.Label;
 
-        /// <summary>The prediction columns (Single scalars; probabilities for binary classification), one per base model.</summary>
+        /// <summary>The prediction columns (Single scalars; probabilities in [0, 1] for binary classification), one per base model.</summary>
         /// <value>No default; at least one, unique.</value>
         public string[] PredictionColumnNames { get; set; } = [];
 
@@ -105,6 +105,10 @@ public sealed class PredictionColumnsStackingEstimator : IEstimator<StackingTran
 
             columns[k] = StackingScoring.ReadNumeric(input, name, "prediction");
             StackingScoring.CheckFinite(columns[k], name, "prediction");
+            if (_options.Task == StackingTask.BinaryClassification)
+            {
+                StackingScoring.CheckProbabilities(columns[k], name);
+            }
         }
 
         if (y.Length == 0)

@@ -104,6 +104,23 @@ internal static class StackingScoring
         }
     }
 
+    /// <summary>
+    /// Throws naming the column, the value and its row at the first value outside [0, 1]: binary stacking combines probabilities,
+    /// and a Score column (a margin or log-odds) is the usual mistake.
+    /// </summary>
+    public static void CheckProbabilities(double[] values, string column, string rows = "the input")
+    {
+        for (int i = 0; i < values.Length; i++)
+        {
+            if (!(values[i] >= 0 && values[i] <= 1))
+            {
+                throw new ArgumentException(
+                    $"The prediction column '{column}' has the value {values[i]} at row {i} of {rows}; binary stacking combines " +
+                    "probabilities in [0, 1]: stack the base models' Probability columns, not their Score.");
+            }
+        }
+    }
+
     public static void CheckShape(SchemaShape input, string column, string role, bool boolean, bool singleOnly = false)
     {
         var col = input.FirstOrDefault(c => c.Name == column);

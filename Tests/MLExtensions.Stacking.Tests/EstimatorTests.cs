@@ -148,6 +148,30 @@ public sealed class EstimatorTests
     }
 
     [TestMethod]
+    public void StackPredictions_Binary_ScoreColumnInsteadOfProbability_ThrowsNamingColumnValueAndRow()
+    {
+        var ml = new MLContext(seed: 1);
+        var random = new Random(3);
+        var rows = Enumerable.Range(0, 60).Select(i => new PersistenceTests.BinaryPredictions
+        {
+            A = (float)random.NextDouble(), B = (float)random.NextDouble(), C = (float)random.NextDouble(), Label = i % 2 == 0,
+        }).ToList();
+        rows[7].B = 2.5f;     // a margin, as FastTree's Score
+        var data = ml.Data.LoadFromEnumerable(rows);
+
+        var ex = Assert.ThrowsExactly<ArgumentException>(() => ml.BinaryClassification.Trainers.StackPredictions(["A", "B", "C"]).Fit(data));
+        StringAssert.Contains(ex.Message, "prediction column 'B' has the value 2.5 at row 7");
+        StringAssert.Contains(ex.Message, "Probability columns, not their Score");
+        rows[7].B = -0.25f;
+        Assert.ThrowsExactly<ArgumentException>(() => ml.BinaryClassification.Trainers.StackPredictions(["A", "B", "C"], combiner: new SimpleAverageCombiner()).Fit(ml.Data.LoadFromEnumerable(rows)));
+
+        // 0 and 1 themselves are probabilities.
+        rows[7].B = 1;
+        rows[8].A = 0;
+        ml.BinaryClassification.Trainers.StackPredictions(["A", "B", "C"], combiner: new SimpleAverageCombiner()).Fit(ml.Data.LoadFromEnumerable(rows));
+    }
+
+    [TestMethod]
     public void StackPredictions_NoColumns_ThrowsNamingOption()
     {
         var ex = Assert.ThrowsExactly<ArgumentException>(() => new PredictionColumnsStackingEstimator(new() { PredictionColumnNames = [] }));
