@@ -50,6 +50,7 @@ public sealed class AutoMLExperiment
     private FailFastPolicy _failFast = FailFastPolicy.Never;
     private bool _refit = true;
     private int _running;
+    private readonly List<Parameter> _enqueued = [];
 
     /// <summary>An experiment in <paramref name="context"/>; its seed defaults to one number drawn from the context's random source.</summary>
     public AutoMLExperiment(MLContext context)
@@ -371,6 +372,30 @@ public sealed class AutoMLExperiment
         return this;
     }
 
+    /// <summary>
+    /// Runs a trial with <paramref name="parameter"/> before the tuner proposes any (Optuna's <c>enqueue_trial</c>, FLAML's
+    /// <c>points_to_evaluate</c>): a configuration known to be good, the defaults, or last week's best. Enqueued trials run in
+    /// the order given, count towards <see cref="SetMaxTrials"/>, and the tuner learns from their results as from its own
+    /// (CFO and ECI restart their local search from a better one). With a search space, <paramref name="parameter"/> may give
+    /// only the values that matter: the rest take the space's defaults (<see cref="SearchSpace.CompleteParameter"/>). A
+    /// parameter equal to one of a stored study's trials is not run again, so resuming a study does not repeat it.
+    /// </summary>
+    /// <param name="parameter">The trial's parameter, e.g. <c>{ "_SCHEMA_": { "Kind": "e1", "e1": { "LearningRate": 0.01 } } }</c>
+    /// for a sweepable pipeline.</param>
+    /// <exception cref="ArgumentException">With a search space already set: a key that is not an option, or a value
+    /// outside its option (the message names the key).</exception>
+    public AutoMLExperiment EnqueueTrial(Parameter parameter)
+    {
+        ArgumentNullException.ThrowIfNull(parameter);
+        if (_searchSpace is { } space)
+        {
+            space.CompleteParameter(parameter);
+        }
+
+        _enqueued.Add(parameter);
+        return this;
+    }
+
     /// <summary>Runs the experiment synchronously (blocks until <see cref="RunAsync"/> ends).</summary>
     public AutoMLExperimentResult Run(CancellationToken cancellationToken = default) =>
         Task.Run(() => RunAsync(cancellationToken), CancellationToken.None).GetAwaiter().GetResult();
@@ -471,7 +496,8 @@ public sealed class AutoMLExperiment
             try
             {
                 await _storage.CreateOrOpenStudyAsync(_e._studyName, _metric.IsMaximize, _userToken).ConfigureAwait(false);
-                await ResumeAsync().ConfigureAwait(false);
+                var stored = await ResumeAsync().ConfigureAwait(false);
+                await EnqueueAsync(stored).ConfigureAwait(false);
                 using var budget = CancellationTokenSource.CreateLinkedTokenSource(_userToken);
                 if (_e._trainingTime is { } time)
                 {
@@ -517,7 +543,7 @@ public sealed class AutoMLExperiment
         /// Continues a stored study: every ended trial (not cancelled ones) is replayed into the tuner in id order, joins the
         /// pruner's history and the results (without a model), and counts towards the trial budget.
         /// </summary>
-        private async Task ResumeAsync()
+        private async Task<IReadOnlyList<StoredTrial>> ResumeAsync()
         {
             var stored = await _storage.GetTrialsAsync(_e._studyName, _userToken).ConfigureAwait(false);
             _started = stored.Count;
@@ -544,6 +570,25 @@ public sealed class AutoMLExperiment
                     {
                         _best = result;
                     }
+                }
+            }
+
+            return stored;
+        }
+
+        /// <summary>
+        /// Puts the experiment's enqueued trials (completed with the search space's defaults) into the study as waiting trials,
+        /// which workers claim before asking the tuner; one whose parameter a stored trial already has is skipped.
+        /// </summary>
+        private async Task EnqueueAsync(IReadOnlyList<StoredTrial> stored)
+        {
+            var present = stored.Select(t => Parameter.FromJson(t.ParameterJson).ToJson()).ToHashSet(StringComparer.Ordinal);
+            foreach (var parameter in _e._enqueued)
+            {
+                var json = (_e._searchSpace?.CompleteParameter(parameter) ?? parameter).ToJson();
+                if (present.Add(json))
+                {
+                    await _storage.EnqueueAsync(_e._studyName, json, _userToken).ConfigureAwait(false);
                 }
             }
         }

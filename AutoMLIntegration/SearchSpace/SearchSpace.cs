@@ -13,6 +13,7 @@ public class SearchSpace : OptionBase, IDictionary<string, OptionBase>
 {
     private readonly SortedDictionary<string, OptionBase> _options = new(StringComparer.Ordinal);
     private readonly Parameter? _defaultParameter;
+    private readonly Lazy<Parameter?>? _memberValues;
 
     /// <summary>An empty search space.</summary>
     public SearchSpace()
@@ -38,8 +39,10 @@ public class SearchSpace : OptionBase, IDictionary<string, OptionBase>
     }
 
     /// <summary>A search space built from the attributes of <paramref name="optionsType"/>'s public instance members;
-    /// <paramref name="defaultParameter"/> fills the members not searched.</summary>
-    private protected SearchSpace(Type optionsType, Parameter? defaultParameter)
+    /// <paramref name="defaultParameter"/> fills the members not searched.
+    /// <paramref name="memberValues"/> holds every member's value when none is searched (the default parameter, or
+    /// <c>new T()</c>'s), against which a hand-written parameter's unsearched members are checked.</summary>
+    private protected SearchSpace(Type optionsType, Parameter? defaultParameter, Func<Parameter> memberValues)
     {
         foreach (var (key, option) in AttributeSearchSpace.OptionsOf(optionsType, []))
         {
@@ -47,6 +50,7 @@ public class SearchSpace : OptionBase, IDictionary<string, OptionBase>
         }
 
         _defaultParameter = defaultParameter;
+        _memberValues = new Lazy<Parameter?>(memberValues);
     }
 
     /// <summary>The sum of the options' dimensions.</summary>
@@ -132,6 +136,64 @@ public class SearchSpace : OptionBase, IDictionary<string, OptionBase>
         }
 
         return _defaultParameter is null ? parameter : Merge(_defaultParameter, parameter);
+    }
+
+    /// <summary>
+    /// The parameter that <paramref name="partial"/> describes, with every option it leaves out at its default: a nested
+    /// space's missing keys at theirs, a one-of at the branch its <c>Kind</c> names (or its default branch) with that branch's
+    /// missing keys at their defaults. The values given are kept as they are, and the whole is checked to lie in the space.
+    /// This is how a trial is written by hand (<see cref="AutoMLExperiment.EnqueueTrial"/>): only the values that matter.
+    /// </summary>
+    /// <param name="partial">An object parameter, e.g. <c>{ "LearningRate": 0.01 }</c>; an empty one gives the defaults.</param>
+    /// <exception cref="ArgumentException">A key is not an option (or differs from a value the space fixes), a one-of's
+    /// <c>Kind</c> names no branch, or a value is outside its option (each message names the key's path).</exception>
+    public Parameter CompleteParameter(Parameter partial)
+    {
+        ArgumentNullException.ThrowIfNull(partial);
+        var complete = Complete(partial, string.Empty);
+        MappingToFeatureSpace(complete);
+        return complete;
+    }
+
+    internal override Parameter Complete(Parameter? partial, string path)
+    {
+        if (partial is not null && partial.ParameterType != ParameterType.Object)
+        {
+            throw new ArgumentException(
+                $"{(path.Length == 0 ? "The parameter" : $"'{path}'")} must be an object of options ({string.Join(", ", _options.Keys)}); got {partial.ToJson()}.",
+                nameof(partial));
+        }
+
+        foreach (var (key, value) in partial ?? Parameter.CreateNestedParameter())
+        {
+            if (_options.ContainsKey(key))
+            {
+                continue;
+            }
+
+            string at = path.Length == 0 ? key : $"{path}.{key}";
+            if (_memberValues?.Value is { } members && members.TryGetValue(key, out var fixedValue))
+            {
+                if (!fixedValue.Equals(value))
+                {
+                    throw new ArgumentException($"'{at}' is not searched: the space fixes it at {fixedValue.ToJson()}, so a trial cannot set {value.ToJson()}.", nameof(partial));
+                }
+
+                continue;
+            }
+
+            throw new ArgumentException($"'{at}' is not an option of the search space; its options are: {string.Join(", ", _options.Keys)}.", nameof(partial));
+        }
+
+        var result = Parameter.CreateNestedParameter();
+        foreach (var (key, option) in _options)
+        {
+            Parameter? given = null;
+            partial?.TryGetValue(key, out given);
+            result[key] = option.Complete(given, path.Length == 0 ? key : $"{path}.{key}");
+        }
+
+        return _defaultParameter is null ? result : Merge(_defaultParameter, result);
     }
 
     /// <summary>The feature point of <paramref name="parameter"/> (NaN for inactive coordinates). Keys of the parameter

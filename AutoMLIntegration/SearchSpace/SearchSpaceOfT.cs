@@ -13,7 +13,7 @@ public sealed class SearchSpace<T> : SearchSpace
     /// <summary>The space of <typeparamref name="T"/>'s attributed members; other members keep <c>new T()</c>'s values.</summary>
     /// <exception cref="ArgumentException">An attribute is invalid for its member (the message names the member).</exception>
     public SearchSpace()
-        : base(typeof(T), null)
+        : base(typeof(T), null, () => Parameter.FromObject(new T()))
     {
     }
 
@@ -21,7 +21,12 @@ public sealed class SearchSpace<T> : SearchSpace
     /// fill every sampled parameter (sampled values win).</summary>
     /// <exception cref="ArgumentException">An attribute is invalid for its member (the message names the member).</exception>
     public SearchSpace(T defaultOption)
-        : base(typeof(T), Parameter.FromObject(defaultOption ?? throw new ArgumentNullException(nameof(defaultOption))))
+        : this(Parameter.FromObject(defaultOption ?? throw new ArgumentNullException(nameof(defaultOption))))
+    {
+    }
+
+    private SearchSpace(Parameter defaultParameter)
+        : base(typeof(T), defaultParameter, () => defaultParameter)
     {
     }
 

@@ -146,6 +146,39 @@ public sealed class OneOfOption : OptionBase
         return result;
     }
 
+    internal override Parameter Complete(Parameter? partial, string path)
+    {
+        var b = _defaultIndex;
+        Parameter? rest = null;
+        if (partial is not null)
+        {
+            if (partial.ParameterType != ParameterType.Object)
+            {
+                throw new ArgumentException(
+                    $"'{path}' is a one-of ({string.Join(", ", BranchNames)}): give an object with '{KindKey}' naming the branch and that branch's values; got {partial.ToJson()}.",
+                    nameof(partial));
+            }
+
+            rest = Parameter.CreateNestedParameter();
+            foreach (var (key, child) in partial)
+            {
+                if (key != KindKey)
+                {
+                    rest[key] = child;
+                }
+                else if (child.ParameterType != ParameterType.String || (b = Array.FindIndex(_branches, br => br.Key == child.AsType<string>())) < 0)
+                {
+                    throw new ArgumentException($"'{path}.{KindKey}' is {child.ToJson()}, which is not one of the branches ({string.Join(", ", BranchNames)}).", nameof(partial));
+                }
+            }
+        }
+
+        var (name, space) = _branches[b];
+        var parameter = space.Complete(rest, $"{path}[{name}]");
+        parameter[KindKey] = Parameter.FromString(name);
+        return parameter;
+    }
+
     internal override void AppendDimensions(string path, List<FeatureDimension> dims, int? parentIndex, int? parentChoice)
     {
         var selector = dims.Count;

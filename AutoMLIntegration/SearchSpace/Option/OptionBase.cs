@@ -24,6 +24,13 @@ public abstract class OptionBase
     /// <exception cref="ArgumentException">The parameter does not belong to this option.</exception>
     public abstract double[] MappingToFeatureSpace(Parameter parameter);
 
+    /// <summary>
+    /// <paramref name="partial"/> with what it leaves out at this option's default (null: the default parameter); a value it
+    /// gives is kept as it is (<see cref="SearchSpace.CompleteParameter"/> checks the result). <paramref name="path"/> names
+    /// this option in messages.
+    /// </summary>
+    internal virtual Parameter Complete(Parameter? partial, string path) => partial ?? SampleFromFeatureSpace(Default);
+
     /// <summary>Describes this option's coordinates, starting at <c>dims.Count</c>.</summary>
     internal virtual void AppendDimensions(string path, List<FeatureDimension> dims, int? parentIndex, int? parentChoice)
     {
