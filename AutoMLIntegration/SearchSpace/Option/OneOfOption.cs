@@ -159,16 +159,21 @@ public sealed class OneOfOption : OptionBase
                     nameof(partial));
             }
 
+            if (partial.TryGetValue(KindKey, out var kind))
+            {
+                b = kind.ParameterType == ParameterType.String ? Array.FindIndex(_branches, br => br.Key == kind.AsType<string>()) : -1;
+                if (b < 0)
+                {
+                    throw new ArgumentException($"'{path}.{KindKey}' is {kind.ToJson()}, which is not one of the branches ({string.Join(", ", BranchNames)}).", nameof(partial));
+                }
+            }
+
             rest = Parameter.CreateNestedParameter();
             foreach (var (key, child) in partial)
             {
                 if (key != KindKey)
                 {
                     rest[key] = child;
-                }
-                else if (child.ParameterType != ParameterType.String || (b = Array.FindIndex(_branches, br => br.Key == child.AsType<string>())) < 0)
-                {
-                    throw new ArgumentException($"'{path}.{KindKey}' is {child.ToJson()}, which is not one of the branches ({string.Join(", ", BranchNames)}).", nameof(partial));
                 }
             }
         }
