@@ -19,7 +19,7 @@ public sealed class TorchSchedulerGoldenTests
     public static IEnumerable<object[]> FuzzCases => ScheduleGolden.CaseNames(s_fuzz);
 
     // Growth (gamma > 1, e.g. ExponentialLR as a learning-rate range test) and repeated or unsorted milestones
-    // (make_torch_edges.py); each case names its PyTorch class.
+    // (make_torch_fuzz.py --edges); each case names its PyTorch class.
     private static readonly JsonElement s_edges = ScheduleGolden.Load("torch_lr_schedulers_edges.json");
 
     public static IEnumerable<object[]> EdgeCases => ScheduleGolden.CaseNames(s_edges);

@@ -4,8 +4,16 @@ Six random draws of each of the eleven PyTorch-equivalent schedules: random cons
 goes past the schedule's own horizon (cosine past T_max, linear and polynomial past total_iters, milestones past the end, several
 warm restarts and cyclic cycles). Each case's name is `<kind>_fuzz<k>`, `<kind>` being a case name of torch_lr_schedulers.json.
 
+With --edges, torch_lr_schedulers_edges.json instead: PyTorch schedules at arguments outside the usual decay, each case naming
+its PyTorch class in `scheduler`:
+- StepLR and ExponentialLR with gamma > 1 (the rate grows, as in a learning-rate range test) and MultiStepLR with gamma > 1.
+- MultiStepLR with repeated and unsorted milestones: PyTorch keeps a Counter, so a milestone given k times multiplies the rate
+  by gamma**k there, whatever the order.
+Hand-picked cases first, then random draws (seeded).
+
 Run with a private PyTorch 1.13.1 (never install python3-torch on a machine that runs TorchSharp):
     /tmp/pytorch-openblas make_torch_fuzz.py > torch_lr_schedulers_fuzz.json
+    /tmp/pytorch-openblas make_torch_fuzz.py --edges > torch_lr_schedulers_edges.json
 """
 import json
 import math
@@ -93,5 +101,36 @@ def main():
     sys.stdout.write("\n")
 
 
+def case(cls, steps, **p):
+    return cls.__name__, p, (lambda o: cls(o, **p)), steps
+
+
+def edges():
+    rng = random.Random(20261203)
+    made = [
+        ("exponential_range_test", case(S.ExponentialLR, 100, gamma=1.1)),
+        ("step_growth", case(S.StepLR, 40, step_size=7, gamma=2.0)),
+        ("multistep_repeated", case(S.MultiStepLR, 30, milestones=[10, 10, 20], gamma=0.5)),
+        ("multistep_unsorted", case(S.MultiStepLR, 30, milestones=[25, 5, 15], gamma=0.3)),
+        ("multistep_growth", case(S.MultiStepLR, 30, milestones=[3, 9, 9, 9], gamma=1.5)),
+    ]
+    for k in range(6):
+        steps = rng.randint(10, 80)
+        milestones = [rng.randint(1, steps + 5) for _ in range(rng.randint(1, 7))]
+        made.append((f"multistep_draw{k}", case(S.MultiStepLR, steps, milestones=milestones, gamma=rng.uniform(0.05, 2.0))))
+    for k in range(4):
+        made.append((f"exponential_draw{k}", case(S.ExponentialLR, rng.randint(10, 120), gamma=rng.uniform(1.0, 1.2))))
+        made.append((f"step_draw{k}", case(S.StepLR, rng.randint(10, 80), step_size=rng.randint(1, 15), gamma=rng.uniform(1.0, 3.0))))
+    cases = {}
+    for name, (cls, p, make, steps) in made:
+        lrs = rates(make, steps)
+        assert all(math.isfinite(v) for v in lrs)
+        cases[name] = {"scheduler": cls, "params": p, "steps": steps, "lr": lrs}
+    json.dump({"source": f"torch.optim.lr_scheduler, PyTorch {torch.__version__} (make_torch_fuzz.py --edges)", "base_lr": BASE_LR,
+               "meaning": "lr[i] is the learning rate used by the i-th optimizer step (scheduler stepped after each optimizer step)",
+               "cases": cases}, sys.stdout)
+    sys.stdout.write("\n")
+
+
 if __name__ == "__main__":
-    main()
+    edges() if sys.argv[1:] == ["--edges"] else main()
