@@ -122,9 +122,23 @@ internal sealed class SpecOneOfBuilder
         var ctor = Constructor(type);
         var space = new SearchSpace();
         var constants = new Dictionary<string, JsonNode>(StringComparer.Ordinal);
+        // Held by a wrapper, a schedule gives only its factor: one that cycles the momentum does not (the spec refuses it), and
+        // its momentum range would be searched for nothing.
+        bool momentumOff = nested && ctor.GetParameters().Any(p => p.Name == MomentumCycleMember && p.ParameterType == typeof(bool));
         foreach (var p in ctor.GetParameters())
         {
             var name = p.Name!;
+            if (momentumOff && name == MomentumCycleMember)
+            {
+                constants[name] = JsonValue.Create(false);
+                continue;
+            }
+
+            if (momentumOff && MomentumRangeMembers.Contains(name))
+            {
+                continue;
+            }
+
             if (IsSpec(p.ParameterType))
             {
                 if (nested)
@@ -165,6 +179,12 @@ internal sealed class SpecOneOfBuilder
         _fixed[kind] = constants;
         return space;
     }
+
+    /// <summary>The member of the schedules that cycle the momentum (one-cycle, cyclic) that turns it on.</summary>
+    private const string MomentumCycleMember = "CycleMomentum";
+
+    /// <summary>Their momentum range, which has no effect with the cycle off.</summary>
+    private static readonly string[] MomentumRangeMembers = ["BaseMomentum", "MaxMomentum"];
 
     private static OptionBase? AttributeOption(Type type, string name, Type memberType)
     {

@@ -40,7 +40,7 @@ public sealed record HypergradientSchedule(
     /// <inheritdoc />
     public override void Validate()
     {
-        RequireClosedForm(Base, nameof(Base), "");
+        RequireFactorOnly(Base, nameof(Base), "");
         Base?.Validate();
         if (!(Beta >= 0 && Beta < 1))
             throw new ArgumentOutOfRangeException(nameof(Beta), Beta, "Beta must be in [0, 1).");

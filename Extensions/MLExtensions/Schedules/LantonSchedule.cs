@@ -46,7 +46,7 @@ public sealed record LantonSchedule(
     /// <inheritdoc />
     public override void Validate()
     {
-        RequireClosedForm(Base, nameof(Base), "");
+        RequireFactorOnly(Base, nameof(Base), "");
         Base?.Validate();
         if (!(Beta2 >= 0 && Beta2 < 1))
             throw new ArgumentOutOfRangeException(nameof(Beta2), Beta2, "Beta2 must be in [0, 1).");

@@ -45,16 +45,20 @@ public abstract record LearningRateScheduleSpec
     }
 
     /// <summary>
-    /// Throws when <paramref name="inner"/> is a feedback schedule (one whose controller reads the run: it overrides
-    /// <see cref="CreateController"/>). A schedule that takes another one uses only the other's <see cref="Factor"/>, so the feedback
-    /// would be dropped without a word.
+    /// Throws when <paramref name="inner"/> does more than give a factor: a feedback schedule (one whose controller reads the run:
+    /// it overrides <see cref="CreateController"/>) or one that cycles the momentum (<c>CycleMomentum</c>). A schedule that takes
+    /// another one uses only the other's <see cref="Factor"/>, so the feedback or the momentum cycle would be dropped without a word.
     /// </summary>
     /// <param name="inner">The schedule taken (null passes).</param>
     /// <param name="name">The member that holds it, e.g. <c>Base</c>.</param>
-    /// <param name="hint">What to write instead, appended to the message (may be empty).</param>
-    private protected static void RequireClosedForm(LearningRateScheduleSpec? inner, string name, string hint)
+    /// <param name="hint">What to write instead of a feedback schedule, appended to the message (may be empty).</param>
+    private protected static void RequireFactorOnly(LearningRateScheduleSpec? inner, string name, string hint)
     {
         if (inner is null) return;
+        if (inner is IMomentumCycling { CycleMomentum: true })
+            throw new ArgumentOutOfRangeException(name, inner.GetType().Name,
+                $"{name} cycles the momentum ({inner.GetType().Name} with CycleMomentum: true), but only its factor would be used here. " +
+                "Set CycleMomentum: false on it, or give it directly as the run's schedule.");
         var createController = inner.GetType().GetMethod(nameof(CreateController), [typeof(torch.optim.Optimizer)]);
         if (createController?.DeclaringType == typeof(LearningRateScheduleSpec)) return;
         throw new ArgumentOutOfRangeException(name, inner.GetType().Name,

@@ -37,7 +37,7 @@ public sealed record ReduceOnPlateauSchedule(
     /// <inheritdoc />
     public override void Validate()
     {
-        RequireClosedForm(Base, nameof(Base), "");
+        RequireFactorOnly(Base, nameof(Base), "");
         Base?.Validate();
         if (!(Gamma > 0 && Gamma < 1))
             throw new ArgumentOutOfRangeException(nameof(Gamma), Gamma, "Gamma must be in (0, 1).");

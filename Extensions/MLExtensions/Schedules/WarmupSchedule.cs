@@ -25,7 +25,7 @@ public sealed record WarmupSchedule(LearningRateScheduleSpec After, double Warmu
             throw new ArgumentOutOfRangeException(nameof(After), "The schedule after the warm-up is required.");
         if (!(WarmupFraction >= 0 && WarmupFraction < 1))
             throw new ArgumentOutOfRangeException(nameof(WarmupFraction), WarmupFraction, "WarmupFraction must be in [0, 1).");
-        RequireClosedForm(After, nameof(After), "To warm up before a feedback schedule, give the warm-up as that schedule's Base.");
+        RequireFactorOnly(After, nameof(After), "To warm up before a feedback schedule, give the warm-up as that schedule's Base.");
         After.Validate();
     }
 }

@@ -36,6 +36,7 @@ public sealed class LearningRateScheduleSearchSpaceTests
             var x = Enumerable.Range(0, ss.FeatureSpaceDim).Select(_ => random.NextDouble()).ToArray();
             var p = ss.SampleFromFeatureSpace(x)["LearningRateSchedule"];
             var spec = space.ToSpec(p);
+            spec.Validate();   // e.g. a one-cycle under warm-up never cycles the momentum, which warm-up would drop
             var kind = p["Kind"].AsType<string>();
             seen.Add(kind == "warmup" ? "warmup>" + p["After"]["Kind"].AsType<string>() : kind);
             for (var step = 0L; step < 500; step += 97)
@@ -58,6 +59,15 @@ public sealed class LearningRateScheduleSearchSpaceTests
         foreach (var kind in nested.BranchNames)
         {
             Assert.IsTrue(seen.Contains("warmup>" + kind), "warmup>" + kind);
+        }
+
+        foreach (var cycling in new[] { "one-cycle", "cyclic" })
+        {
+            var held = nested.Branches.Single(b => b.Key == cycling).Value;
+            var direct = space.Option.Branches.Single(b => b.Key == cycling).Value;
+            Assert.IsTrue(direct.ContainsKey("MaxMomentum"), cycling + " given directly searches its momentum range");
+            Assert.IsFalse(held.ContainsKey("CycleMomentum") || held.ContainsKey("BaseMomentum") || held.ContainsKey("MaxMomentum"),
+                cycling + " under warm-up: the momentum cycle is off, its range not searched");
         }
     }
 

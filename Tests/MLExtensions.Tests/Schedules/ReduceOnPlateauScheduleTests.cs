@@ -132,7 +132,27 @@ public sealed class ReduceOnPlateauScheduleTests
 
         new ReduceOnPlateauSchedule(Base: new RefinedSchedule([1.0, 0.5])).Validate();
         new ReduceOnPlateauSchedule(Base: new WarmupSchedule(new CosineSchedule())).Validate();
-        new WarmupSchedule(new OneCycleSchedule()).Validate();
+        new WarmupSchedule(new OneCycleSchedule(CycleMomentum: false)).Validate();
+    }
+
+    [TestMethod]
+    public void AMomentumCycleInsideAnotherScheduleIsRefused_WithTheCycleOffItIsTaken()
+    {
+        // Only a schedule given directly cycles the momentum; held by another, its cycle would be lost without a word.
+        LearningRateScheduleSpec[] cycling = [new OneCycleSchedule(), new CyclicSchedule()];
+        foreach (var inner in cycling)
+        {
+            var e = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => new WarmupSchedule(inner).Validate());
+            Assert.AreEqual("After", e.ParamName);
+            StringAssert.Contains(e.Message, "CycleMomentum: false");
+            Assert.AreEqual("Base", Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => new ReduceOnPlateauSchedule(Base: inner).Validate()).ParamName);
+            Assert.AreEqual("Base", Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => new HypergradientSchedule(Base: inner).Validate()).ParamName);
+            Assert.AreEqual("Base", Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => new LantonSchedule(Base: inner).Validate()).ParamName);
+        }
+
+        new WarmupSchedule(new CyclicSchedule(CycleMomentum: false)).Validate();
+        new ReduceOnPlateauSchedule(Base: new OneCycleSchedule(CycleMomentum: false)).Validate();
+        new OneCycleSchedule().Validate();
     }
 
     private sealed class Row
