@@ -118,6 +118,7 @@ var allSchedules = new NamedSchedule[]
     new("exponential (0.998)", new ExponentialSchedule(0.998)),
     new("cosine restarts (150, x2)", new CosineRestartsSchedule(150, 2)),
     new("polynomial (power 2)", new PolynomialSchedule(steps, 2)),
+    new("sequential: 0.1 for 100 steps, then cosine", new SequentialSchedule([new ConstantWarmupSchedule(0.1, 100), new CosineSchedule()], [100])),
     new("one-cycle", new OneCycleSchedule()),
     new("cyclic triangular2 (100 up)", new CyclicSchedule(StepsUp: 100, Mode: CyclicMode.Triangular2)),
     new("refined (from the constant run)", refined),

@@ -19,6 +19,7 @@ namespace MLExtensions;
 [JsonDerivedType(typeof(ExponentialSchedule), "exponential")]
 [JsonDerivedType(typeof(CosineRestartsSchedule), "cosine-restarts")]
 [JsonDerivedType(typeof(LinearSchedule), "torch-linear")]
+[JsonDerivedType(typeof(ConstantWarmupSchedule), "torch-constant")]
 [JsonDerivedType(typeof(PolynomialSchedule), "polynomial")]
 [JsonDerivedType(typeof(OneCycleSchedule), "one-cycle")]
 [JsonDerivedType(typeof(CyclicSchedule), "cyclic")]
@@ -26,6 +27,7 @@ namespace MLExtensions;
 [JsonDerivedType(typeof(HypergradientSchedule), "hypergradient")]
 [JsonDerivedType(typeof(LantonSchedule), "lanton")]
 [JsonDerivedType(typeof(ReduceOnPlateauSchedule), "plateau")]
+[JsonDerivedType(typeof(SequentialSchedule), "sequential")]
 public abstract record LearningRateScheduleSpec
 {
     /// <summary>The multiplier of the base learning rate for optimizer step <paramref name="step"/> (0-based) of <paramref name="totalSteps"/>.</summary>

@@ -15,8 +15,9 @@ public sealed class LearningRateScheduleSearchSpaceTests
     {
         var space = new LearningRateScheduleSearchSpace(totalSteps: 500);
         CollectionAssert.AreEquivalent(Registered, space.Kinds.Concat(space.ExcludedKinds.Keys).ToArray());
-        CollectionAssert.AreEqual(new[] { "refined" }, space.ExcludedKinds.Keys.ToArray());
+        CollectionAssert.AreEquivalent(new[] { "refined", "sequential" }, space.ExcludedKinds.Keys.ToArray());
         StringAssert.Contains(space.ExcludedKinds["refined"], "Factors");
+        StringAssert.Contains(space.ExcludedKinds["sequential"], "Schedules");   // its parts are the user's design
         Assert.AreEqual("constant", space.Option.DefaultBranch);
         var warmup = space.Option.Branches.Single(b => b.Key == "warmup").Value;
         var after = (OneOfOption)warmup["After"];

@@ -24,6 +24,11 @@ public sealed class TorchSchedulerGoldenTests
 
     public static IEnumerable<object[]> EdgeCases => ScheduleGolden.CaseNames(s_edges);
 
+    // ConstantLR, and SequentialLR over two to four parts (make_torch_fuzz.py --sequential).
+    private static readonly JsonElement s_sequential = ScheduleGolden.Load("torch_lr_schedulers_sequential.json");
+
+    public static IEnumerable<object[]> SequentialCases => ScheduleGolden.CaseNames(s_sequential);
+
     [TestMethod]
     public void Golden_HoldsTheElevenSchedules() => Assert.AreEqual(11, Cases.Count());
 
@@ -41,6 +46,21 @@ public sealed class TorchSchedulerGoldenTests
 
     [TestMethod, DynamicData(nameof(EdgeCases))]
     public void Factor_GrowthAndRepeatedMilestones_MatchPyTorchEveryStep(string name) => AssertMatches(s_edges, name);
+
+    [TestMethod, DynamicData(nameof(SequentialCases))]
+    public void Factor_ConstantAndSequential_MatchPyTorchEveryStep(string name) => AssertMatches(s_sequential, name);
+
+    [TestMethod]
+    public void SequentialGolden_HoldsConstantAndSequentialsOfUpToFourParts()
+    {
+        var cases = s_sequential.GetProperty("cases").EnumerateObject().Select(c => c.Value).ToArray();
+        Assert.AreEqual(26, cases.Length);
+        Assert.AreEqual(6, cases.Count(c => c.GetProperty("scheduler").GetString() == "ConstantLR"));
+        var parts = cases.Where(c => c.GetProperty("scheduler").GetString() == "SequentialLR")
+            .Select(c => c.GetProperty("params").GetProperty("schedulers").GetArrayLength()).ToArray();
+        Assert.AreEqual(20, parts.Length);
+        CollectionAssert.IsSubsetOf(new[] { 2, 3, 4 }, parts.Distinct().ToArray());
+    }
 
     [TestMethod]
     public void EdgeGolden_HoldsRepeatedUnsortedMilestonesAndGrowth()
@@ -106,6 +126,13 @@ public sealed class TorchSchedulerGoldenTests
                 p.TryGetProperty("step_size_down", out var down) && down.ValueKind == JsonValueKind.Number ? down.GetInt64() : null,
                 S("mode", "triangular") switch { "triangular2" => CyclicMode.Triangular2, "exp_range" => CyclicMode.ExpRange, _ => CyclicMode.Triangular },
                 D("gamma", 1.0)),
+            "ConstantLR" => new ConstantWarmupSchedule(D("factor", 1.0 / 3), L("total_iters", 5)),
+            // PyTorch cycles a CyclicLR part's momentum too; a part gives only its factor here (the rates are compared).
+            "SequentialLR" => new SequentialSchedule(
+                p.GetProperty("schedulers").EnumerateArray()
+                    .Select(part => Spec(part.GetProperty("scheduler").GetString()!, part.GetProperty("params"), baseLr))
+                    .Select(part => part is CyclicSchedule cyclic ? cyclic with { CycleMomentum = false } : part).ToArray(),
+                p.GetProperty("milestones").EnumerateArray().Select(v => v.GetInt64()).ToArray()),
             _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "no spec for this golden case"),
         };
     }

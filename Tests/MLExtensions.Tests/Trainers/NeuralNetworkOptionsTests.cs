@@ -48,7 +48,8 @@ public sealed class NeuralNetworkOptionsTests
         [new StepSchedule(3, 0.5)], [new MultiStepSchedule([2, 6])], [new ExponentialSchedule(0.9)], [new CosineSchedule(0.1, PeriodSteps: 4)],
         [new CosineRestartsSchedule(3, 2)], [new LinearSchedule(0.25, 1, 4)], [new PolynomialSchedule(8, 2)],
         [new OneCycleSchedule()], [new OneCycleSchedule(0.25, Anneal: AnnealKind.Linear, ThreePhase: true)],
-        [new CyclicSchedule(0.2, 2, Mode: CyclicMode.Triangular2)],
+        [new CyclicSchedule(0.2, 2, Mode: CyclicMode.Triangular2)], [new ConstantWarmupSchedule(0.1, 3)],
+        [new SequentialSchedule([new LinearSchedule(0.1, 1, 3), new CosineSchedule()], [3])],
     ];
 
     [TestMethod, DynamicData(nameof(PyTorchSchedules))]

@@ -11,9 +11,12 @@ its PyTorch class in `scheduler`:
   by gamma**k there, whatever the order.
 Hand-picked cases first, then random draws (seeded).
 
+With --sequential, torch_lr_schedulers_sequential.json: ConstantLR, and SequentialLR over two to four parts (see sequential()).
+
 Run with a private PyTorch 1.13.1 (never install python3-torch on a machine that runs TorchSharp):
     /tmp/pytorch-openblas make_torch_fuzz.py > torch_lr_schedulers_fuzz.json
     /tmp/pytorch-openblas make_torch_fuzz.py --edges > torch_lr_schedulers_edges.json
+    /tmp/pytorch-openblas make_torch_fuzz.py --sequential > torch_lr_schedulers_sequential.json
 """
 import json
 import math
@@ -132,5 +135,77 @@ def edges():
     sys.stdout.write("\n")
 
 
+PART_CLASSES = {"step": "StepLR", "multistep": "MultiStepLR", "exponential": "ExponentialLR", "cosine": "CosineAnnealingLR",
+                "cosine_warm_restarts": "CosineAnnealingWarmRestarts", "linear": "LinearLR", "polynomial": "PolynomialLR",
+                "cyclic_triangular2": "CyclicLR"}
+
+
+def part(cls, **p):
+    return {"scheduler": cls, "params": p}
+
+
+def build(o, spec):
+    """A scheduler on optimizer o from {"scheduler": class name, "params": ...}; SequentialLR's parts are built first, in order."""
+    p = dict(spec["params"])
+    if spec["scheduler"] == "SequentialLR":
+        p["schedulers"] = [build(o, s) for s in p["schedulers"]]
+    return getattr(S, spec["scheduler"])(o, **p)
+
+
+def sequential():
+    """torch_lr_schedulers_sequential.json: ConstantLR alone, and SequentialLR over the other closed-form schedulers.
+
+    CyclicLR is never a first part and OneCycleLR never a part: built first, CyclicLR sets the groups' initial rate to its
+    base_lr, and OneCycleLR always resets it to max_lr / div_factor, which changes the base of the other parts (MLExtensions'
+    parts all multiply the optimizer's own rate; Schedules/README.md).
+    """
+    rng = random.Random(20261204)
+    made = [
+        ("constant_default", part("ConstantLR"), 12),
+        ("constant_long", part("ConstantLR", factor=0.05, total_iters=40), 50),
+        ("warmup_cosine", part("SequentialLR", schedulers=[part("LinearLR", start_factor=0.01, total_iters=10),
+                                                           part("CosineAnnealingLR", T_max=90)], milestones=[10]), 100),
+        ("constant_exponential", part("SequentialLR", schedulers=[part("ConstantLR", factor=0.1, total_iters=5),
+                                                                  part("ExponentialLR", gamma=0.95)], milestones=[5]), 60),
+        ("three_parts", part("SequentialLR", schedulers=[part("LinearLR", start_factor=0.2, total_iters=8),
+                                                         part("MultiStepLR", milestones=[10, 20], gamma=0.5),
+                                                         part("CosineAnnealingLR", T_max=15, eta_min=0.002)], milestones=[8, 40]), 70),
+        ("milestone_past_end", part("SequentialLR", schedulers=[part("LinearLR", start_factor=0.5, total_iters=40),
+                                                                part("CosineAnnealingLR", T_max=10)], milestones=[50]), 30),
+        ("warmup_restarts", part("SequentialLR", schedulers=[part("ConstantLR", factor=0.25, total_iters=6),
+                                                             part("CosineAnnealingWarmRestarts", T_0=7, T_mult=2)], milestones=[6]), 80),
+        ("warmup_cyclic", part("SequentialLR", schedulers=[part("LinearLR", start_factor=0.1, total_iters=5),
+                                                           part("CyclicLR", base_lr=0.01, max_lr=BASE_LR, step_size_up=4,
+                                                                mode="triangular2")], milestones=[5]), 40),
+    ]
+    for k in range(4):
+        made.append((f"constant_draw{k}", part("ConstantLR", factor=rng.uniform(0.01, 1.0), total_iters=rng.randint(1, 30)),
+                     rng.randint(5, 60)))
+    kinds = list(PART_CLASSES)
+    for k in range(14):
+        steps = rng.randint(20, 120)
+        n = rng.randint(2, 4)
+        milestones = sorted(rng.sample(range(1, steps + 5), n - 1))
+        parts = []
+        for i in range(n):
+            kind = rng.choice([c for c in kinds + ["constant"] if i > 0 or c != "cyclic_triangular2"])
+            if kind == "constant":
+                parts.append(part("ConstantLR", factor=rng.uniform(0.01, 1.0), total_iters=rng.randint(1, 30)))
+            else:
+                p, _, _ = draw(kind, rng)
+                parts.append(part(PART_CLASSES[kind], **p))
+        made.append((f"sequential_draw{k}", part("SequentialLR", schedulers=parts, milestones=milestones), steps))
+    cases = {}
+    for name, spec, steps in made:
+        lrs = rates(lambda o: build(o, spec), steps)
+        assert all(math.isfinite(v) for v in lrs)
+        cases[name] = {**spec, "steps": steps, "lr": lrs}
+    json.dump({"source": f"torch.optim.lr_scheduler, PyTorch {torch.__version__} (make_torch_fuzz.py --sequential)",
+               "base_lr": BASE_LR,
+               "meaning": "lr[i] is the learning rate used by the i-th optimizer step (scheduler stepped after each optimizer step)",
+               "cases": cases}, sys.stdout)
+    sys.stdout.write("\n")
+
+
 if __name__ == "__main__":
-    edges() if sys.argv[1:] == ["--edges"] else main()
+    {"--edges": edges, "--sequential": sequential}.get(sys.argv[1] if sys.argv[1:] else "", main)()
