@@ -528,7 +528,7 @@ public sealed class AutoMLExperiment
                     refit = true;
                 }
 
-                return new AutoMLExperimentResult(_metric.MetricName, _metric.IsMaximize, trials, _best, model, refit, cancelled);
+                return new AutoMLExperimentResult(_metric.MetricName, _metric.IsMaximize, trials, _best, model, refit, cancelled, _e._searchSpace);
             }
             finally
             {

@@ -12,8 +12,9 @@ namespace MLExtensions.AutoML;
 public sealed class AutoMLExperimentResult
 {
     internal AutoMLExperimentResult(string metricName, bool isMaximize, IReadOnlyList<TrialResult> trials, TrialResult? bestTrial,
-        ITransformer? model, bool isRefit, bool wasCancelled)
+        ITransformer? model, bool isRefit, bool wasCancelled, SearchSpace? searchSpace = null)
     {
+        _searchSpace = searchSpace;
         MetricName = metricName;
         IsMaximize = isMaximize;
         Trials = trials;
@@ -22,6 +23,8 @@ public sealed class AutoMLExperimentResult
         IsRefit = isRefit;
         WasCancelled = wasCancelled;
     }
+
+    private readonly SearchSpace? _searchSpace;
 
     /// <summary>The metric the experiment optimized.</summary>
     public string MetricName { get; }
@@ -52,6 +55,27 @@ public sealed class AutoMLExperimentResult
 
     /// <summary>Every trial in id order (ML.NET-style accessor of <see cref="Trials"/>).</summary>
     public IReadOnlyList<TrialResult> GetTrials() => Trials;
+
+    /// <summary>
+    /// Which hyperparameters mattered: fANOVA importances (Hutter et al., 2014) of the search space's coordinates over the
+    /// complete trials with a finite metric, computed as Optuna's default evaluator does (a random forest of
+    /// <see cref="ParameterImportanceOptions.NumberOfTrees"/> trees fitted to the metric, each coordinate's marginal variance
+    /// over the total), largest first; the importances sum to 1. A one-of's branch coordinates appear only when every trial
+    /// used has that branch (filter the trials with <see cref="ParameterImportanceOptions.TrialFilter"/>). Random search gives
+    /// the forest the most even picture; a tuner that concentrates on one region says little about the rest.
+    /// </summary>
+    /// <param name="options">Forest size, depth, seed and trial filter; null for Optuna's defaults.</param>
+    /// <exception cref="InvalidOperationException">The experiment had no search space, fewer than two trials qualify, or
+    /// their metric does not vary.</exception>
+    public IReadOnlyList<ParameterImportance> GetParameterImportances(ParameterImportanceOptions? options = null)
+    {
+        options ??= new ParameterImportanceOptions();
+        var space = _searchSpace ?? throw new InvalidOperationException(
+            "Parameter importances need the experiment's search space; this experiment was set up without one (SetPipeline with a SearchSpace, a sweepable estimator or a sweepable pipeline).");
+        var trials = Trials.Where(t => t.State == TrialState.Complete && double.IsFinite(t.Metric) && (options.TrialFilter?.Invoke(t) ?? true))
+            .Select(t => (t.TrialSettings.TrialId, t.TrialSettings.Parameter, t.Metric)).ToArray();
+        return ParameterImportanceEvaluator.Evaluate(space, trials, options);
+    }
 
     /// <summary>The trials as rows (<see cref="TrialRow"/>: id, state, metric, loss, duration, start, parameter JSON, intermediate values, error).</summary>
     public IReadOnlyList<TrialRow> ToRows() => Trials.Select(t => new TrialRow

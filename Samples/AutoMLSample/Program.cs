@@ -78,6 +78,9 @@ TrainingCharts.TrialHistory(result.Trials.Select(t => t.Metric).ToArray(), "vali
     .SavePng(Path.Combine(outputDir, "automl-trials.png"), 800, 500);
 var best = result.BestTrial ?? throw new InvalidOperationException("No trial completed; raise the time budget.");
 Console.WriteLine($"Best: trial {best.TrialSettings.TrialId}, validation AUC {best.Metric:0.0000}, optimizer {optimizers.ToSpec(best.TrialSettings.Parameter["Optimizer"])}");
+// Which hyperparameters mattered: fANOVA over the complete trials (Optuna's get_param_importances); a branch's own
+// hyperparameters appear only for trials filtered to that branch. With a few trials of a focusing tuner, a rough picture.
+Console.WriteLine("Importances: " + string.Join(", ", result.GetParameterImportances().Select(i => $"{i.Path} {i.Importance:0.00}")));
 var testAuc = ml.BinaryClassification.Evaluate(result.Model!.Transform(test)).AreaUnderRocCurve;
 Console.WriteLine($"Refit on train + validation ({(result.IsRefit ? "yes" : "no")}): test AUC {testAuc:0.0000}");
 
