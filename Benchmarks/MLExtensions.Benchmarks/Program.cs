@@ -15,6 +15,8 @@ switch (benchmark)
 {
     case "automl-hpo":
         return HpoBenchmark.Run(rest);
+    case "automl-importance":
+        return ImportanceBenchmark.Run(rest);
     case "automl-propose":
         return TunerProposeBenchmark.Run(rest);
     case "fashion-mnist":
@@ -48,6 +50,7 @@ switch (benchmark)
     default:
         Console.WriteLine("Benchmarks:");
         Console.WriteLine("  automl-hpo [--datasets churn,fashion] [--seeds 10] [--first-seed 0] [--max-epochs 27] [--budget-epochs 810] [--rows 4000] [--methods random,tpe,cfo,random+asha,tpe+asha] [--asha-min-resource 1] [--asha-reduction-factor 3] [--output DIR]");
+        Console.WriteLine("  automl-importance [--trials 200] [--params 8] [--repeat 3] [--python CMD | env MLEXT_PYTHON]");
         Console.WriteLine("  automl-propose [--trials N] [--repeat N]");
         Console.WriteLine("  fashion-mnist [--data DIR] [--epochs N] [--seeds N] [--threads 2] [--python CMD | env MLEXT_PYTHON] [--no-reference] [--no-baselines]");
         Console.WriteLine("  fit-overhead [--data DIR] [--epochs 2] [--repeat 1]");

@@ -75,7 +75,7 @@ internal sealed class PyTorchReference
     private static string LastLine(string text) => text.TrimEnd().Split('\n').LastOrDefault()?.Trim() ?? "";
 
     /// <summary>Runs a process to its end; the exit code is <c>null</c> when it could not be started (the message says why).</summary>
-    private static (int? ExitCode, string Output) RunProcess(string file, string[] arguments, TimeSpan timeout)
+    internal static (int? ExitCode, string Output) RunProcess(string file, string[] arguments, TimeSpan timeout)
     {
         var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var argument in arguments) start.ArgumentList.Add(argument);
