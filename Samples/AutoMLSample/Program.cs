@@ -80,7 +80,11 @@ var best = result.BestTrial ?? throw new InvalidOperationException("No trial com
 Console.WriteLine($"Best: trial {best.TrialSettings.TrialId}, validation AUC {best.Metric:0.0000}, optimizer {optimizers.ToSpec(best.TrialSettings.Parameter["Optimizer"])}");
 // Which hyperparameters mattered: fANOVA over the complete trials (Optuna's get_param_importances); a branch's own
 // hyperparameters appear only for trials filtered to that branch. With a few trials of a focusing tuner, a rough picture.
-Console.WriteLine("Importances: " + string.Join(", ", result.GetParameterImportances().Select(i => $"{i.Path} {i.Importance:0.00}")));
+var importances = result.GetParameterImportances();
+Console.WriteLine("Importances: " + string.Join(", ", importances.Select(i => $"{i.Path} {i.Importance:0.00}")));
+TrainingCharts.Leaderboard(importances.Select(i => new NamedValue(i.Path, i.Importance)).ToArray(), "importance (share of the explained variance)",
+        lowerIsBetter: false, "Which hyperparameters mattered (fANOVA)")
+    .SavePng(Path.Combine(outputDir, "automl-importances.png"), 800, 400);
 var testAuc = ml.BinaryClassification.Evaluate(result.Model!.Transform(test)).AreaUnderRocCurve;
 Console.WriteLine($"Refit on train + validation ({(result.IsRefit ? "yes" : "no")}): test AUC {testAuc:0.0000}");
 
@@ -147,6 +151,6 @@ Console.WriteLine(TrialChart.Draw(familyResult));
 TrainingCharts.TrialHistory(familyResult.Trials.Select(t => t.Metric).ToArray(), "validation AUC", familyResult.IsMaximize,
         "Model families on churn (random search)")
     .SavePng(Path.Combine(outputDir, "automl-families.png"), 800, 500);
-Console.WriteLine($"Charts written to {outputDir}: automl-trials.png, automl-families.png");
+Console.WriteLine($"Charts written to {outputDir}: automl-trials.png, automl-importances.png, automl-families.png");
 
 string? Option(string name) => SampleArguments.Option(args, name);
