@@ -19,6 +19,12 @@ public sealed class ParameterImportanceOptions
     /// </summary>
     public Func<TrialResult, bool>? TrialFilter { get; set; }
 
+    /// <summary>
+    /// The value whose variation is explained (null: the trial's metric), as Optuna's <c>target</c>: e.g.
+    /// <c>t =&gt; t.DurationInMilliseconds</c> ranks what drives the trials' time. Trials where it is not finite are left out.
+    /// </summary>
+    public Func<TrialResult, double>? Target { get; set; }
+
     internal void Validate()
     {
         if (NumberOfTrees < 1)

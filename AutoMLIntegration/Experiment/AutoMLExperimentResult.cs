@@ -58,7 +58,7 @@ public sealed class AutoMLExperimentResult
 
     /// <summary>
     /// Which hyperparameters mattered: fANOVA importances (Hutter et al., 2014) of the search space's coordinates over the
-    /// complete trials with a finite metric, computed as Optuna's default evaluator does (a random forest of
+    /// complete trials with a finite metric (or <see cref="ParameterImportanceOptions.Target"/>), computed as Optuna's default evaluator does (a random forest of
     /// <see cref="ParameterImportanceOptions.NumberOfTrees"/> trees fitted to the metric, each coordinate's marginal variance
     /// over the total), largest first; the importances sum to 1. A one-of's branch coordinates appear only when every trial
     /// used has that branch (filter the trials with <see cref="ParameterImportanceOptions.TrialFilter"/>). Random search gives
@@ -72,8 +72,9 @@ public sealed class AutoMLExperimentResult
         options ??= new ParameterImportanceOptions();
         var space = _searchSpace ?? throw new InvalidOperationException(
             "Parameter importances need the experiment's search space; this experiment was set up without one (SetPipeline with a SearchSpace, a sweepable estimator or a sweepable pipeline).");
-        var trials = Trials.Where(t => t.State == TrialState.Complete && double.IsFinite(t.Metric) && (options.TrialFilter?.Invoke(t) ?? true))
-            .Select(t => (t.TrialSettings.TrialId, t.TrialSettings.Parameter, t.Metric)).ToArray();
+        var target = options.Target ?? (t => t.Metric);
+        var trials = Trials.Where(t => t.State == TrialState.Complete && (options.TrialFilter?.Invoke(t) ?? true))
+            .Select(t => (t.TrialSettings.TrialId, t.TrialSettings.Parameter, Metric: target(t))).Where(t => double.IsFinite(t.Metric)).ToArray();
         return ParameterImportanceEvaluator.Evaluate(space, trials, options);
     }
 

@@ -106,6 +106,20 @@ public sealed class ParameterImportanceTests
     }
 
     [TestMethod]
+    public async Task AnotherTargetIsExplainedByWhatDrivesIt()
+    {
+        // A target that is the noise parameter itself: noise ranks first, x (which drives the metric) last.
+        var result = await Run(40);
+        var importances = result.GetParameterImportances(new ParameterImportanceOptions
+        {
+            Target = t => Math.Log(t.TrialSettings.Parameter["noise"].AsType<double>()),
+        });
+        string Ranking() => string.Join(", ", importances.Select(i => $"{i.Path} {i.Importance:0.000}"));
+        Assert.AreEqual("noise", importances[0].Path, Ranking());
+        Assert.IsTrue(importances[0].Importance > 0.9, Ranking());
+    }
+
+    [TestMethod]
     public async Task BadRequestsAreRefusedSayingWhatIsWrong()
     {
         var one = await Run(1);
