@@ -64,6 +64,56 @@ public sealed class ReadySweepablesTests
         FitsFromDefaultAndSampled(auto.LightGbmRegression("Target"));
         FitsFromDefaultAndSampled(auto.SdcaRegression("Target"));
         FitsFromDefaultAndSampled(auto.LbfgsPoissonRegression("Target"));
+        Func<MLContext, IEstimator<ITransformer>> key = ctx => ctx.Transforms.Conversion.MapValueToKey("ClassKey", "Class");
+        foreach (var multiclass in new SweepableEstimator[]
+                 {
+                     auto.FastTreeOneVersusAll("ClassKey"), auto.LightGbmMulticlass("ClassKey"), auto.SdcaMaximumEntropyMulticlass("ClassKey"),
+                     auto.LbfgsMaximumEntropyMulticlass("ClassKey"),
+                 })
+        {
+            FitsFromDefaultAndSampled(multiclass, key);
+            // They learn the class (floor(3 f0)), not another column of the data (the binary Label is f0 + f1 > 1).
+            var ctx = new MLContext(2);
+            var data = TinyData(ctx);
+            // The trees at their defaults, the linear models at their weakest regularization (64 rows cannot carry L1 = 1).
+            var p = multiclass.Name.Contains("MaximumEntropy", StringComparison.Ordinal)
+                ? multiclass.SearchSpace.SampleFromFeatureSpace(new double[multiclass.SearchSpace.FeatureSpaceDim])
+                : multiclass.DefaultParameter;
+            var model = key(ctx).Append(multiclass.BuildFromOption(ctx, p)).Fit(data);
+            double accuracy = ctx.MulticlassClassification.Evaluate(model.Transform(data), "ClassKey").MicroAccuracy;
+            Assert.IsTrue(accuracy > 0.8, $"{multiclass.Name}: training accuracy {accuracy}");
+        }
+    }
+
+    [TestMethod]
+    public void TreeLeavesAreCappedAtWhatTheRowsAllowWithoutChangingTheModel()
+    {
+        // 64 rows, at least 20 per leaf: no tree can have more than 3 leaves, so 30,000 sampled leaves (which LightGBM would
+        // allocate buffers for) give the same model as 3.
+        var ctx = new MLContext(2);
+        var data = TinyData(ctx);
+        var auto = ctx.AutoML();
+        var lightGbm = auto.LightGbmBinary();
+        var p = lightGbm.SearchSpace.SampleFromFeatureSpace(lightGbm.SearchSpace.Default);
+        var option = p.AsType<LightGbmOption>();
+        option.NumberOfLeaves = 30000;
+        option.MinimumExampleCountPerLeaf = 20;
+        var capped = (LeafCappedTreeEstimator)lightGbm.BuildFromOption(ctx, Parameter.FromObject(option));
+        Assert.AreEqual(3, capped.LeavesFor(64));
+        Assert.AreEqual(30000, capped.LeavesFor(10_000_000));
+        Assert.AreEqual(2, capped.LeavesFor(10), "at least 2 leaves");
+        var ours = capped.Fit(data).Transform(data).GetColumn<float>("Score").ToArray();
+        var direct = ctx.BinaryClassification.Trainers.LightGbm(new Microsoft.ML.Trainers.LightGbm.LightGbmBinaryTrainer.Options
+        {
+            NumberOfLeaves = 30000, MinimumExampleCountPerLeaf = 20, LearningRate = option.LearningRate, NumberOfIterations = option.NumberOfTrees,
+            MaximumBinCountPerFeature = option.MaximumBinCountPerFeature,
+            Booster = new Microsoft.ML.Trainers.LightGbm.GradientBooster.Options
+            {
+                SubsampleFraction = option.SubsampleFraction, FeatureFraction = option.FeatureFraction,
+                L1Regularization = option.L1Regularization, L2Regularization = option.L2Regularization,
+            },
+        }).Fit(data).Transform(data).GetColumn<float>("Score").ToArray();
+        CollectionAssert.AreEqual(direct, ours);
     }
 
     [TestMethod]
