@@ -15,8 +15,7 @@ public sealed record ConstantWarmupSchedule(double StartFactor = 1.0 / 3, long S
     /// <inheritdoc />
     public override void Validate()
     {
-        if (!(StartFactor > 0 && StartFactor <= 1))
-            throw new ArgumentOutOfRangeException(nameof(StartFactor), StartFactor, "StartFactor must be in (0, 1].");
+        RequireDecay(StartFactor, nameof(StartFactor));
         RequirePositive(Steps, nameof(Steps));
     }
 }

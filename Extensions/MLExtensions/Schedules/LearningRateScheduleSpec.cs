@@ -78,7 +78,7 @@ public abstract record LearningRateScheduleSpec
             throw new ArgumentOutOfRangeException(name, value, $"{name} must be at least 1.");
     }
 
-    /// <summary>Throws when a decay factor is outside (0, 1] or not finite.</summary>
+    /// <summary>Throws when a decay (or start) factor is outside (0, 1] or not finite.</summary>
     protected static void RequireDecay(double value, string name)
     {
         if (!(value > 0 && value <= 1))

@@ -17,8 +17,7 @@ public sealed record LinearSchedule(double StartFactor = 1.0 / 3, double EndFact
     /// <inheritdoc />
     public override void Validate()
     {
-        if (!(StartFactor > 0 && StartFactor <= 1))
-            throw new ArgumentOutOfRangeException(nameof(StartFactor), StartFactor, "StartFactor must be in (0, 1].");
+        RequireDecay(StartFactor, nameof(StartFactor));
         RequireFactor(EndFactor, nameof(EndFactor));
         RequirePositive(Steps, nameof(Steps));
     }
