@@ -49,6 +49,8 @@ public sealed class AutoMLExperiment
     private TimeSpan? _staleAfter;
     private FailFastPolicy _failFast = FailFastPolicy.Never;
     private bool _refit = true;
+    private double? _maximumMemoryInMegaBytes;
+    private TimeSpan _monitorInterval = DefaultMonitorInterval;
     private int _running;
     private readonly List<Parameter> _enqueued = [];
 
@@ -212,6 +214,51 @@ public sealed class AutoMLExperiment
         }
 
         _trialTimeLimit = limit;
+        return this;
+    }
+
+    /// <summary>How often the process is sampled for the trials' peak memory and CPU (<see cref="SetPerformanceMonitor"/>): 1 s.</summary>
+    internal static readonly TimeSpan DefaultMonitorInterval = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// Stops a trial while the process's working set is above <paramref name="megaBytes"/> MiB (Microsoft.ML.AutoML's
+    /// guard): the trial is recorded <see cref="TrialState.Failed"/> with an <see cref="InsufficientMemoryException"/>
+    /// giving the working set and the limit, and the search goes on. The process is sampled every
+    /// <see cref="SetPerformanceMonitor">check interval</see>; a sample above the limit first collects the managed heap,
+    /// and only a process still above it stops the trial. The guard sees the whole process: trials running side by side
+    /// (<see cref="SetParallelism"/>) are all stopped, and a spike between two samples goes unseen. A trainer that
+    /// ignores cancellation (LightGBM) is abandoned after the grace period but holds its memory until it ends; new trials
+    /// wait for such a trial while the process is above the limit.
+    /// </summary>
+    /// <param name="megaBytes">The limit in MiB (as <see cref="TrialResult.PeakMemoryInMegaByte"/>); positive and finite. Default: no limit.</param>
+    /// <exception cref="ArgumentOutOfRangeException">Not positive, or not finite.</exception>
+    public AutoMLExperiment SetMaximumMemoryUsageInMegaByte(double megaBytes)
+    {
+        if (!(megaBytes > 0) || !double.IsFinite(megaBytes))
+        {
+            throw new ArgumentOutOfRangeException(nameof(megaBytes), megaBytes, "The memory limit must be a positive, finite number of MiB.");
+        }
+
+        _maximumMemoryInMegaBytes = megaBytes;
+        return this;
+    }
+
+    /// <summary>
+    /// Sets how often the process is sampled while trials run, for <see cref="TrialResult.PeakMemoryInMegaByte"/>,
+    /// <see cref="TrialResult.PeakCpu"/> and the memory limit (Microsoft.ML.AutoML's name). Every trial is sampled at its
+    /// start, at this interval and at its end.
+    /// </summary>
+    /// <param name="checkIntervalInMilliseconds">The interval. Default 1000 ms; at least 10.</param>
+    /// <exception cref="ArgumentOutOfRangeException">Below 10 ms.</exception>
+    public AutoMLExperiment SetPerformanceMonitor(int checkIntervalInMilliseconds = 1000)
+    {
+        if (checkIntervalInMilliseconds < 10)
+        {
+            throw new ArgumentOutOfRangeException(nameof(checkIntervalInMilliseconds), checkIntervalInMilliseconds,
+                "The check interval must be at least 10 ms.");
+        }
+
+        _monitorInterval = TimeSpan.FromMilliseconds(checkIntervalInMilliseconds);
         return this;
     }
 
@@ -475,6 +522,8 @@ public sealed class AutoMLExperiment
         private readonly List<TrialResult> _results = [];
         private TrialResult? _best;
         private int _started;
+        // Trials abandoned after cancellation whose fits still run in the background (they hold their memory until they end).
+        private int _abandoned;
         private Exception? _failFast;
         // Trial ids the tuner has been told about (under lock(_tuner)): this run's own and the study's stored ones.
         private readonly HashSet<int> _told = [];
@@ -624,6 +673,7 @@ public sealed class AutoMLExperiment
                 StoredTrial? stored;
                 try
                 {
+                    await WaitForAbandonedTrialsMemoryAsync(budget.Token).ConfigureAwait(false);
                     // A trial enqueued, or reclaimed from a dead worker, runs before any new proposal.
                     await _storage.ReclaimStaleAsync(_e._studyName, _e.StaleAfter, budget.Token).ConfigureAwait(false);
                     stored = await _storage.ClaimAsync(_e._studyName, workerId, budget.Token).ConfigureAwait(false);
@@ -664,6 +714,31 @@ public sealed class AutoMLExperiment
             }
         }
 
+        /// <summary>
+        /// Over the memory limit, waits while abandoned trials still run in the background: their memory comes back when
+        /// they end, and a trial started before would be stopped at once. A process over the limit with no such trial
+        /// starts its trial, which then fails naming the memory the process held at its start.
+        /// </summary>
+        private async Task WaitForAbandonedTrialsMemoryAsync(CancellationToken token)
+        {
+            if (_e._maximumMemoryInMegaBytes is not { } limit)
+            {
+                return;
+            }
+
+            using var process = Process.GetCurrentProcess();
+            while (Volatile.Read(ref _abandoned) > 0)
+            {
+                process.Refresh();
+                if (process.WorkingSet64 / (1024.0 * 1024.0) <= limit)
+                {
+                    return;
+                }
+
+                await Task.Delay(_e._monitorInterval, token).ConfigureAwait(false);
+            }
+        }
+
         private async Task<TrialResult> RunTrialAsync(int trialId, Parameter parameter, string workerId, CancellationTokenSource budget)
         {
             _history.AddTrial(trialId);
@@ -688,6 +763,7 @@ public sealed class AutoMLExperiment
 
             var clock = Stopwatch.StartNew();
             var token = trialCancellation.Token;
+            var resources = TrialResourceMonitor.Start(trialId, _e._monitorInterval, _e._maximumMemoryInMegaBytes, trialCancellation);
             using var heartbeatStop = new CancellationTokenSource();
             var heartbeat = HeartbeatAsync(trialId, workerId, trialCancellation, heartbeatStop.Token);
             ITrialRunner? runner = null;
@@ -717,17 +793,20 @@ public sealed class AutoMLExperiment
             }
 
             clock.Stop();
+            await resources.DisposeAsync().ConfigureAwait(false);
             await heartbeatStop.CancelAsync().ConfigureAwait(false);
             await heartbeat.ConfigureAwait(false);
             bool abandoned = !run.IsCompleted;
             if (abandoned)
             {
                 var r = runner;
+                Interlocked.Increment(ref _abandoned);
                 _ = run.ContinueWith(t =>
                 {
                     _ = t.Exception;
                     (t.Status == TaskStatus.RanToCompletion ? t.Result.Model as IDisposable : null)?.Dispose();
                     r?.Dispose();
+                    Interlocked.Decrement(ref _abandoned);
                 }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             }
             else
@@ -748,7 +827,12 @@ public sealed class AutoMLExperiment
             }
             else
             {
-                if (reporter.IsPruned)
+                if (resources.MemoryLimitException is { } memory)
+                {
+                    state = TrialState.Failed;
+                    error = memory;
+                }
+                else if (reporter.IsPruned)
                 {
                     state = TrialState.Pruned;
                 }
@@ -781,8 +865,8 @@ public sealed class AutoMLExperiment
                 State = state,
                 IntermediateValues = reporter.Values,
                 Exception = error,
-                PeakCpu = output?.PeakCpu,
-                PeakMemoryInMegaByte = output?.PeakMemoryInMegaByte,
+                PeakCpu = output?.PeakCpu ?? resources.PeakCpu,
+                PeakMemoryInMegaByte = output?.PeakMemoryInMegaByte ?? resources.PeakMemoryInMegaByte,
             };
             _history.SetState(trialId, state);
             try

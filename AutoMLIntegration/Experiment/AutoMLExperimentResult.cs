@@ -78,7 +78,7 @@ public sealed class AutoMLExperimentResult
         return ParameterImportanceEvaluator.Evaluate(space, trials, options);
     }
 
-    /// <summary>The trials as rows (<see cref="TrialRow"/>: id, state, metric, loss, duration, start, parameter JSON, intermediate values, error).</summary>
+    /// <summary>The trials as rows (<see cref="TrialRow"/>: id, state, metric, loss, duration, start, parameter JSON, intermediate values, error, peak CPU and memory).</summary>
     public IReadOnlyList<TrialRow> ToRows() => Trials.Select(t => new TrialRow
     {
         TrialId = t.TrialSettings.TrialId,
@@ -91,6 +91,8 @@ public sealed class AutoMLExperimentResult
         IntermediateSteps = t.IntermediateValues.Select(p => p.Step).ToArray(),
         IntermediateValues = t.IntermediateValues.Select(p => p.Value).ToArray(),
         Error = t.Exception?.Message ?? "",
+        PeakCpu = t.PeakCpu ?? double.NaN,
+        PeakMemoryInMegaByte = t.PeakMemoryInMegaByte ?? double.NaN,
     }).ToList();
 
     /// <summary>The trials as an <see cref="IDataView"/> with the columns of <see cref="TrialRow"/>.</summary>
@@ -111,12 +113,13 @@ public sealed class AutoMLExperimentResult
     /// <summary>The trials as CSV text (see <see cref="WriteCsv"/>).</summary>
     public string ToCsv()
     {
-        var sb = new StringBuilder("TrialId,State,Metric,Loss,DurationInMilliseconds,StartedAtUtc,Parameter,IntermediateValues,Error\n");
+        var sb = new StringBuilder("TrialId,State,Metric,Loss,DurationInMilliseconds,StartedAtUtc,Parameter,IntermediateValues,Error,PeakCpu,PeakMemoryInMegaByte\n");
         foreach (var r in ToRows())
         {
             string values = string.Join(" ", r.IntermediateSteps.Zip(r.IntermediateValues, (s, v) => string.Create(CultureInfo.InvariantCulture, $"{s}:{v:R}")));
             sb.Append(CultureInfo.InvariantCulture, $"{r.TrialId},{r.State},{r.Metric:R},{r.Loss:R},{r.DurationInMilliseconds:R},{r.StartedAtUtc},")
-              .Append(Quote(r.Parameter)).Append(',').Append(Quote(values)).Append(',').Append(Quote(r.Error)).Append('\n');
+              .Append(Quote(r.Parameter)).Append(',').Append(Quote(values)).Append(',').Append(Quote(r.Error))
+              .Append(CultureInfo.InvariantCulture, $",{r.PeakCpu:R},{r.PeakMemoryInMegaByte:R}\n");
         }
 
         return sb.ToString();
@@ -124,7 +127,8 @@ public sealed class AutoMLExperimentResult
 
     /// <summary>
     /// The experiment as JSON: <c>{"metric", "isMaximize", "bestTrialId", "trials": [{"trialId", "state", "metric", "loss",
-    /// "durationInMilliseconds", "startedAtUtc", "parameter" (the parameter's own JSON), "intermediateValues": [[step, value]], "error"}]}</c>;
+    /// "durationInMilliseconds", "startedAtUtc", "parameter" (the parameter's own JSON), "intermediateValues": [[step, value]], "error",
+    /// "peakCpu", "peakMemoryInMegaByte"}]}</c>;
     /// non-finite numbers are written as null.
     /// </summary>
     public string ToJson()
@@ -182,6 +186,9 @@ public sealed class AutoMLExperimentResult
                 {
                     w.WriteString("error", t.Exception.Message);
                 }
+
+                WriteNumber(w, "peakCpu", t.PeakCpu ?? double.NaN);
+                WriteNumber(w, "peakMemoryInMegaByte", t.PeakMemoryInMegaByte ?? double.NaN);
 
                 w.WriteEndObject();
             }

@@ -32,4 +32,10 @@ public sealed class TrialRow
 
     /// <summary>The exception message of a failed trial; empty otherwise.</summary>
     public string Error { get; set; } = "";
+
+    /// <summary>The peak CPU use during the trial, a fraction of all cores (NaN when not measured).</summary>
+    public double PeakCpu { get; set; } = double.NaN;
+
+    /// <summary>The peak working set of the process during the trial in MiB (NaN when not measured).</summary>
+    public double PeakMemoryInMegaByte { get; set; } = double.NaN;
 }

@@ -166,6 +166,7 @@ public sealed class TrialWorker
         }, CancellationToken.None);
 
         var stopwatch = Stopwatch.StartNew();
+        var resources = TrialResourceMonitor.Start(trial.TrialId, _options.PerformanceCheckInterval, _options.MaximumMemoryUsageInMegaByte, trialCancellation);
         double metric = double.NaN;
         TrialState state;
         Exception? exception = null;
@@ -186,15 +187,16 @@ public sealed class TrialWorker
         }
         catch (OperationCanceledException) when (trialCancellation.IsCancellationRequested)
         {
-            state = TrialState.Cancelled;
+            (state, exception) = resources.MemoryLimitException is { } memory ? (TrialState.Failed, memory) : (TrialState.Cancelled, null);
         }
         catch (Exception e)
         {
             state = TrialState.Failed;
-            exception = e;
+            exception = resources.MemoryLimitException ?? e;
         }
         finally
         {
+            await resources.DisposeAsync().ConfigureAwait(false);
             await heartbeatStop.CancelAsync().ConfigureAwait(false);
             await heartbeat.ConfigureAwait(false);
         }
@@ -225,6 +227,8 @@ public sealed class TrialWorker
             DurationInMilliseconds = stopwatch.Elapsed.TotalMilliseconds,
             State = state,
             Exception = exception,
+            PeakCpu = resources.PeakCpu,
+            PeakMemoryInMegaByte = resources.PeakMemoryInMegaByte,
         };
     }
 

@@ -14,6 +14,9 @@ public sealed class TrialWorkerOptions
 
         /// <summary>Trials run at once by one worker: 1.</summary>
         public const int ParallelTrials = 1;
+
+        /// <summary>How often the process is sampled for the trials' peak memory and CPU and the memory limit: 1 s.</summary>
+        public static readonly TimeSpan PerformanceCheckInterval = TimeSpan.FromSeconds(1);
     }
 
     /// <summary>
@@ -57,6 +60,16 @@ public sealed class TrialWorkerOptions
     /// </summary>
     public int? NumberOfThreads { get; set; }
 
+    /// <summary>
+    /// Stops a trial while the worker process's working set is above this many MiB, as
+    /// <see cref="AutoMLExperiment.SetMaximumMemoryUsageInMegaByte"/> does: the trial is stored Failed with the working set
+    /// and the limit in its error. Null (default): no limit; when set, positive and finite.
+    /// </summary>
+    public double? MaximumMemoryUsageInMegaByte { get; set; }
+
+    /// <summary>How often the process is sampled while a trial runs. Default <see cref="Defaults.PerformanceCheckInterval"/>; at least 10 ms.</summary>
+    public TimeSpan PerformanceCheckInterval { get; set; } = Defaults.PerformanceCheckInterval;
+
     /// <summary>Decides from the stored intermediate values whether a trial stops early; null (default) for none.</summary>
     public IPruner? Pruner { get; set; }
 
@@ -88,6 +101,18 @@ public sealed class TrialWorkerOptions
         if (NumberOfThreads is < 1)
         {
             throw new ArgumentOutOfRangeException(nameof(NumberOfThreads), NumberOfThreads, "TrialWorkerOptions.NumberOfThreads must be at least 1 or null.");
+        }
+
+        if (MaximumMemoryUsageInMegaByte is { } memory && (!(memory > 0) || !double.IsFinite(memory)))
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaximumMemoryUsageInMegaByte), memory,
+                "TrialWorkerOptions.MaximumMemoryUsageInMegaByte must be a positive, finite number of MiB, or null.");
+        }
+
+        if (PerformanceCheckInterval < TimeSpan.FromMilliseconds(10))
+        {
+            throw new ArgumentOutOfRangeException(nameof(PerformanceCheckInterval), PerformanceCheckInterval,
+                "TrialWorkerOptions.PerformanceCheckInterval must be at least 10 ms.");
         }
 
         if (MaxTrials is < 0)
